@@ -1,0 +1,57 @@
+# Tilannekuva: the entry points. `make demo` and `make test` set up everything on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+VENV := .venv
+UV := .uv/bin/uv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo serve test lint fmt typecheck bench install chromium gettext messages clean
+
+$(UV):
+	$(PYTHON) -m venv .uv
+	.uv/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --quiet
+	touch $@
+
+install: $(VENV)/.installed
+
+gettext:
+	@command -v msgfmt >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext)
+
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core)
+
+messages: install gettext
+	$(BIN)/tilannekuva compilemessages --ignore=.venv --ignore=.uv -v0
+
+demo: install messages
+	$(BIN)/tilannekuva migrate --no-input -v0
+	$(BIN)/tilannekuva demo
+	@echo "Tilannekuva demo: http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(BIN)/tilannekuva runserver --insecure $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: install
+	$(BIN)/mypy tilannekuva
+
+test: install messages chromium lint typecheck
+	$(BIN)/tilannekuva makemigrations --check --dry-run -v0
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+bench: install
+	@test -d bench && $(BIN)/python -m bench || echo "No benchmarks yet."
+
+clean:
+	rm -rf $(VENV) .uv db.sqlite3 staticfiles

@@ -1,0 +1,34 @@
+"""`python -m bench` runs every benchmark; `python -m bench NAME [options]` runs one (`make bench` runs them all)."""
+
+import argparse
+import importlib
+import sys
+from types import ModuleType
+
+# Each benchmark module provides `help`, `add_arguments(parser)` and `run(options) -> exit status`.
+BENCHMARKS = {
+    "import": "bench.import_observations",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    modules: dict[str, ModuleType] = {name: importlib.import_module(path) for name, path in BENCHMARKS.items()}
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description="Tilannekuva's benchmarks. Without a name, every one runs."
+    )
+    commands = parser.add_subparsers(dest="name", metavar="NAME")
+    parsers = {}
+    for name, module in modules.items():
+        parsers[name] = commands.add_parser(name, help=module.help, description=module.help)
+        module.add_arguments(parsers[name])
+    options = parser.parse_args(argv)
+    if options.name:
+        return modules[options.name].run(options)
+    status = 0
+    for name, module in modules.items():
+        status = module.run(parsers[name].parse_args([])) or status
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

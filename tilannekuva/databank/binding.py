@@ -1,0 +1,55 @@
+"""Binding strategy metrics to data-bank indicators, and resolving a metric's binding back to its indicator."""
+
+from typing import Any
+
+from django.db import transaction
+
+from tilannekuva.strategy.models import BindingType, Metric, StrategyVersion
+
+from .models import Indicator
+from .regional import Aggregation
+
+
+class BindingError(Exception):
+    """The binding cannot be made; the message says why."""
+
+
+def binding_for(indicator: Indicator, *, aggregation: str) -> tuple[str, dict[str, Any]]:
+    if aggregation not in dict(Aggregation.CHOICES):
+        raise BindingError(f"unknown aggregation rule '{aggregation}'")
+    if indicator.source.key == "sotkanet" and indicator.external_id.isdigit():
+        return BindingType.SOTKANET, {"indicator": int(indicator.external_id), "aggregation": aggregation}
+    return BindingType.DATABANK, {
+        "source": indicator.source.key,
+        "series": indicator.external_id,
+        "aggregation": aggregation,
+    }
+
+
+@transaction.atomic
+def bind(*, metric: Metric, indicator: Indicator, aggregation: str) -> Metric:
+    metric.binding_type, metric.binding = binding_for(indicator, aggregation=aggregation)
+    metric.save(update_fields=["binding_type", "binding"])
+    return metric
+
+
+def indicator_for(metric: Metric) -> Indicator | None:
+    details = metric.binding
+    if metric.binding_type == BindingType.SOTKANET and "indicator" in details:
+        return Indicator.objects.filter(source__key="sotkanet", external_id=str(details["indicator"])).first()
+    if metric.binding_type == BindingType.DATABANK and "series" in details:
+        return Indicator.objects.filter(source__key=details.get("source"), external_id=details["series"]).first()
+    return None
+
+
+def metrics_bound_to(indicator: Indicator) -> list[Metric]:
+    binding_type, details = binding_for(indicator, aggregation=Aggregation.REGION_VALUE)
+    metrics = Metric.objects.filter(binding_type=binding_type).select_related("version__strategy__region", "goal")
+    key = "indicator" if binding_type == BindingType.SOTKANET else "series"
+    return [
+        m for m in metrics if m.binding.get(key) == details[key] and m.binding.get("source") == details.get("source")
+    ]
+
+
+def bindable_metrics(version: StrategyVersion) -> list[Metric]:
+    return list(version.metrics.select_related("goal").order_by("position"))

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "databank"
+urlpatterns = [
+    path("data/", views.catalogue, name="catalogue"),
+    path("data/<slug:source_key>/<str:external_id>/", views.indicator_page, name="indicator"),
+    path(
+        "data/<slug:source_key>/<str:external_id>/bind/<slug:region_slug>/",
+        views.bind_indicator,
+        name="bind",
+    ),
+]

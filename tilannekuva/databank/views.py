@@ -1,0 +1,108 @@
+"""The data bank's catalogue: search and browse indicators, an indicator's page, binding it to a metric."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tilannekuva.core.charts import line_chart
+from tilannekuva.regions.models import Region
+from tilannekuva.regions.permissions import administered_regions
+
+from . import binding, selectors_catalogue
+from .forms import BindForm
+from .models import Gender, Indicator
+from .regional import Aggregation, region_series
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    source_key = request.GET.get("source", "")
+    page = Paginator(selectors_catalogue.search_indicators(query=query, source_key=source_key), 50).get_page(
+        request.GET.get("page")
+    )
+    indicators = selectors_catalogue.with_coverage(list(page.object_list))
+    context = {
+        "page": page,
+        "indicators": indicators,
+        "query": query,
+        "source_key": source_key,
+        "sources": selectors_catalogue.sources_in_use(),
+    }
+    return render(request, "databank/catalogue.html", context)
+
+
+def indicator_page(request: HttpRequest, source_key: str, external_id: str) -> HttpResponse:
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("source"), source__key=source_key, external_id=external_id
+    )
+    regions = list(Region.objects.select_related("area").order_by("name"))
+    region = next((r for r in regions if r.slug == request.GET.get("region")), regions[0] if regions else None)
+    if region is None:
+        raise Http404("no regions")
+    gender = request.GET.get("gender", Gender.TOTAL)
+    if gender not in Gender.values:
+        raise Http404("unknown gender")
+    rule = request.GET.get("rule", Aggregation.REGION_VALUE)
+    if rule not in dict(Aggregation.CHOICES):
+        raise Http404("unknown rule")
+    series = region_series(indicator=indicator, area=region.area, gender=gender, rule=rule)
+    rows = [
+        {"year": year, "series": m.name, "value": series.municipality_value(m, year)}
+        for m in series.municipalities
+        for year in series.years
+    ]
+    rows += [{"year": y, "series": str(region), "value": series.region[y].value} for y in series.years]
+    if series.country:
+        rows += [{"year": y, "series": series.country.name, "value": series.country_value(y)} for y in series.years]
+    spec = line_chart(
+        rows,
+        title=indicator.title,
+        y_title=indicator.unit or _("value"),
+        series_title=_("Area"),
+        language=(get_language() or "fi")[:2],
+    )
+    can_bind = region in administered_regions(request.user)
+    version = region.strategy.versions.order_by("-year").first() if hasattr(region, "strategy") else None
+    form = BindForm(metrics=binding.bindable_metrics(version) if (version and can_bind) else [])
+    context = {
+        "indicator": indicator,
+        "regions": regions,
+        "region": region,
+        "series": series,
+        "gender": gender,
+        "genders": Gender.choices,
+        "rule": rule,
+        "rules": Aggregation.CHOICES,
+        "chart_spec": spec,
+        "bound_metrics": binding.metrics_bound_to(indicator),
+        "can_bind": can_bind and version is not None,
+        "form": form,
+    }
+    return render(request, "databank/indicator.html", context)
+
+
+@require_POST
+def bind_indicator(request: HttpRequest, source_key: str, external_id: str, region_slug: str) -> HttpResponse:
+    indicator = get_object_or_404(Indicator, source__key=source_key, external_id=external_id)
+    region = get_object_or_404(Region, slug=region_slug)
+    if region not in administered_regions(request.user):
+        raise PermissionDenied
+    version = region.strategy.versions.order_by("-year").first()
+    if version is None:
+        raise Http404("no strategy")
+    form = BindForm(request.POST, metrics=binding.bindable_metrics(version))
+    if form.is_valid():
+        metric = binding.bind(
+            metric=form.cleaned_data["metric"], indicator=indicator, aggregation=form.cleaned_data["aggregation"]
+        )
+        messages.success(request, _("“%(metric)s” now takes its data from this indicator.") % {"metric": metric.title})
+    else:
+        messages.error(request, _("The metric was not bound: %(errors)s") % {"errors": form.errors.as_text()})
+    url = reverse("databank:indicator", args=[indicator.source.key, indicator.external_id])
+    return redirect(f"{url}?region={region.slug}")

@@ -1,0 +1,45 @@
+from django.contrib import admin
+
+from .models import Area, AreaMembership, Organisation, Region, RegionRole
+from .permissions import RegionScopedAdmin
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name_fi", "kind", "code", "sotkanet_id", "valid_from", "valid_to"]
+    list_filter = ["kind"]
+    search_fields = ["name_fi", "name_sv", "code"]
+    readonly_fields = ["kind", "code", "sotkanet_id", "valid_from", "valid_to"]
+
+
+@admin.register(AreaMembership)
+class AreaMembershipAdmin(admin.ModelAdmin):
+    list_display = ["member", "parent", "valid_from", "valid_to"]
+    list_filter = ["parent__kind"]
+    search_fields = ["member__name_fi", "parent__name_fi"]
+    raw_id_fields = ["member", "parent"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "area", "business_id"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "business_id"]
+    raw_id_fields = ["area"]
+
+
+@admin.register(Region)
+class RegionAdmin(RegionScopedAdmin):
+    region_lookup = "pk"
+    list_display = ["name", "slug", "area"]
+    raw_id_fields = ["area"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]  # regions come from strategy files
+        return request.user.is_superuser
+
+
+@admin.register(RegionRole)
+class RegionRoleAdmin(RegionScopedAdmin):
+    list_display = ["user", "region", "role", "organisation"]
+    list_filter = ["region", "role"]
+    raw_id_fields = ["user", "organisation"]

@@ -1,0 +1,100 @@
+"""The one place that answers what a user may do in a region: used by views, templates and the admin."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+from .models import Region, RoleKind
+
+
+def regions_with_role(user: Any, *roles: str) -> QuerySet[Region]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Region.objects.none()
+    if user.is_superuser:
+        return Region.objects.all()
+    return Region.objects.filter(roles__user=user, roles__role__in=roles).distinct()
+
+
+def administered_regions(user: Any) -> QuerySet[Region]:
+    return regions_with_role(user, RoleKind.ADMIN)
+
+
+def is_region_admin(user: Any, region: Region) -> bool:
+    return administered_regions(user).filter(pk=region.pk).exists()
+
+
+def can_view_internal(user: Any, region: Region) -> bool:
+    """Internal pages: any role in the region."""
+    return regions_with_role(user, *RoleKind.values).filter(pk=region.pk).exists()
+
+
+def region_of(obj: Model) -> Region:
+    """Every region-owned model exposes `region` (a property or a field)."""
+    region = obj if isinstance(obj, Region) else obj.region  # type: ignore[attr-defined]
+    assert isinstance(region, Region)
+    return region
+
+
+def can_edit(user: Any, obj: Model) -> bool:
+    """Strategy content and region settings are edited by the region's administrators."""
+    return is_region_admin(user, region_of(obj))
+
+
+class RegionScopedAdmin(admin.ModelAdmin):
+    """Admin pages that region administrators use for their own regions only; superusers see all.
+
+    `region_lookup` is the ORM path from the model to its Region.
+    """
+
+    region_lookup = "region"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.region_lookup}__in": administered_regions(request.user)}).distinct()
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return administered_regions(request.user).exists()
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:  # type: ignore[override]
+        return administered_regions(request.user).exists()
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if obj is None:
+            return administered_regions(request.user).exists()
+        return can_edit(request.user, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.related_model is Region and not request.user.is_superuser:
+            kwargs["queryset"] = administered_regions(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class RegionScopedInline(admin.options.InlineModelAdmin):
+    """Inline rows are editable by whoever may edit the parent object."""
+
+    def _parent_allowed(self, request: HttpRequest, obj: Model | None) -> bool:
+        if obj is None:
+            return administered_regions(request.user).exists()
+        return can_edit(request.user, obj)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._parent_allowed(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None) -> bool:  # type: ignore[override]
+        return self._parent_allowed(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._parent_allowed(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return self._parent_allowed(request, obj)

@@ -1,0 +1,39 @@
+"""Reads about areas and regions: which municipalities belong where, in a given year."""
+
+from django.db.models import QuerySet
+
+from .models import Area, AreaKind, Region, valid_in
+
+
+class UnknownArea(LookupError):
+    """No region or area answers to the given identifier."""
+
+
+def area_for(identifier: str) -> Area:
+    """A region slug (etela-savo), an area slug (mikkeli), or kind:code (maakunta:10)."""
+    region = Region.objects.select_related("area").filter(slug=identifier).first()
+    if region:
+        return region.area
+    if ":" in identifier:
+        kind, code = identifier.split(":", 1)
+        area = Area.objects.filter(kind=kind, code=code).first()
+    else:
+        area = Area.objects.filter(slug=identifier).first()
+    if area is None:
+        raise UnknownArea(f"No region or area '{identifier}'. Try a region such as 'etela-savo' or 'maakunta:10'.")
+    return area
+
+
+def members_of(area: Area, *, year: int, kind: str = AreaKind.MUNICIPALITY) -> QuerySet[Area]:
+    """Areas of `kind` that belong to `area` in `year`, and that exist in that year."""
+    return (
+        Area.objects.filter(kind=kind, parent_memberships__parent=area)
+        .filter(valid_in(year, "parent_memberships__"))
+        .filter(valid_in(year))
+        .order_by("code")
+        .distinct()
+    )
+
+
+def municipalities_of(identifier: str, *, year: int) -> QuerySet[Area]:
+    return members_of(area_for(identifier), year=year)

@@ -1,0 +1,148 @@
+"""Strategy files: exact round trip, faults named by path, nothing changed by a refused file."""
+
+import copy
+
+import pytest
+from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from tilannekuva.strategy import files, services
+from tilannekuva.strategy.files import StrategyFileError
+from tilannekuva.strategy.models import Goal, Metric, StrategyVersion
+
+pytestmark = pytest.mark.usefixtures("world")
+FILES = ["etela-savo", "pohjois-savo", "keski-uusimaa"]
+
+
+def load(settings, region):
+    return files.read(settings.STRATEGIES_DIR / f"{region}.yaml")
+
+
+@pytest.mark.parametrize("region", FILES)
+def test_import_then_export_gives_back_the_identical_file(settings, region):
+    path = settings.STRATEGIES_DIR / f"{region}.yaml"
+    services.import_file(path)
+    assert services.export_text(region) == path.read_text(encoding="utf-8")
+
+
+def test_export_command_prints_the_file(settings, capsys):
+    call_command("strategy", "export", "etela-savo")
+    assert capsys.readouterr().out == (settings.STRATEGIES_DIR / "etela-savo.yaml").read_text(encoding="utf-8")
+
+
+def test_second_import_keeps_ids_and_changes_nothing(settings):
+    before = sorted(Metric.objects.values_list("pk", "key", "description"))
+    result = services.import_file(settings.STRATEGIES_DIR / "etela-savo.yaml")
+    assert result.created is False
+    assert sorted(Metric.objects.values_list("pk", "key", "description")) == before
+
+
+def snapshot():
+    return (
+        StrategyVersion.objects.count(),
+        Goal.objects.count(),
+        sorted(Metric.objects.values_list("pk", "frequency")),
+    )
+
+
+def test_bad_frequency_is_refused_with_its_path_and_changes_nothing(settings):
+    data = load(settings, "etela-savo")
+    data["focus_areas"][2]["goals"][0]["metrics"][1]["frequency"] = "weekly"
+    data["focus_areas"][0]["goals"][0]["metrics"][0]["description"] = "changed"
+    before = snapshot()
+    with pytest.raises(StrategyFileError) as caught:
+        services.import_strategy(data)
+    assert caught.value.errors[0].startswith("focus_areas[2].goals[0].metrics[1].frequency: expected one of yearly")
+    assert snapshot() == before
+
+
+def test_unknown_field_and_missing_field_are_named(settings):
+    data = load(settings, "etela-savo")
+    data["values"][0]["colour"] = "red"
+    del data["mission"]
+    with pytest.raises(StrategyFileError) as caught:
+        services.import_strategy(data)
+    assert "mission: required field is missing" in caught.value.errors
+    assert any(e.startswith("values[0].colour: unknown field") for e in caught.value.errors)
+
+
+def test_duplicate_key_and_dangling_reference_are_named(settings):
+    data = load(settings, "etela-savo")
+    data["focus_areas"][1]["key"] = data["focus_areas"][0]["key"]
+    data["main_goals"][0]["responsible"] = "no-such-group"
+    with pytest.raises(StrategyFileError) as caught:
+        services.import_strategy(data)
+    text = str(caught.value)
+    assert "focus_areas[1].key: 'hyte' is already used at focus_areas[0].key" in text or "is already used at" in text
+    assert "main_goals[0].responsible: 'no-such-group' is not the key of any working group or forum" in text
+
+
+def test_a_2025_version_cannot_name_pertunmaa_as_a_partner(settings):
+    data = load(settings, "etela-savo")
+    data["version"]["year"] = 2025
+    with pytest.raises(StrategyFileError) as caught:
+        services.import_strategy(data)
+    assert any("Pertunmaa (588) did not exist in 2025" in e for e in caught.value.errors)
+
+
+def test_yearly_versions_are_kept_side_by_side(settings):
+    data = load(settings, "etela-savo")
+    data["version"] = {"year": 2025, "status": "draft"}
+    data["partners"] = [p for p in data["partners"] if p.get("code") != "588"]
+    data["mission"] = "Uusi missio 2025"
+    services.import_strategy(copy.deepcopy(data))
+    assert list(
+        StrategyVersion.objects.filter(strategy__region__slug="etela-savo")
+        .order_by("year")
+        .values_list("year", "mission")
+    ) == [
+        (2024, load(settings, "etela-savo")["mission"]),
+        (2025, "Uusi missio 2025"),
+    ]
+    assert services.export_text("etela-savo", year=2024) == (settings.STRATEGIES_DIR / "etela-savo.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert "Uusi missio 2025" in services.export_text("etela-savo")
+
+
+def test_removed_metric_is_deleted_on_reimport(settings):
+    data = load(settings, "etela-savo")
+    removed = data["focus_areas"][4]["goals"][0]["metrics"].pop()
+    services.import_strategy(data)
+    assert not Metric.objects.filter(key=removed["key"], version__strategy__region__slug="etela-savo").exists()
+
+
+def test_import_command_reports_the_fault_and_refuses(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: 1\nslug: x\nname: [unclosed\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"line \d+, column \d+: not valid YAML"):
+        call_command("strategy", "import", str(bad))
+
+
+def test_validate_command_accepts_the_bundled_files(settings, capsys):
+    call_command("strategy", "validate", *(str(settings.STRATEGIES_DIR / f"{r}.yaml") for r in FILES))
+    assert capsys.readouterr().out.count(": valid") == 3
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=300))
+def test_any_text_is_either_refused_cleanly_or_valid(text):
+    try:
+        services.validate(files.parse(text))
+    except StrategyFileError as exc:
+        assert exc.errors and all(isinstance(e, str) and e for e in exc.errors)
+
+
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+        lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3),
+        max_leaves=12,
+    )
+)
+def test_any_structure_is_refused_with_named_paths(data):
+    with pytest.raises(StrategyFileError):
+        services.import_strategy(data)
