@@ -50,7 +50,9 @@ test: install messages chromium lint typecheck
 	$(BIN)/tilannekuva makemigrations --check --dry-run -v0
 	$(BIN)/pytest -n 2 --dist loadgroup
 
+# The dashboard benchmark's load generator is wrk, a second process on loopback (Debian package `wrk`).
 bench: install
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	@test -d bench && $(BIN)/python -m bench || echo "No benchmarks yet."
 
 clean:

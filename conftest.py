@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from tilannekuva.regions.models import Area, Region, RegionRole, RoleKind
 from tilannekuva.regions.services import load_areas
@@ -20,6 +21,12 @@ def load_world() -> None:
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_world()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the database is rolled back between tests, the cache is not."""
+    cache.clear()
 
 
 @pytest.fixture

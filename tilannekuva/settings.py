@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tilannekuva.regions",
     "tilannekuva.strategy",
     "tilannekuva.databank",
+    "tilannekuva.dashboard",
 ]
 
 MIDDLEWARE = [

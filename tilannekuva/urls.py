@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("tilannekuva.core.urls")),
     path("", include("tilannekuva.strategy.urls")),
     path("", include("tilannekuva.databank.urls")),
+    path("", include("tilannekuva.dashboard.urls")),
 ]

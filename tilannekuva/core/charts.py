@@ -1,10 +1,45 @@
-"""The one chart helper: Vega-Lite specifications drawn in the browser (and later rendered to SVG for PDFs)."""
+"""The one chart helper: Vega-Lite specifications drawn in the browser, and rendered to SVG or PNG on the server."""
 
+import json
 from typing import Any
+
+import vl_convert
+from django.utils import translation
+from django.utils.translation import gettext
 
 # Finnish number format for Vega's d3-format: decimal comma, non-breaking space for thousands.
 FINNISH_FORMAT_LOCALE = {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0€"]}
 ENGLISH_FORMAT_LOCALE = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]}
+FINNISH_TIME_FORMAT_LOCALE = "fi-FI"
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+FONT = "DejaVu Sans, sans-serif"
+# "container" widths follow the page in the browser; on the server there is no page to follow.
+RENDER_WIDTH = 720
+RENDER_HEIGHT = 480
+MAP_HEIGHT = 480
+NO_DATA_FILL = "#e0e0e0"
+NO_DATA_STROKE = "#707070"
+
+
+def _map_labels(language: str) -> dict[str, str]:
+    """The map's words in `language`, through Django's translations like every other interface string."""
+    with translation.override(language):
+        return {
+            "municipality": gettext("Municipality"),
+            "no_data": gettext("no data"),
+            "description": gettext(
+                "%(title)s. Municipality map coloured by %(legend)s. Grey with a dashed edge: no data."
+            ),
+        }
+
+
+class ChartError(Exception):
+    """A chart specification could not be rendered; the message carries Vega-Lite's reason."""
+
+
+def format_locale(language: str) -> dict[str, Any]:
+    """Vega's number format for the page language: Finland's decimal comma in Finnish and Swedish."""
+    return FINNISH_FORMAT_LOCALE if language in ("fi", "sv") else ENGLISH_FORMAT_LOCALE
 
 
 def line_chart(
@@ -19,7 +54,7 @@ def line_chart(
     """A line chart of `rows` ({"year": int, "series": str, "value": float}); series are told apart by colour
     AND point shape and dash, so that the chart never relies on colour alone."""
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "$schema": SCHEMA,
         "title": title,
         "width": width,
         "height": 280,
@@ -32,6 +67,138 @@ def line_chart(
             "shape": {"field": "series", "type": "nominal", "title": series_title},
             "strokeDash": {"field": "series", "type": "nominal", "title": series_title},
         },
-        "config": {"legend": {"orient": "bottom", "columns": 3}, "font": "DejaVu Sans, sans-serif"},
-        "usermeta": {"formatLocale": FINNISH_FORMAT_LOCALE if language in ("fi", "sv") else ENGLISH_FORMAT_LOCALE},
+        "config": {"legend": {"orient": "bottom", "columns": 3}, "font": FONT},
+        "usermeta": {"formatLocale": format_locale(language)},
     }
+
+
+def choropleth(
+    features: dict[str, Any],
+    values: dict[str, float | None],
+    *,
+    title: str,
+    legend_title: str,
+    language: str = "fi",
+    higher_is_better: bool | None = None,
+) -> dict[str, Any]:
+    """A map of the municipalities in `features` (a GeoJSON FeatureCollection whose properties carry `code`,
+    `name_fi`, `name_sv`) coloured by `values` (code -> value). Municipalities without a value are grey with a
+    dashed edge and say so in the tooltip. The page shows the same figures as a table beside the map."""
+    labels = _map_labels(language)
+    name_field = "name_sv" if language == "sv" else "name_fi"
+    shapes = []
+    for feature in features.get("features", []):
+        properties = feature.get("properties") or {}
+        code = properties.get("code")
+        shapes.append(
+            {
+                "type": "Feature",
+                "geometry": feature["geometry"],
+                "properties": {
+                    "code": code,
+                    "name": properties.get(name_field) or properties.get("name_fi") or code,
+                    "value": values.get(code) if code is not None else None,
+                },
+            }
+        )
+    # Darker always means worse where the direction is known: the sequential scheme runs light to dark with the
+    # value, so it is reversed when higher is better. Without a direction, darker simply means more, drawn in a
+    # neutral blue rather than the warning orange of judged indicators.
+    if higher_is_better is None:
+        scale: dict[str, Any] = {"scheme": {"name": "blues", "extent": [0.15, 1]}}
+    else:
+        scale = {"scheme": {"name": "orangered", "extent": [0.1, 1]}, "reverse": higher_is_better}
+    municipality = {"field": "properties.name", "type": "nominal", "title": labels["municipality"]}
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "description": labels["description"] % {"title": title, "legend": legend_title},
+        "width": "container",
+        "height": MAP_HEIGHT,
+        "data": {
+            "values": {"type": "FeatureCollection", "features": shapes},
+            "format": {"type": "json", "property": "features"},
+        },
+        "projection": {"type": "mercator"},
+        "layer": [
+            {
+                "transform": [{"filter": "isValid(datum.properties.value)"}],
+                "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6},
+                "encoding": {
+                    "color": {
+                        "field": "properties.value",
+                        "type": "quantitative",
+                        "title": legend_title,
+                        "scale": scale,
+                        "legend": {"orient": "bottom", "direction": "horizontal", "gradientLength": 240},
+                    },
+                    "tooltip": [
+                        municipality,
+                        {"field": "properties.value", "type": "quantitative", "title": legend_title, "format": ",.2~f"},
+                    ],
+                },
+            },
+            {
+                "transform": [
+                    {"filter": "!isValid(datum.properties.value)"},
+                    {"calculate": json.dumps(labels["no_data"]), "as": "no_data"},
+                ],
+                "mark": {
+                    "type": "geoshape",
+                    "fill": NO_DATA_FILL,
+                    "stroke": NO_DATA_STROKE,
+                    "strokeWidth": 0.8,
+                    "strokeDash": [3, 2],
+                },
+                "encoding": {
+                    "tooltip": [municipality, {"field": "no_data", "type": "nominal", "title": legend_title}],
+                },
+            },
+        ],
+        "config": {"font": FONT, "view": {"stroke": None}},
+        "usermeta": {"formatLocale": format_locale(language)},
+    }
+
+
+def _fixed_size(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `spec` whose "container" sizes, at any level of nesting, are fixed pixel sizes."""
+    fixed = dict(spec)
+    for key, size in (("width", RENDER_WIDTH), ("height", RENDER_HEIGHT)):
+        if fixed.get(key) == "container":
+            fixed[key] = size
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        if isinstance(fixed.get(key), list):
+            fixed[key] = [_fixed_size(part) if isinstance(part, dict) else part for part in fixed[key]]
+    if isinstance(fixed.get("spec"), dict):
+        fixed["spec"] = _fixed_size(fixed["spec"])
+    return fixed
+
+
+def _render_options(spec: dict[str, Any]) -> dict[str, Any]:
+    usermeta = spec.get("usermeta") or {}
+    number_locale = usermeta.get("formatLocale") or FINNISH_FORMAT_LOCALE
+    time_locale = usermeta.get("timeFormatLocale")
+    if time_locale is None and number_locale == FINNISH_FORMAT_LOCALE:
+        time_locale = FINNISH_TIME_FORMAT_LOCALE
+    return {
+        "format_locale": number_locale,
+        "time_format_locale": time_locale,
+        # No outside requests: charts carry their data inline.
+        "allowed_base_urls": [],
+    }
+
+
+def render_svg(spec: dict[str, Any]) -> str:
+    """The chart as an SVG document, drawn on the server with the spec's number format locale."""
+    try:
+        return vl_convert.vegalite_to_svg(_fixed_size(spec), **_render_options(spec))
+    except ValueError as exc:
+        raise ChartError(f"The chart could not be drawn: {exc}") from exc
+
+
+def render_png(spec: dict[str, Any], *, scale: float = 2) -> bytes:
+    """The chart as a PNG image, `scale` times its size in pixels (2 for sharp print and high-density screens)."""
+    try:
+        return vl_convert.vegalite_to_png(_fixed_size(spec), scale=scale, **_render_options(spec))
+    except ValueError as exc:
+        raise ChartError(f"The chart could not be drawn: {exc}") from exc

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from tilannekuva.strategy.models import BindingType, Metric, StrategyVersion
 
@@ -33,13 +34,31 @@ def bind(*, metric: Metric, indicator: Indicator, aggregation: str) -> Metric:
     return metric
 
 
-def indicator_for(metric: Metric) -> Indicator | None:
+def indicator_key(metric: Metric) -> tuple[str, str] | None:
+    """(source key, id at the source) of the indicator a metric's binding names, or None."""
     details = metric.binding
     if metric.binding_type == BindingType.SOTKANET and "indicator" in details:
-        return Indicator.objects.filter(source__key="sotkanet", external_id=str(details["indicator"])).first()
-    if metric.binding_type == BindingType.DATABANK and "series" in details:
-        return Indicator.objects.filter(source__key=details.get("source"), external_id=details["series"]).first()
+        return "sotkanet", str(details["indicator"])
+    if metric.binding_type in (BindingType.DATABANK, BindingType.STATFIN) and "series" in details:
+        default_source = "statfin" if metric.binding_type == BindingType.STATFIN else ""
+        return str(details.get("source") or default_source), str(details["series"])
     return None
+
+
+def indicator_for(metric: Metric) -> Indicator | None:
+    return indicators_for([metric]).get(metric.pk)
+
+
+def indicators_for(metrics: list[Metric]) -> dict[int, Indicator]:
+    """The bound indicator of each metric that has one, by metric id, in one query."""
+    keys = {metric.pk: key for metric in metrics if (key := indicator_key(metric))}
+    if not keys:
+        return {}
+    wanted = Q()
+    for source_key, external_id in set(keys.values()):
+        wanted |= Q(source__key=source_key, external_id=external_id)
+    found = {(i.source.key, i.external_id): i for i in Indicator.objects.filter(wanted).select_related("source")}
+    return {pk: found[key] for pk, key in keys.items() if key in found}
 
 
 def metrics_bound_to(indicator: Indicator) -> list[Metric]:

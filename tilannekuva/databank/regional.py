@@ -2,13 +2,13 @@
 them, and a derived region figure where it does not (sum, population-weighted mean or plain mean)."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tilannekuva.regions.models import Area, AreaKind
-from tilannekuva.regions.selectors import members_of
+from tilannekuva.regions.models import Area, AreaKind, AreaMembership
 
 from .models import Indicator, Observation, Source
 
@@ -103,46 +103,89 @@ def region_series(
     years: list[int] | None = None,
     gender: str = "total",
     rule: str = Aggregation.REGION_VALUE,
+    others: Sequence[Area] = (),
 ) -> RegionSeries:
     """Everything the region view shows for one indicator. Municipalities are those of `area` in each year;
     a municipality that has since merged and has no data of its own is left out, because the source restates
-    history on the current division (Pertunmaa's figures are in Mäntyharju's from 1.1.2025)."""
+    history on the current division (Pertunmaa's figures are in Mäntyharju's from 1.1.2025). The own values of
+    `others` (e.g. the wellbeing services county) are read as well, into `values`."""
+    return region_series_many([(indicator, rule)], area=area, years=years, gender=gender, others=others)[0]
+
+
+def region_series_many(
+    wanted: Sequence[tuple[Indicator, str]],
+    *,
+    area: Area,
+    years: list[int] | None = None,
+    gender: str = "total",
+    others: Sequence[Area] = (),
+) -> list[RegionSeries]:
+    """`region_series` for many (indicator, rule) pairs at once: the memberships, the observations and the
+    population weights are each read in one query, so a dashboard of forty metrics costs a handful."""
+    if not wanted:
+        return []
     country = Area.objects.filter(kind=AreaKind.COUNTRY).first()
-    observations = Observation.objects.filter(indicator=indicator, gender=gender, classification="")
+    spans = _member_spans(area)
+    municipality_ids = {member.pk for member, _first, _last in spans}
+    area_ids = municipality_ids | {area.pk} | {a.pk for a in others} | ({country.pk} if country else set())
+    observations = Observation.objects.filter(
+        indicator__in={indicator.pk for indicator, _ in wanted}, gender=gender, classification="", area_id__in=area_ids
+    )
     if years:
         observations = observations.filter(year__in=years)
-    members_by_year: dict[int, list[Area]] = {}
-    all_years = years or sorted(set(observations.values_list("year", flat=True)))
-    municipality_ids: set[int] = set()
-    for year in all_years:
-        members_by_year[year] = list(members_of(area, year=year))
-        municipality_ids.update(m.pk for m in members_by_year[year])
-    wanted = municipality_ids | {area.pk} | ({country.pk} if country else set())
-    values: dict[int, dict[int, float | None]] = defaultdict(dict)
-    absolute: dict[int, dict[int, float | None]] = defaultdict(dict)
-    for area_id, year, value, absolute_value in observations.filter(area_id__in=wanted).values_list(
-        "area_id", "year", "value", "absolute_value"
+    values: dict[int, dict[int, dict[int, float | None]]] = defaultdict(lambda: defaultdict(dict))
+    absolute: dict[int, dict[int, dict[int, float | None]]] = defaultdict(lambda: defaultdict(dict))
+    for indicator_id, area_id, year, value, absolute_value in observations.values_list(
+        "indicator_id", "area_id", "year", "value", "absolute_value"
     ):
-        values[area_id][year] = value
-        absolute[area_id][year] = absolute_value
+        values[indicator_id][area_id][year] = value
+        absolute[indicator_id][area_id][year] = absolute_value
+    weighted = any(rule == Aggregation.POPULATION_WEIGHTED_MEAN for _, rule in wanted)
+    all_years = sorted({y for by_area in values.values() for by_year in by_area.values() for y in by_year})
+    weights = _population_weights(municipality_ids, all_years) if weighted else {}
+    return [
+        _one_series(
+            indicator,
+            rule,
+            area=area,
+            country=country,
+            spans=spans,
+            values=values.get(indicator.pk, {}),
+            absolute=absolute.get(indicator.pk, {}),
+            weights=weights if rule == Aggregation.POPULATION_WEIGHTED_MEAN else {},
+        )
+        for indicator, rule in wanted
+    ]
+
+
+def _one_series(
+    indicator: Indicator,
+    rule: str,
+    *,
+    area: Area,
+    country: Area | None,
+    spans: list[tuple[Area, int | None, int | None]],
+    values: dict[int, dict[int, float | None]],
+    absolute: dict[int, dict[int, float | None]],
+    weights: dict[tuple[int, int], float | None],
+) -> RegionSeries:
     years_with_data = sorted({y for by_year in values.values() for y in by_year})
-    merged = [m for m in Area.objects.filter(pk__in=municipality_ids, valid_to__isnull=False) if not values.get(m.pk)]
-    merged_ids = {m.pk for m in merged}
-    weighted = rule == Aggregation.POPULATION_WEIGHTED_MEAN
-    weights = _population_weights(municipality_ids, years_with_data) if weighted else {}
+    merged_ids = {member.pk for member, _, _ in spans if member.valid_to is not None and not values.get(member.pk)}
+    merged = sorted({member for member, _, _ in spans if member.pk in merged_ids}, key=lambda a: a.code)
+    members_by_year = {
+        year: [m for m in _members_in(spans, year) if m.pk not in merged_ids] for year in years_with_data
+    }
     series = RegionSeries(
         indicator=indicator,
         area=area,
         country=country,
         years=years_with_data,
-        municipalities=sorted(
-            {m for ms in members_by_year.values() for m in ms if m.pk not in merged_ids}, key=lambda a: a.code
-        ),
-        values=dict(values),
+        municipalities=sorted({m for ms in members_by_year.values() for m in ms}, key=lambda a: a.code),
+        values={area_id: dict(by_year) for area_id, by_year in values.items()},
         merged=merged,
     )
     for year in years_with_data:
-        members = [m for m in members_by_year.get(year, []) if m.pk not in merged_ids]
+        members = members_by_year[year]
         own = values.get(area.pk, {}).get(year)
         if own is not None:
             series.region[year] = RegionFigure(own, Aggregation.REGION_VALUE, len(members), len(members))
@@ -158,6 +201,29 @@ def region_series(
             len(members),
         )
     return series
+
+
+def _member_spans(area: Area) -> list[tuple[Area, int | None, int | None]]:
+    """The municipalities that ever belong to `area`, each with the years it belongs and exists (open where None)."""
+    spans = []
+    for membership in AreaMembership.objects.filter(parent=area, member__kind=AreaKind.MUNICIPALITY).select_related(
+        "member"
+    ):
+        member = membership.member
+        first = max((y for y in (membership.valid_from, member.valid_from) if y is not None), default=None)
+        last = min((y for y in (membership.valid_to, member.valid_to) if y is not None), default=None)
+        spans.append((member, first, last))
+    return spans
+
+
+def _members_in(spans: list[tuple[Area, int | None, int | None]], year: int) -> list[Area]:
+    """As `regions.selectors.members_of`, from spans already read."""
+    found = {
+        member.pk: member
+        for member, first, last in spans
+        if (first is None or first <= year) and (last is None or year <= last)
+    }
+    return sorted(found.values(), key=lambda a: a.code)
 
 
 def _has_absolute(absolute: dict[int, dict[int, float | None]], members: list[Area], year: int) -> bool:

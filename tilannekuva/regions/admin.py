@@ -31,7 +31,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 @admin.register(Region)
 class RegionAdmin(RegionScopedAdmin):
     region_lookup = "pk"
-    list_display = ["name", "slug", "area"]
+    list_display = ["name", "slug", "area", "dashboard_public"]
     raw_id_fields = ["area"]
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]  # regions come from strategy files

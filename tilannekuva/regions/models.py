@@ -125,6 +125,11 @@ class Region(models.Model):
         related_name="regions",
         help_text=_("The administrative area whose municipalities make up the region."),
     )
+    dashboard_public = models.BooleanField(
+        _("public dashboard"),
+        default=True,
+        help_text=_("Anyone may open the region's dashboard; otherwise only users with a role in the region."),
+    )
 
     class Meta:
         verbose_name = _("region")

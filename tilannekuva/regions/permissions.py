@@ -30,6 +30,11 @@ def can_view_internal(user: Any, region: Region) -> bool:
     return regions_with_role(user, *RoleKind.values).filter(pk=region.pk).exists()
 
 
+def can_view_dashboard(user: Any, region: Region) -> bool:
+    """A region's dashboard is public unless the region has marked it internal."""
+    return region.dashboard_public or can_view_internal(user, region)
+
+
 def region_of(obj: Model) -> Region:
     """Every region-owned model exposes `region` (a property or a field)."""
     region = obj if isinstance(obj, Region) else obj.region  # type: ignore[attr-defined]

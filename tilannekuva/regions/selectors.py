@@ -1,6 +1,6 @@
 """Reads about areas and regions: which municipalities belong where, in a given year."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import Area, AreaKind, Region, valid_in
 
@@ -26,9 +26,9 @@ def area_for(identifier: str) -> Area:
 
 def members_of(area: Area, *, year: int, kind: str = AreaKind.MUNICIPALITY) -> QuerySet[Area]:
     """Areas of `kind` that belong to `area` in `year`, and that exist in that year."""
+    # One filter() call, so that the parent and the year span are conditions on the same membership row.
     return (
-        Area.objects.filter(kind=kind, parent_memberships__parent=area)
-        .filter(valid_in(year, "parent_memberships__"))
+        Area.objects.filter(Q(kind=kind, parent_memberships__parent=area) & valid_in(year, "parent_memberships__"))
         .filter(valid_in(year))
         .order_by("code")
         .distinct()

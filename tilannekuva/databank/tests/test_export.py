@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from tilannekuva.databank import selectors
-from tilannekuva.databank.management.commands.export import COLUMNS, Command
+from tilannekuva.databank.exports import COLUMNS
+from tilannekuva.databank.management.commands.export import Command
 from tilannekuva.databank.models import ImportRun, ImportStatus, Indicator, Observation
 from tilannekuva.databank.services import source
 from tilannekuva.regions.models import Area, AreaKind

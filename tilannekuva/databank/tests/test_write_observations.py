@@ -74,3 +74,25 @@ def test_refusal_lists_every_unknown_id_once():
         "indicator id 9 does not exist",
         "area id 3 does not exist",
     ]
+
+
+def test_a_batch_of_new_and_stored_indicators_is_counted_exactly(indicator, mikkeli):
+    fresh = Indicator.objects.create(source=services.source("file"), external_id="synthetic-fresh", title_fi="y")
+    import_rows(
+        [
+            ObservationRow(indicator.pk, mikkeli.pk, 2020, "total", "", 1.0, None),
+            ObservationRow(indicator.pk, mikkeli.pk, 2021, "total", "", 2.0, None),
+        ]
+    )
+    run = import_rows(
+        [
+            ObservationRow(indicator.pk, mikkeli.pk, 2020, "total", "", 1.0, None),  # unchanged
+            ObservationRow(indicator.pk, mikkeli.pk, 2021, "total", "", 2.5, None),  # changed
+            ObservationRow(indicator.pk, mikkeli.pk, 2022, "total", "", 3.0, None),  # added to a stored indicator
+            ObservationRow(fresh.pk, mikkeli.pk, 2020, "total", "", 9.0, 90.0),  # a new indicator
+        ]
+    )
+    assert (run.rows_added, run.rows_changed, run.rows_unchanged) == (2, 1, 1)
+    assert Observation.objects.get(indicator=indicator, year=2021).value == 2.5
+    assert Observation.objects.get(indicator=fresh).absolute_value == 90.0
+    assert Observation.objects.get(indicator=fresh).import_run_id == run.pk

@@ -1,0 +1,130 @@
+"""Where a metric's values come from: one provider per kind of data binding, behind one registry.
+
+The data bank's provider is registered here; the follow-up, survey and funding apps register theirs for manual,
+survey and computed metrics when they are installed (they sit below the dashboard and may import it).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from tilannekuva.databank.binding import indicators_for
+from tilannekuva.databank.models import Indicator, Observation
+from tilannekuva.databank.regional import Aggregation, RegionSeries, region_series_many
+from tilannekuva.regions.models import Area, AreaKind, AreaMembership, Region, valid_in
+from tilannekuva.strategy.models import BindingType, Direction, Metric, TargetRule
+
+
+@dataclass
+class MetricData:
+    """What is known of one metric in one region: the region's value per year, and where it comes from."""
+
+    values: dict[int, float]
+    source_label: str
+    unit: str = ""
+    vintage: str = ""
+    rule_labels: list[str] = field(default_factory=list)
+    indicator: Indicator | None = None
+    series: RegionSeries | None = None
+    direction: str = Direction.NEUTRAL
+    updated: date | None = None
+    peers: dict[int, list[float]] = field(default_factory=dict)  # year -> values of peer areas ("best third")
+
+    def up_to(self, year: int) -> list[tuple[int, float]]:
+        """The region's values up to and including `year`, oldest first."""
+        return sorted((y, v) for y, v in self.values.items() if y <= year)
+
+
+Provider = Callable[[list[Metric], Region], dict[int, MetricData]]
+_PROVIDERS: dict[str, Provider] = {}
+
+
+def register(binding_types: Iterable[str], provider: Provider) -> None:
+    for binding_type in binding_types:
+        _PROVIDERS[binding_type] = provider
+
+
+def data_for(metrics: list[Metric], *, region: Region) -> dict[int, MetricData]:
+    """Each metric's data by metric id; metrics whose provider knows nothing of them are left out."""
+    by_provider: dict[Provider, list[Metric]] = defaultdict(list)
+    for metric in metrics:
+        provider = _PROVIDERS.get(metric.binding_type)
+        if provider is not None:
+            by_provider[provider].append(metric)
+    found: dict[int, MetricData] = {}
+    for provider, group in by_provider.items():
+        found.update(provider(group, region))
+    return found
+
+
+def counties_of(region: Region, *, year: int | None = None) -> list[Area]:
+    """The wellbeing services counties of the region's municipalities, where the region is not one itself."""
+    if region.area.kind == AreaKind.WELLBEING_SERVICES_COUNTY:
+        return []
+    municipalities = AreaMembership.objects.filter(parent=region.area, member__kind=AreaKind.MUNICIPALITY)
+    if year is not None:
+        municipalities = municipalities.filter(valid_in(year))
+    counties = AreaMembership.objects.filter(
+        parent__kind=AreaKind.WELLBEING_SERVICES_COUNTY, member__in=municipalities.values("member")
+    )
+    if year is not None:
+        counties = counties.filter(valid_in(year))
+    return list(Area.objects.filter(pk__in=counties.values("parent")).order_by("code"))
+
+
+def databank_data(metrics: list[Metric], region: Region) -> dict[int, MetricData]:
+    """Metrics bound to data-bank indicators (Sotkanet, Statistics Finland, files): the region's own figure
+    where the source has one, else the binding's rule over the municipalities (databank.regional)."""
+    indicators = indicators_for(metrics)
+    bound = [m for m in metrics if m.pk in indicators]
+    pairs = list(
+        dict.fromkeys((indicators[m.pk], m.binding.get("aggregation") or Aggregation.REGION_VALUE) for m in bound)
+    )
+    series_of = dict(zip(pairs, region_series_many(pairs, area=region.area, others=counties_of(region)), strict=True))
+    found = {}
+    for metric in bound:
+        indicator = indicators[metric.pk]
+        series = series_of[(indicator, metric.binding.get("aggregation") or Aggregation.REGION_VALUE)]
+        values = {year: figure.value for year, figure in series.region.items() if figure.value is not None}
+        data = MetricData(
+            values=values,
+            source_label=metric.binding_summary,
+            unit=metric.unit or indicator.unit,
+            vintage=indicator.vintage,
+            rule_labels=series.rules_used,
+            indicator=indicator,
+            series=series,
+            direction=indicator.direction,
+            updated=indicator.data_updated,
+        )
+        if metric.target_rule == TargetRule.BEST_THIRD and values:
+            data.peers = peer_values(indicator, kind=region.area.kind, year=max(values), leave_out=region.area)
+        found[metric.pk] = data
+    return found
+
+
+def peer_values(indicator: Indicator, *, kind: str, year: int, leave_out: Area) -> dict[int, list[float]]:
+    """The values of the other areas of the same kind (e.g. every maakunta) in `year`, for "best third"."""
+    values = Observation.objects.filter(
+        indicator=indicator, year=year, gender="total", classification="", area__kind=kind, value__isnull=False
+    ).exclude(area=leave_out)
+    return {year: [v for v in values.values_list("value", flat=True) if v is not None]}
+
+
+def no_data_label(metric: Metric) -> str:
+    """What a card says where a metric has no data yet: who or what is expected to bring it."""
+    if metric.binding_type == BindingType.MANUAL:
+        return _("Reported by hand by the responsible group; nothing has been reported yet.")
+    if metric.binding_type == BindingType.SURVEY:
+        return _("Comes from a survey; no results yet.")
+    if metric.binding_type == BindingType.COMPUTED:
+        return _("A computed index; it has not been computed yet.")
+    if metric.binding_type == BindingType.PTV:
+        return _("Counted from the Finnish Service Catalogue (PTV); no count has been imported for the region yet.")
+    return _("No values have been imported for the region yet.")
+
+
+register([BindingType.SOTKANET, BindingType.DATABANK, BindingType.STATFIN], databank_data)

@@ -1,0 +1,432 @@
+"""Reads for the dashboard (kojelauta): metric cards of a strategy, a metric's comparison between areas, and a
+municipality's profile, each for a chosen follow-up year."""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from tilannekuva.databank.regional import RegionSeries
+from tilannekuva.regions.models import Area, AreaKind, Region
+from tilannekuva.regions.selectors import members_of
+from tilannekuva.strategy.models import Direction, Frequency, Goal, GoalLevel, Group, Metric, StrategyVersion
+
+from .providers import MetricData, counties_of, data_for, no_data_label
+from .status import Assessment, Status, Trend, assess, change_kind
+
+YEARS_SHOWN = 30  # how far back the year filter reaches
+COUNCIL_TERM_YEARS = 4
+
+
+class NotFound(LookupError):
+    """No such region, strategy version, metric or municipality."""
+
+
+def default_year() -> int:
+    """The follow-up year a dashboard opens on: the last full year (a yearly follow-up reports on it)."""
+    return timezone.localdate().year - 1
+
+
+def version_for(region: Region, year: int) -> StrategyVersion:
+    """The strategy version in force in `year`: the latest one made in or before it, else the first one."""
+    versions = list(StrategyVersion.objects.filter(strategy__region=region).order_by("year"))
+    if not versions:
+        raise NotFound(f"{region} has no strategy")
+    earlier = [v for v in versions if v.year <= year]
+    return earlier[-1] if earlier else versions[0]
+
+
+@dataclass
+class Card:
+    """One metric on the dashboard: the region's latest value up to the follow-up year, changes, status."""
+
+    metric: Metric
+    data: MetricData | None
+    assessment: Assessment
+    points: list[tuple[int, float]]
+    ready: bool
+    baseline_year: int
+    baseline: tuple[int, float] | None = None
+
+    @property
+    def latest(self) -> tuple[int, float] | None:
+        return self.points[-1] if self.points else None
+
+    @property
+    def previous(self) -> tuple[int, float] | None:
+        return self.points[-2] if len(self.points) > 1 else None
+
+    @property
+    def change_since_previous(self) -> float | None:
+        return self.points[-1][1] - self.points[-2][1] if len(self.points) > 1 else None
+
+    @property
+    def change_since_baseline(self) -> float | None:
+        if not self.points or self.baseline is None or self.baseline[0] == self.points[-1][0]:
+            return None
+        return self.points[-1][1] - self.baseline[1]
+
+    @property
+    def trend(self) -> Trend | None:
+        return self.assessment.trend
+
+    @property
+    def baseline_trend(self) -> Trend | None:
+        change = self.change_since_baseline
+        if change is None or self.baseline is None:
+            return None
+        return change_kind(self.baseline[1], self.points[-1][1], direction=self.assessment.direction)
+
+    @property
+    def responsible(self) -> Group | None:
+        return self.metric.responsible or self.metric.goal.responsible
+
+    @property
+    def status(self) -> Status:
+        return self.assessment.status
+
+    @property
+    def no_data_label(self) -> str:
+        return no_data_label(self.metric)
+
+    @property
+    def unit(self) -> str:
+        return (self.data.unit if self.data else "") or self.metric.unit
+
+    @property
+    def sparkline(self) -> str:
+        return sparkline_points([v for _, v in self.points[-12:]])
+
+
+def sparkline_points(values: list[float], *, width: float = 120, height: float = 28) -> str:
+    """The `points` of an SVG polyline for a small trend line (no script, so the CSP stays strict)."""
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = width / (len(values) - 1)
+    return " ".join(f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}" for i, v in enumerate(values))
+
+
+def is_ready(metric: Metric, points: list[tuple[int, float]], *, year: int) -> bool:
+    """Whether the metric has data for the follow-up period that `year` stands for, by its frequency."""
+    if not points:
+        return False
+    latest = points[-1][0]
+    if metric.frequency == Frequency.COUNCIL_TERM:
+        return latest > year - COUNCIL_TERM_YEARS
+    if metric.frequency == Frequency.ONCE:
+        return True
+    return latest == year
+
+
+def card_for(metric: Metric, data: MetricData | None, *, year: int, baseline_year: int) -> Card:
+    points = data.up_to(year) if data else []
+    assessment = assess(
+        metric,
+        [v for _, v in points],
+        indicator_direction=data.direction if data else Direction.NEUTRAL,
+        peers=data.peers.get(points[-1][0]) if data and points else None,
+    )
+    baseline = None
+    at_or_before = [p for p in points if p[0] <= baseline_year]
+    if at_or_before:
+        baseline = at_or_before[-1]
+    return Card(
+        metric=metric,
+        data=data,
+        assessment=assessment,
+        points=points,
+        ready=is_ready(metric, points, year=year),
+        baseline_year=baseline_year,
+        baseline=baseline,
+    )
+
+
+@dataclass
+class GoalNode:
+    goal: Goal
+    cards: list[Card] = field(default_factory=list)
+    children: list["GoalNode"] = field(default_factory=list)
+
+    @property
+    def all_cards(self) -> list[Card]:
+        return self.cards + [card for child in self.children for card in child.all_cards]
+
+
+@dataclass
+class Dashboard:
+    region: Region
+    version: StrategyVersion
+    year: int
+    years: list[int]
+    main_goals: list[GoalNode]
+    focus_areas: list[GoalNode]
+    cards: list[Card]
+
+    @property
+    def ready(self) -> list[Card]:
+        return [c for c in self.cards if c.ready]
+
+    @property
+    def missing(self) -> list[Card]:
+        return [c for c in self.cards if not c.ready]
+
+    @property
+    def status_counts(self) -> list[tuple[Status, int]]:
+        return [(status, sum(1 for c in self.cards if c.status == status)) for status in Status]
+
+
+def municipalities(region: Region, *, year: int) -> list[Area]:
+    return list(members_of(region.area, year=year))
+
+
+def region_for(region_slug: str) -> Region:
+    region = Region.objects.select_related("area").filter(slug=region_slug, strategy__isnull=False).first()
+    if region is None:
+        raise NotFound(f"no region '{region_slug}' with a strategy")
+    return region
+
+
+def year_choices(version: StrategyVersion, cards: list[Card], *, year: int) -> list[int]:
+    """The strategy period, the years with data and the current year, newest first."""
+    this_year = timezone.localdate().year
+    first_data = min((min(c.data.values) for c in cards if c.data and c.data.values), default=this_year)
+    first = max(min(first_data, version.period_start, year), this_year - YEARS_SHOWN)
+    return list(range(max(this_year, version.period_end, year), first - 1, -1))
+
+
+def dashboard(*, region: Region, year: int) -> Dashboard:
+    version = version_for(region, year)
+    goals = list(version.goals.select_related("responsible").order_by("position"))
+    metrics = list(
+        version.metrics.select_related("responsible", "goal__responsible", "action").order_by("goal", "position")
+    )
+    data = data_for(metrics, region=region)
+    cards = {m.pk: card_for(m, data.get(m.pk), year=year, baseline_year=version.period_start) for m in metrics}
+    nodes = {g.pk: GoalNode(goal=g) for g in goals}
+    for metric in metrics:
+        nodes[metric.goal_id].cards.append(cards[metric.pk])
+    roots = []
+    for goal in goals:
+        if goal.parent_id and goal.parent_id in nodes:
+            nodes[goal.parent_id].children.append(nodes[goal.pk])
+        else:
+            roots.append(nodes[goal.pk])
+    ordered = [card for root in roots for card in root.all_cards]
+    return Dashboard(
+        region=region,
+        version=version,
+        year=year,
+        years=year_choices(version, ordered, year=year),
+        main_goals=[n for n in roots if n.goal.level == GoalLevel.MAIN_GOAL],
+        focus_areas=[n for n in roots if n.goal.level != GoalLevel.MAIN_GOAL],
+        cards=ordered,
+    )
+
+
+def metric_of(version: StrategyVersion, metric_key: str) -> Metric:
+    metric = (
+        version.metrics.select_related("responsible", "goal__responsible", "goal__parent", "action")
+        .filter(key=metric_key)
+        .first()
+    )
+    if metric is None:
+        raise NotFound(f"no metric '{metric_key}' in {version}")
+    return metric
+
+
+def metric_card(*, region: Region, metric_key: str, year: int) -> Card:
+    version = version_for(region, year)
+    metric = metric_of(version, metric_key)
+    data = data_for([metric], region=region).get(metric.pk)
+    return card_for(metric, data, year=year, baseline_year=version.period_start)
+
+
+@dataclass
+class ComparisonRow:
+    area: Area
+    kind: str  # "municipality", "region", "county", "country"
+    value: float | None
+    previous: float | None
+    rank: int | None = None
+
+    @property
+    def change(self) -> float | None:
+        return None if self.value is None or self.previous is None else self.value - self.previous
+
+
+@dataclass
+class Comparison:
+    card: Card
+    year: int
+    rows: list[ComparisonRow]
+    municipalities: list[ComparisonRow]
+    direction: str
+    sort: str
+    order: str
+
+    @property
+    def values_by_code(self) -> dict[str, float | None]:
+        return {row.area.code: row.value for row in self.municipalities}
+
+
+SORTS = ("better", "name", "value")
+
+
+def comparison(*, region: Region, metric_key: str, year: int, sort: str = "better", order: str = "asc") -> Comparison:
+    """The municipalities of the region in `year` side by side with the region, its county and the country.
+
+    Sorting by "better" puts the best first whichever way is better; ranks count among the municipalities.
+    """
+    card = metric_card(region=region, metric_key=metric_key, year=year)
+    series: RegionSeries | None = card.data.series if card.data else None
+    direction = card.assessment.direction
+    data_year = card.latest[0] if card.latest else year
+    municipalities = []
+    for area in members_of(region.area, year=year):
+        value = series.values.get(area.pk, {}).get(data_year) if series else None
+        previous = series.values.get(area.pk, {}).get(data_year - 1) if series else None
+        municipalities.append(ComparisonRow(area=area, kind=AreaKind.MUNICIPALITY, value=value, previous=previous))
+    rank_rows(municipalities, direction=direction)
+    totals = [
+        ComparisonRow(
+            area=region.area,
+            kind="region",
+            value=card.data.values.get(data_year) if card.data else None,
+            previous=card.data.values.get(data_year - 1) if card.data else None,
+        )
+    ]
+    for county in counties_of(region, year=year):
+        own = series.values.get(county.pk, {}) if series else {}
+        totals.append(ComparisonRow(county, "county", own.get(data_year), own.get(data_year - 1)))
+    if series and series.country:
+        country_values = series.values.get(series.country.pk, {})
+        totals.append(
+            ComparisonRow(series.country, "country", country_values.get(data_year), country_values.get(data_year - 1))
+        )
+    sort = sort if sort in SORTS else "better"
+    order = "desc" if order == "desc" else "asc"
+    return Comparison(
+        card=card,
+        year=data_year,
+        rows=sorted_rows(municipalities, sort=sort, order=order, direction=direction) + totals,
+        municipalities=municipalities,
+        direction=direction,
+        sort=sort,
+        order=order,
+    )
+
+
+def rank_rows(rows: list[ComparisonRow], *, direction: str) -> None:
+    """Rank 1 is the best value; equal values share a rank; no ranks without a direction."""
+    if direction == Direction.NEUTRAL:
+        return
+    valued = sorted((r for r in rows if r.value is not None), key=lambda r: _better_key(r.value, direction))
+    for row in valued:
+        assert row.value is not None
+        row.rank = 1 + sum(
+            1 for other in valued if _better_key(other.value, direction) < _better_key(row.value, direction)
+        )
+
+
+def _better_key(value: float | None, direction: str) -> float:
+    assert value is not None
+    return -value if direction == Direction.HIGHER_IS_BETTER else value
+
+
+def sorted_rows(rows: list[ComparisonRow], *, sort: str, order: str, direction: str) -> list[ComparisonRow]:
+    missing = [r for r in rows if r.value is None]
+    valued = [r for r in rows if r.value is not None]
+    if sort == "name":
+        result = sorted(rows, key=lambda r: r.area.name, reverse=order == "desc")
+        return result
+    if sort == "value":
+        result = sorted(valued, key=lambda r: r.value or 0.0, reverse=order == "desc")
+    else:
+        result = sorted(
+            valued,
+            key=lambda r: (
+                (_better_key(r.value, direction), r.area.name) if direction != Direction.NEUTRAL else (0.0, r.area.name)
+            ),
+        )
+        if order == "desc":
+            result.reverse()
+    return result + sorted(missing, key=lambda r: r.area.name)
+
+
+@dataclass
+class ProfileRow:
+    card: Card
+    year: int | None
+    value: float | None
+    previous: float | None
+    region_value: float | None
+    country_value: float | None
+    rank: int | None
+    of: int
+
+    @property
+    def change(self) -> float | None:
+        return None if self.value is None or self.previous is None else self.value - self.previous
+
+
+@dataclass
+class Profile:
+    region: Region
+    municipality: Area
+    version: StrategyVersion
+    year: int
+    rows: list[ProfileRow]
+
+    @property
+    def with_data(self) -> list[ProfileRow]:
+        return [r for r in self.rows if r.value is not None]
+
+    @property
+    def without_data(self) -> list[ProfileRow]:
+        return [r for r in self.rows if r.value is None]
+
+
+def municipality_profile(*, region: Region, code: str, year: int) -> Profile:
+    """One municipality across every metric of the strategy, against the region and the country."""
+    municipality = Area.objects.filter(kind=AreaKind.MUNICIPALITY, code=code).first()
+    if municipality is None or municipality.pk not in {a.pk for a in members_of(region.area, year=year)}:
+        raise NotFound(f"municipality {code} is not in {region} in {year}")
+    board = dashboard(region=region, year=year)
+    members_in: dict[int, list[Area]] = {}
+    rows = []
+    for card in board.cards:
+        series = card.data.series if card.data else None
+        own = {
+            y: v
+            for y, v in (series.values.get(municipality.pk, {}) if series else {}).items()
+            if y <= year and v is not None
+        }
+        latest_year = max(own) if own else None
+        rank, of = None, 0
+        if series and latest_year is not None:
+            peers = [
+                ComparisonRow(
+                    area=m,
+                    kind=AreaKind.MUNICIPALITY,
+                    value=series.values.get(m.pk, {}).get(latest_year),
+                    previous=None,
+                )
+                for m in members_in.setdefault(latest_year, list(members_of(region.area, year=latest_year)))
+            ]
+            rank_rows(peers, direction=card.assessment.direction)
+            of = sum(1 for p in peers if p.value is not None)
+            rank = next((p.rank for p in peers if p.area.pk == municipality.pk), None)
+        rows.append(
+            ProfileRow(
+                card=card,
+                year=latest_year,
+                value=own.get(latest_year) if latest_year else None,
+                previous=own.get(latest_year - 1) if latest_year else None,
+                region_value=card.data.values.get(latest_year) if card.data and latest_year else None,
+                country_value=series.country_value(latest_year) if series and latest_year else None,
+                rank=rank,
+                of=of,
+            )
+        )
+    return Profile(region=region, municipality=municipality, version=board.version, year=year, rows=rows)

@@ -1,0 +1,205 @@
+"""The one place for status rules: where a metric stands against its target and its own trend.
+
+The rules, in the order they are tried (docs/DASHBOARD.md shows them to users, and every card repeats the
+rule that gave its status):
+
+1. **No data yet**: the region has no value for the metric.
+2. A target that can be evaluated (a value with an operator, a range, or a rule: increases, decreases, stays,
+   yes, in the best third among peers):
+   - **on track** when the latest value meets it;
+   - **off track** when it does not and the value worsened two years in a row (the last two changes);
+   - **needs attention** when it does not meet it otherwise.
+3. No target that can be evaluated, but a direction (higher or lower is better, from the metric, its target
+   rule or its indicator): **needs attention** when the last change was for the worse, **on track** when it
+   was for the better or nothing changed. With one value only there is no trend: **not assessed**.
+4. Neither a target nor a direction: **not assessed** (the value is shown for follow-up).
+
+"Better" follows the direction: for "lower is better" a fall is an improvement.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from tilannekuva.strategy.models import Direction, Metric, TargetRule, TargetType
+
+# Two values closer than this (relative to their size) are "unchanged": float noise from the sources.
+TOLERANCE = 1e-9
+
+
+class Status(StrEnum):
+    ON_TRACK = "on_track"
+    NEEDS_ATTENTION = "needs_attention"
+    OFF_TRACK = "off_track"
+    NO_DATA = "no_data"
+    NOT_ASSESSED = "not_assessed"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+    @property
+    def icon(self) -> str:
+        """A symbol of its own for each status, so that no status is told by colour alone."""
+        return STATUS_ICONS[self]
+
+
+STATUS_LABELS = {
+    Status.ON_TRACK: _("On track"),
+    Status.NEEDS_ATTENTION: _("Needs attention"),
+    Status.OFF_TRACK: _("Off track"),
+    Status.NO_DATA: _("No data yet"),
+    Status.NOT_ASSESSED: _("Not assessed"),
+}
+STATUS_ICONS = {
+    Status.ON_TRACK: "✓",
+    Status.NEEDS_ATTENTION: "!",
+    Status.OFF_TRACK: "✕",
+    Status.NO_DATA: "○",
+    Status.NOT_ASSESSED: "–",
+}
+
+
+class Trend(StrEnum):
+    IMPROVED = "improved"
+    WORSENED = "worsened"
+    UNCHANGED = "unchanged"
+    ROSE = "rose"  # no direction: a change that is neither better nor worse
+    FELL = "fell"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    status: Status
+    reason: str
+    target_met: bool | None
+    trend: Trend | None
+    direction: str
+
+    @property
+    def label(self) -> str:
+        return self.status.label
+
+    @property
+    def icon(self) -> str:
+        return self.status.icon
+
+
+def effective_direction(metric: Metric, *, indicator_direction: str = Direction.NEUTRAL) -> str:
+    """The metric's own direction, else the one its target implies, else its indicator's."""
+    if metric.direction != Direction.NEUTRAL:
+        return metric.direction
+    if metric.target_type == TargetType.RULE:
+        if metric.target_rule in (TargetRule.INCREASE, TargetRule.MAINTAIN, TargetRule.YES):
+            return Direction.HIGHER_IS_BETTER
+        if metric.target_rule == TargetRule.DECREASE:
+            return Direction.LOWER_IS_BETTER
+    if metric.target_type == TargetType.VALUE and metric.target_operator:
+        if metric.target_operator.startswith(">"):
+            return Direction.HIGHER_IS_BETTER
+        if metric.target_operator.startswith("<"):
+            return Direction.LOWER_IS_BETTER
+    if indicator_direction in (Direction.HIGHER_IS_BETTER, Direction.LOWER_IS_BETTER):
+        return indicator_direction
+    return Direction.NEUTRAL
+
+
+def change_kind(before: float, after: float, *, direction: str) -> Trend:
+    if abs(after - before) <= TOLERANCE * max(1.0, abs(before), abs(after)):
+        return Trend.UNCHANGED
+    rose = after > before
+    if direction == Direction.HIGHER_IS_BETTER:
+        return Trend.IMPROVED if rose else Trend.WORSENED
+    if direction == Direction.LOWER_IS_BETTER:
+        return Trend.WORSENED if rose else Trend.IMPROVED
+    return Trend.ROSE if rose else Trend.FELL
+
+
+def target_met(metric: Metric, values: list[float], *, direction: str, peers: list[float] | None = None) -> bool | None:
+    """Whether the latest of `values` (oldest first) meets the metric's target; None where no target can be
+    evaluated (no target, a target in words only, a trend rule with one value, best third without peers)."""
+    latest = values[-1]
+    if metric.target_type == TargetType.VALUE and metric.target_value is not None:
+        operator = metric.target_operator or (">=" if direction != Direction.LOWER_IS_BETTER else "<=")
+        return _compare(latest, operator, metric.target_value)
+    if metric.target_type == TargetType.RANGE and (metric.target_min is not None or metric.target_max is not None):
+        low = metric.target_min if metric.target_min is not None else float("-inf")
+        high = metric.target_max if metric.target_max is not None else float("inf")
+        return low <= latest <= high
+    if metric.target_type == TargetType.RULE:
+        return _rule_met(metric.target_rule, values, direction=direction, peers=peers)
+    return None
+
+
+def _compare(value: float, operator: str, target: float) -> bool | None:
+    comparisons = {
+        ">": value > target,
+        ">=": value >= target,
+        "≥": value >= target,
+        "<": value < target,
+        "<=": value <= target,
+        "≤": value <= target,
+        "=": value == target,
+        "==": value == target,
+    }
+    return comparisons.get(operator.strip())
+
+
+def _rule_met(rule: str, values: list[float], *, direction: str, peers: list[float] | None) -> bool | None:
+    latest = values[-1]
+    if rule == TargetRule.YES:
+        return latest >= 0.5  # yes/no metrics store yes as 1 and no as 0
+    if rule == TargetRule.BEST_THIRD:
+        if not peers or direction == Direction.NEUTRAL:
+            return None
+        better = sum(1 for p in peers if (p > latest if direction == Direction.HIGHER_IS_BETTER else p < latest))
+        return better < len(peers) / 3  # fewer than a third of the peers are better
+    if len(values) < 2:
+        return None
+    trend = change_kind(values[-2], latest, direction=Direction.HIGHER_IS_BETTER)
+    if rule == TargetRule.INCREASE:
+        return trend == Trend.IMPROVED
+    if rule == TargetRule.DECREASE:
+        return trend == Trend.WORSENED  # measured on the higher-is-better scale: a fall
+    if rule == TargetRule.MAINTAIN:
+        return trend != Trend.WORSENED
+    return None
+
+
+def assess(
+    metric: Metric,
+    values: list[float],
+    *,
+    indicator_direction: str = Direction.NEUTRAL,
+    peers: list[float] | None = None,
+) -> Assessment:
+    """The status of `metric` given its region's values in time order (oldest first, years with data only)."""
+    direction = effective_direction(metric, indicator_direction=indicator_direction)
+    if not values:
+        return Assessment(Status.NO_DATA, str(_("No value has been reported or imported yet.")), None, None, direction)
+    changes = [change_kind(a, b, direction=direction) for a, b in zip(values, values[1:], strict=False)]
+    trend = changes[-1] if changes else None
+    worsened_twice = len(changes) >= 2 and changes[-1] == changes[-2] == Trend.WORSENED
+    met = target_met(metric, values, direction=direction, peers=peers)
+    if met is True:
+        return Assessment(
+            Status.ON_TRACK, str(_("On track: the latest value meets the target.")), met, trend, direction
+        )
+    if met is False:
+        if worsened_twice:
+            reason = _("Off track: the value worsened two years in a row and does not meet the target.")
+            return Assessment(Status.OFF_TRACK, str(reason), met, trend, direction)
+        reason = _("Needs attention: the latest value does not meet the target yet.")
+        return Assessment(Status.NEEDS_ATTENTION, str(reason), met, trend, direction)
+    if direction == Direction.NEUTRAL:
+        reason = _("Not assessed: the metric has no target or direction that a value could be compared with.")
+        return Assessment(Status.NOT_ASSESSED, str(reason), None, trend, direction)
+    if trend is None:
+        reason = _("Not assessed: only one value so far, so there is no trend to compare, and no target.")
+        return Assessment(Status.NOT_ASSESSED, str(reason), None, None, direction)
+    if trend == Trend.WORSENED:
+        reason = _("Needs attention: no target is set, and the latest change was for the worse.")
+        return Assessment(Status.NEEDS_ATTENTION, str(reason), None, trend, direction)
+    reason = _("On track: no target is set, and the latest change was for the better or nothing changed.")
+    return Assessment(Status.ON_TRACK, str(reason), None, trend, direction)

@@ -1,0 +1,62 @@
+"""The data bank's export formats: an indicator's observations as CSV, XLSX or JSON records (the columns are
+described in docs/FILE-IMPORT.md), shared by `tilannekuva export observations` and the dashboard's downloads."""
+
+import csv
+import io
+import json
+from typing import Any
+
+import openpyxl
+
+from .models import Indicator, Observation
+
+COLUMNS = ("indicator", "area_code", "area_name", "area_kind", "year", "gender", "value", "absolute_value")
+FORMATS = ("csv", "xlsx", "json")
+
+
+def plain_number(value: float | None) -> float | int | None:
+    """Whole numbers without a trailing '.0' (populations, counts); others as they are."""
+    if value is not None and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def records(indicator: Indicator, found: list[Observation]) -> list[dict[str, Any]]:
+    return [
+        {
+            "indicator": indicator.external_id,
+            "area_code": o.area.code,
+            "area_name": o.area.name_fi,
+            "area_kind": o.area.kind,
+            "year": o.year,
+            "gender": o.gender,
+            "value": plain_number(o.value),
+            "absolute_value": plain_number(o.absolute_value),
+        }
+        for o in found
+    ]
+
+
+def csv_text(rows: list[dict[str, Any]]) -> str:
+    """';'-separated with a decimal point; an empty field where there is no value."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(["" if row[c] is None else row[c] for c in COLUMNS])
+    return out.getvalue()
+
+
+def json_text(rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+
+
+def xlsx_bytes(rows: list[dict[str, Any]]) -> bytes:
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("observations")
+    sheet.append(list(COLUMNS))
+    for row in rows:
+        sheet.append([row[c] for c in COLUMNS])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
