@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 
 import psycopg
 from psycopg import sql
-from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 from bench import ROOT, machine, postgres_server_version, postgres_settings, record, setup_django
 
@@ -50,6 +49,7 @@ THREADS = 2
 SEED = 20_251_124
 P95_TARGET_MS = 100.0
 RATIO_TARGET = 1 / 3
+SETTLE_LIMIT = 10.0  # seconds after an import by which every server process must serve the new page
 RULES = ("region_value", "mean", "sum")
 LUA_SCRIPT = Path(__file__).with_name("wrk_latency.lua")
 HEADING = "## Load test of the dashboard (kojelauta)"
@@ -204,7 +204,7 @@ def run(options: argparse.Namespace) -> int:
     try:
         setup_django(database_url=f"{SERVER_URL}/{DATABASE}")
         size = prepare(indicators=options.indicators, years=options.years)
-        static_fault = collect_static()
+        collect_static()
         cold, warm, page = render_in_process(options.path)
         static_path = static_root / STATIC_FILE
         static_path.parent.mkdir(parents=True, exist_ok=True)
@@ -268,7 +268,6 @@ def run(options: argparse.Namespace) -> int:
             table=table,
             verdict=verdicts(dashboard, ratio=ratio, invalidation=invalidation),
             in_process=in_process_line(cold, warm),
-            static_fault=static_fault,
             wall=wall,
         )
         path = record(heading=HEADING, marker=MARKER, block=block, intro=INTRO)
@@ -278,20 +277,33 @@ def run(options: argparse.Namespace) -> int:
     return 0
 
 
-def arguments_of(options: argparse.Namespace) -> list[str]:
-    """The command line that gives `options` again, for the fresh interpreter."""
+# The options that a fresh interpreter is given again, and that the recorded command line shows.
+FORWARDED = (
+    "duration",
+    "warmup",
+    "connections",
+    "threads",
+    "workers",
+    "worker_class",
+    "worker_threads",
+    "indicators",
+    "years",
+    "path",
+)
+
+
+def arguments_of(options: argparse.Namespace, *, changed_only: bool = False) -> list[str]:
+    """The command line that gives `options` again; with `changed_only`, the options that differ from defaults."""
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    defaults = vars(parser.parse_args([]))
     argv = [
-        f"--duration={options.duration}",
-        f"--warmup={options.warmup}",
-        f"--connections={options.connections}",
-        f"--threads={options.threads}",
-        f"--workers={options.workers}",
-        f"--worker-class={options.worker_class}",
-        f"--worker-threads={options.worker_threads}",
-        f"--indicators={options.indicators}",
-        f"--years={options.years}",
-        f"--path={options.path}",
+        f"--{name.replace('_', '-')}={getattr(options, name)}"
+        for name in FORWARDED
+        if not changed_only or getattr(options, name) != defaults[name]
     ]
+    if changed_only:
+        return argv
     if options.record is not None:
         argv.append("--record" if options.record else "--no-record")
     if options.keep_database:
@@ -448,39 +460,11 @@ def copy_observations(indicators: list["Indicator"], areas: list["Area"], years:
     return copied
 
 
-def collect_static() -> str:
-    """collectstatic into the temporary STATIC_ROOT, as a deployment does before it starts the server.
-
-    Returns "" or, when the production storage refused a reference to a missing source map, what it said: the
-    files are then collected again without rewriting source-map comments, so that the load test still runs on
-    the production storage's manifest, and the report shows the fault to fix.
-    """
-    from django.conf import settings
+def collect_static() -> None:
+    """collectstatic into the temporary STATIC_ROOT, as a deployment does before it starts the server."""
     from django.core.management import call_command
-    from django.test.utils import override_settings
-    from whitenoise.storage import MissingFileError
 
-    try:
-        call_command("collectstatic", interactive=False, verbosity=0)
-        return ""
-    except MissingFileError as exc:
-        fault = str(exc).strip().splitlines()[0]
-        if ".map'" not in fault:
-            raise
-    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": f"{__name__}.{SourceMapsAsTheyAre.__name__}"}}
-    with override_settings(STORAGES=storages):
-        call_command("collectstatic", interactive=False, verbosity=0, clear=True)
-    say(f"  WARNING: collectstatic fails in the production profile: {fault}")
-    return fault
-
-
-class SourceMapsAsTheyAre(CompressedManifestStaticFilesStorage):
-    """The production storage, except that `sourceMappingURL` comments are left as written, not hashed."""
-
-    patterns = tuple(
-        (glob, tuple(p for p in rules if "sourceMappingURL" not in (p if isinstance(p, str) else p[0])))
-        for glob, rules in CompressedManifestStaticFilesStorage.patterns
-    )
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def render_in_process(path: str) -> tuple[Render, Render, bytes]:
@@ -655,17 +639,28 @@ def check_invalidation(port: int, path: str, *, workers: int) -> str:
         parameters={"benchmark": "dashboard-load", "synthetic": True, "invalidation check": True},
         work=lambda run: write_observations(rows, run=run),
     )
-    after = served()
+    committed = time.monotonic()
+    # A server process may take a moment to see another process's invalidation (it need not read the
+    # database on every request): the page is fetched again until no response is stale, for a limited time.
+    while True:
+        after = served()
+        stale = sum(body in before for body in after)
+        settled = time.monotonic() - committed
+        if not stale or settled > SETTLE_LIMIT:
+            break
+        time.sleep(0.1)
     # Only now, after the server has answered: a cache shared between processes is cleared here as well.
     for cache in caches.all():
         cache.clear()
     fresh = VOLATILE.sub(b"", Client().get(path, HTTP_HOST="127.0.0.1").content)
-    stale = sum(body in before for body in after)
     if fresh in before:
         return "not checked: the import of new latest values did not change the freshly rendered page"
     if stale:
-        return f"**stale**: {stale} of {len(after)} responses after an import were the page from before it"
-    return f"yes: after an import, {len(after)} of {len(after)} responses were the new page"
+        return (
+            f"**stale**: {stale} of {len(after)} responses were still the page from before the import "
+            f"{SETTLE_LIMIT:.0f} s after its commit"
+        )
+    return f"yes: {settled:.1f} s after the import's commit, {len(after)} of {len(after)} responses were the new page"
 
 
 def gunicorn_version() -> str:
@@ -682,7 +677,7 @@ def wrk_version(wrk: str) -> str:
 
 def results_table(loads: list[Load], *, paths: list[str]) -> str:
     lines = [
-        "| URL | requests | requests/s | p50 ms | p95 ms | p99 ms | max ms | bytes/response | errors |",
+        "| URL | requests | requests/s | p50 ms | p95 ms | p99 ms | max ms | bytes/response with headers | errors |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for load, path in zip(loads, paths, strict=True):
@@ -707,9 +702,13 @@ def verdicts(dashboard: Load, *, ratio: float, invalidation: str) -> str:
 def in_process_line(cold: Render, warm: Render) -> str:
     return (
         f"In-process with Django's test client (same settings, no HTTP): the uncached page took {cold.ms:.0f} ms "
-        f"with {cold.queries} queries ({cold.sql_ms:.0f} ms in SQL); the cached one {warm.ms:.1f} ms with "
-        f"{warm.queries} queries."
+        f"with {queries(cold.queries)} ({cold.sql_ms:.0f} ms in SQL); the cached one {warm.ms:.1f} ms with "
+        f"{queries(warm.queries)}."
     )
+
+
+def queries(count: int) -> str:
+    return f"{count} query" if count == 1 else f"{count} queries"
 
 
 def recorded_block(
@@ -721,32 +720,35 @@ def recorded_block(
     table: str,
     verdict: str,
     in_process: str,
-    static_fault: str,
     wall: float,
 ) -> str:
-    fault = (
-        f"\n\n**`collectstatic` fails in the production profile** ({static_fault}); for this run the static files "
-        "were collected again by the production storage with source-map comments left as written."
-        if static_fault
-        else ""
-    )
-    areas = ", ".join(f"{count} {kind}" for kind, count in sorted(size.areas.items()))
+    names = {
+        "municipality": "municipalities",
+        "maakunta": "maakunnat",
+        "wellbeing_services_county": "wellbeing services counties",
+        "country": "country",
+    }
+    areas = ", ".join(f"{size.areas[kind]} {names[kind]}" for kind in names if kind in size.areas)
     threads = f" × {options.worker_threads} threads" if options.worker_threads > 1 else ""
     load_time = f"{options.warmup} s warm-up + {options.duration} s measured per URL"
+    data = (
+        f"SYNTHETIC: {size.rows:,} observations, {size.indicators} indicators × {len(size.years)} years "
+        f"({size.years[0]}–{size.years[-1]}) × {sum(size.areas.values())} areas ({areas}); the {size.metrics} "
+        f"metrics of {REGION} bound to {size.metrics} of the indicators"
+    )
+    command = " ".join(["python -m bench dashboard", *arguments_of(options, changed_only=True)])
     return f"""
-Measured on {facts["date"]} with `python -m bench dashboard --duration {options.duration} --workers {options.workers}`
-(checked out: commit {facts["commit"]}; the whole benchmark, set-up included, took {wall / 60:.1f} min).
-Data: SYNTHETIC, {size.indicators} indicators × {len(size.years)} years ({size.years[0]}–{size.years[-1]}) × every
-area ({areas}) = {size.rows:,} observations; the {size.metrics} metrics of the {REGION} strategy bound to the first
-{size.metrics} indicators.
+Measured on {facts["date"]} with `{command}` (checked out: commit {facts["commit"]}; the whole benchmark,
+set-up included, took {wall / 60:.1f} min).
 
 | machine | |
 |---|---|
-| CPU | {facts["cpu"]}, {facts["cores"]} cores (shared by gunicorn, PostgreSQL and wrk) |
+| CPU | {facts["cpu"]}, {facts["cores"]} cores, shared by gunicorn, PostgreSQL and wrk |
 | memory | {facts["memory"]} |
 | database | {facts["postgresql"]}; {facts["settings"]} |
 | server | {facts["gunicorn"]}, {options.workers} {worker_class} workers{threads}, production profile (WhiteNoise) |
 | load | {facts["wrk"]}, {options.threads} threads, {options.connections} connections, {load_time} |
+| data | {data} |
 | Python, Django | {facts["python"]}, Django {facts["django"]} |
 | kernel | Linux {facts["kernel"]} |
 
@@ -754,7 +756,7 @@ area ({areas}) = {size.rows:,} observations; the {size.metrics} metrics of the {
 
 {verdict}
 
-{in_process}{fault}
+{in_process}
 """
 
 

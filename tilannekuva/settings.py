@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions and CSRF: kept dashboard pages for anonymous visitors are answered from here.
+    "tilannekuva.dashboard.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tilannekuva.core.middleware.FinnishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,6 +136,10 @@ STORAGES = {
         )
     },
 }
+
+# Each server process keeps its own cache; the dashboard's generation counter (in the database) expires the
+# entries of every process together.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

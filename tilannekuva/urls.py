@@ -2,9 +2,13 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch needs no CSRF token: choosing a language changes nothing but a cookie, and a page
+    # without a token can be cached whole for every anonymous visitor (docs/DECISIONS.md).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("tilannekuva.core.urls")),
     path("", include("tilannekuva.strategy.urls")),

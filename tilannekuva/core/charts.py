@@ -28,7 +28,7 @@ def _map_labels(language: str) -> dict[str, str]:
             "municipality": gettext("Municipality"),
             "no_data": gettext("no data"),
             "description": gettext(
-                "%(title)s. Municipality map coloured by %(legend)s. Grey with a dashed edge: no data."
+                "%(title)s. Municipality map coloured by value (%(legend)s). Grey with a dashed edge: no data."
             ),
         }
 
@@ -123,7 +123,8 @@ def choropleth(
         "layer": [
             {
                 "transform": [{"filter": "isValid(datum.properties.value)"}],
-                "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6},
+                # No ARIA roles on the shapes: the whole map is one labelled image with the table beside it.
+                "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.6, "aria": False},
                 "encoding": {
                     "color": {
                         "field": "properties.value",
@@ -149,6 +150,7 @@ def choropleth(
                     "stroke": NO_DATA_STROKE,
                     "strokeWidth": 0.8,
                     "strokeDash": [3, 2],
+                    "aria": False,
                 },
                 "encoding": {
                     "tooltip": [municipality, {"field": "no_data", "type": "nominal", "title": legend_title}],

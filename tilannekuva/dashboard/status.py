@@ -6,9 +6,9 @@ rule that gave its status):
 1. **No data yet**: the region has no value for the metric.
 2. A target that can be evaluated (a value with an operator, a range, or a rule: increases, decreases, stays,
    yes, in the best third among peers):
-   - **on track** when the latest value meets it;
+   - **on track** when the latest value meets the target;
    - **off track** when it does not and the value worsened two years in a row (the last two changes);
-   - **needs attention** when it does not meet it otherwise.
+   - **needs attention** when it does not meet the target but did not worsen two years in a row.
 3. No target that can be evaluated, but a direction (higher or lower is better, from the metric, its target
    rule or its indicator): **needs attention** when the last change was for the worse, **on track** when it
    was for the better or nothing changed. With one value only there is no trend: **not assessed**.

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -58,12 +57,15 @@ def _page(request: HttpRequest, body_template: str, parts: tuple[object, ...], b
     """Render the page around a body fragment that is cached per generation, language and visitor kind.
 
     The fragment holds no CSRF token and nothing of the user's own, so one rendering serves every visitor of
-    the same kind; the frame (header, language form) is rendered for each request.
+    the same kind. For a signed-in user the frame (header with the log-out form) is rendered around it on each
+    request; for anonymous visitors the frame holds nothing of their own either (the language switch needs no
+    token), so the whole response is kept by `AnonymousPageCacheMiddleware`.
     """
     region: Region = parts[0]  # type: ignore[assignment]
     internal = can_view_internal(request.user, region)
+    key = (body_template, region.pk, _language(), internal, *parts[1:])
 
-    def render_body() -> dict[str, str]:
+    def render_body() -> dict[str, Any]:
         context = build()
         context.update(internal=internal, region=region)
         return {
@@ -72,12 +74,18 @@ def _page(request: HttpRequest, body_template: str, parts: tuple[object, ...], b
             "charts": context.get("charts", False),
         }
 
+    def render_page() -> str:
+        page = services.cached_fragment(key, render_body)
+        context = {**page, "body": mark_safe(page["body"])}  # noqa: S308 - our own rendering, escaped by its template
+        return render_to_string("dashboard/page.html", context, request=request)
+
     try:
-        page = services.cached_fragment((body_template, region.pk, _language(), internal, *parts[1:]), render_body)
+        response = HttpResponse(render_page())
     except selectors.NotFound as exc:
         raise Http404(str(exc)) from exc
-    context = {**page, "body": mark_safe(page["body"])}  # noqa: S308 - our own rendering, escaped by its template
-    return render(request, "dashboard/page.html", context)
+    # An anonymous visitor's page holds nothing of their own: AnonymousPageCacheMiddleware keeps it whole.
+    response.cache_for_anonymous = not request.user.is_authenticated  # type: ignore[attr-defined]
+    return response
 
 
 def _guarded(view: Any) -> Any:

@@ -128,7 +128,7 @@ class Region(models.Model):
     dashboard_public = models.BooleanField(
         _("public dashboard"),
         default=True,
-        help_text=_("Anyone may open the region's dashboard; otherwise only users with a role in the region."),
+        help_text=_("Ticked: anyone may open the region's dashboard. Unticked: only users with a role in the region."),
     )
 
     class Meta:

@@ -14,6 +14,10 @@ METRIC_KEY = "vammojen-ja-myrkytysten-sairaalahoito"
 
 @pytest.fixture
 def injuries(world) -> Metric:
+    return make_injuries()
+
+
+def make_injuries() -> Metric:
     """Hospital periods for injuries, SYNTHETIC values: Mikkeli (491) improves, Juva (178) worsens."""
     indicator = Indicator.objects.create(
         source=source("file"),

@@ -59,7 +59,7 @@ def test_metrics_ready_is_computed(english, injuries):
 
 def test_missing_metrics_name_who_is_responsible(english, world):
     page = english.get(url("dashboard")).content.decode()
-    assert "still without data for the period, and who is responsible" in page
+    assert "Without data for the year: 37 metrics and who is responsible for them" in page
     assert "Turvallisuustyöryhmä" in page or "turvallisuus" in page.lower()
 
 
@@ -198,7 +198,8 @@ def test_an_import_expires_the_cached_dashboard(english, injuries):
     """Transactional: the expiry runs when the import commits, as it does in production."""
     first = english.get(url("dashboard", year="2024"))
     assert "Metrics ready 1 / 37" in first.content.decode()
-    assert english.get(url("dashboard", year="2024")).context["body"] == first.context["body"]  # from the cache
+    again = english.get(url("dashboard", year="2024"))
+    assert again.content == first.content and again.context is None  # the whole page, from the cache
     assert "Metrics ready 0 / 37" in english.get(url("dashboard", year="2025")).content.decode()  # now cached
     indicator_id = Indicator.objects.get(external_id=injuries.binding["series"]).pk
     mikkeli = area("municipality", "491").pk
@@ -213,3 +214,37 @@ def test_finnish_is_the_default_language_with_finnish_numbers(client, injuries):
     html = client.get(url("dashboard", year="2024")).content.decode()
     assert "Mittareista valmiina 1 / 37" in html
     assert '<html lang="fi">' in html
+
+
+def test_anonymous_pages_hold_no_csrf_token_and_signed_in_pages_their_own(client, users):
+    assert b"csrfmiddlewaretoken" not in client.get(url("dashboard")).content
+    client.force_login(users["carol"])
+    page = client.get(url("dashboard")).content.decode()
+    assert "csrfmiddlewaretoken" in page and "carol" in page  # the log-out form, rendered for this user
+
+
+def test_the_language_switch_needs_no_csrf_token(world):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(reverse("set_language"), {"language": "sv", "next": url("dashboard")})
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "sv"
+
+
+def test_an_anonymous_page_is_kept_whole_with_its_headers(client, world):
+    first = client.get(url("dashboard"))
+    again = client.get(url("dashboard"))
+    assert again.content == first.content
+    assert again.context is None  # answered by the middleware, no template rendered
+    assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert again["Content-Language"] == "fi"
+
+
+def test_signed_in_users_and_other_languages_are_not_served_anonymous_pages(client, users):
+    client.get(url("dashboard"))
+    client.cookies["django_language"] = "sv"
+    assert '<html lang="sv">' in client.get(url("dashboard")).content.decode()
+    client.force_login(users["alice"])
+    page = client.get(url("dashboard"))
+    assert page.context is not None and "alice" in page.content.decode()

@@ -1,6 +1,7 @@
 """The status rules: target first, then the direction of the trend; better follows the direction."""
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -35,9 +36,12 @@ def test_value_target_with_operator(values, expected):
 
 def test_off_track_reason_is_given_in_words():
     nps = metric(kind="nps", target_type=TargetType.VALUE, target_operator=">", target_value=60)
-    assessment = assess(nps, [65.0, 58.0, 52.0])
-    assert "two years in a row" in assessment.reason
-    assert assessment.icon == "✕" and assessment.label == "Off track"
+    with translation.override("en"):
+        assessment = assess(nps, [65.0, 58.0, 52.0])
+        assert "two years in a row" in assessment.reason
+        assert assessment.icon == "✕" and assessment.label == "Off track"
+    with translation.override("fi"):
+        assert assess(nps, [65.0, 58.0, 52.0]).label == "Ei tavoitteessa"
 
 
 def test_range_target():

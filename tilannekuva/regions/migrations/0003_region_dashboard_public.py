@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='region',
             name='dashboard_public',
-            field=models.BooleanField(default=True, help_text="Anyone may open the region's dashboard; otherwise only users with a role in the region.", verbose_name='public dashboard'),
+            field=models.BooleanField(default=True, help_text="Ticked: anyone may open the region's dashboard. Unticked: only users with a role in the region.", verbose_name='public dashboard'),
         ),
     ]

@@ -1,0 +1,124 @@
+"""The dashboard in Chromium: the strategy at a glance, a metric page, a comparison with its map and a
+municipality profile; axe-core (WCAG 2.1 AA) on each, and every control reachable by keyboard alone."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tilannekuva.dashboard.tests.conftest import METRIC_KEY, make_injuries
+
+from .conftest import axe_violations
+
+pytestmark = pytest.mark.e2e
+
+# Everything a keyboard user must be able to reach.
+CONTROLS = "a[href], button, select, input, textarea, summary, [tabindex]:not([tabindex='-1'])"
+
+
+@pytest.fixture
+def injuries(e2e_world):
+    return make_injuries()
+
+
+def tab_through(page: Page) -> None:
+    """Press Tab until focus comes back round; every visible control must have been focused on the way."""
+    wanted = page.evaluate(
+        """(selector) => Array.from(document.querySelectorAll(selector))
+              .filter(e => !e.disabled && e.checkVisibility({checkVisibilityCSS: true, contentVisibilityAuto: true}))
+              .map((e, i) => { e.dataset.kbd = String(i); return i; }).length""",
+        CONTROLS,
+    )
+    reached: set[str] = set()
+    for _ in range(wanted + 40):
+        page.keyboard.press("Tab")
+        marker = page.evaluate("document.activeElement && document.activeElement.dataset.kbd")
+        if marker is not None:
+            reached.add(marker)
+        if len(reached) == wanted:
+            break
+    missed = page.evaluate(
+        "(reached) => Array.from(document.querySelectorAll('[data-kbd]')).filter(e => !reached.includes(e.dataset.kbd))"
+        ".map(e => e.outerHTML.slice(0, 120))",
+        sorted(reached),
+    )
+    assert missed == []
+
+
+def test_dashboard_shows_every_metric_with_a_status_and_passes_axe(page, injuries):
+    page.goto("/regions/etela-savo/dashboard/?year=2024")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Etelä-Savo")
+    expect(page.get_by_role("heading", name="Mittareista valmiina 1 / 37")).to_be_visible()
+    expect(page.locator("article.metric-card")).to_have_count(37)
+    expect(page.locator("article.metric-card .status")).to_have_count(37)
+    card = page.locator(f"#card-{METRIC_KEY}")
+    expect(card).to_contain_text("Tavoitteessa")
+    card.locator(".status").focus()
+    expect(card.get_by_role("tooltip")).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_dashboard_is_reachable_by_keyboard_alone(page, injuries):
+    page.goto("/regions/etela-savo/dashboard/?year=2024")
+    tab_through(page)
+
+
+def test_metric_page_draws_its_chart_and_passes_axe(page, injuries):
+    page.goto("/regions/etela-savo/dashboard/?year=2024")
+    page.locator(f"#card-{METRIC_KEY} h4 a").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Vammojen ja myrkytysten")
+    page.get_by_label("Mikkeli").check()
+    page.get_by_role("button", name="Näytä").click()
+    expect(page.locator(".chart svg")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Mikkeli")).to_be_visible()
+    expect(page.get_by_role("link", name="Aineisto (CSV)")).to_be_visible()
+    assert axe_violations(page) == []
+    tab_through(page)
+
+
+def test_comparison_with_map_passes_axe_and_sorts_by_keyboard(page, injuries):
+    page.goto(f"/regions/etela-savo/dashboard/metrics/{METRIC_KEY}/compare/?year=2024")
+    expect(page.locator(".map svg")).to_be_visible()
+    rows = page.locator("table.sortable tbody tr")
+    expect(rows.first).to_contain_text("Mikkeli")  # lower is better: Mikkeli has the lowest value
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Alue", exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(rows.first).to_contain_text("Enonkoski")
+    tab_through(page)
+
+
+def test_municipality_profile_passes_axe(page, injuries):
+    page.goto("/regions/etela-savo/dashboard/?year=2024")
+    page.get_by_role("link", name="Mikkeli", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Mikkeli")
+    expect(page.get_by_role("table")).to_contain_text("1. / 12")
+    assert axe_violations(page) == []
+    tab_through(page)
+
+
+def test_phone_sized_dashboard_has_no_sideways_scroll(browser, live_server, injuries):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    for address in (
+        "/regions/etela-savo/dashboard/?year=2024",
+        f"/regions/etela-savo/dashboard/metrics/{METRIC_KEY}/compare/?year=2024",
+    ):
+        page.goto(address)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), address
+    assert axe_violations(page) == []
+    context.close()
+
+
+def test_dashboard_pages_have_no_csp_violations(browser, live_server, injuries):
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(message.text))
+    for address in (
+        "/regions/etela-savo/dashboard/",
+        f"/regions/etela-savo/dashboard/metrics/{METRIC_KEY}/?year=2024",
+        f"/regions/etela-savo/dashboard/metrics/{METRIC_KEY}/compare/?year=2024",
+    ):
+        page.goto(address)
+    expect(page.locator(".map svg")).to_be_visible()
+    context.close()
+    assert [m for m in messages if "Content Security Policy" in m or "Refused" in m] == []

@@ -1,0 +1,51 @@
+"""Cached dashboard pages for anonymous visitors, answered before sessions, CSRF and the rest are set up.
+
+A dashboard view marks a response `cache_for_anonymous` when it holds nothing of the visitor's own (an
+anonymous visitor of a public dashboard: no CSRF token, no name). This middleware keeps such a response, with
+the headers the inner middleware gave it (CSP, language), under the cache generation, the language and the full
+address, and answers the same request from it. Anything that changes what the page shows raises the generation
+(dashboard.signals), and with it every kept page expires.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+from . import services
+
+PREFIX = "/regions/"
+TIMEOUT = services.TIMEOUT
+SKIPPED_HEADERS = {"set-cookie"}
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def key(self, request: HttpRequest) -> str | None:
+        """None for requests that must not be answered from the kept pages."""
+        if request.method not in ("GET", "HEAD") or not request.path.startswith(PREFIX):
+            return None
+        cookies = request.COOKIES
+        if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+            return None  # maybe signed in, or a message to show: the view renders it
+        language = cookies.get(settings.LANGUAGE_COOKIE_NAME)
+        language = language if language in self.languages else settings.LANGUAGE_CODE
+        return f"dashboard-page:{services.generation()}:{language}:{request.get_full_path()}"
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = self.key(request)
+        if key is not None:
+            kept = cache.get(key)
+            if kept is not None:
+                content, headers = kept
+                return HttpResponse(content, headers=headers)
+        response = self.get_response(request)
+        if key is not None and response.status_code == 200 and getattr(response, "cache_for_anonymous", False):
+            headers = {k: v for k, v in response.items() if k.lower() not in SKIPPED_HEADERS}
+            cache.set(key, (response.content, headers), TIMEOUT)
+        return response
