@@ -1,5 +1,6 @@
 """Benchmarks for Tilannekuva (`make bench`): shared helpers for Django setup, machine facts and recording figures."""
 
+import argparse
 import os
 import platform
 import re
@@ -98,3 +99,33 @@ def postgres_settings(url: str) -> str:
             row = conn.execute(sql.SQL("SHOW {}").format(sql.Identifier(name))).fetchone()
             shown.append(f"{name} {row[0] if row else '?'}")
     return ", ".join(shown)
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def positive(text: str) -> int:
+    """An argparse type: a positive whole number, written with or without separators (5_000_000, 5,000,000)."""
+    value = int(text.replace("_", "").replace(",", ""))
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return value
+
+
+def create_database(server_url: str, name: str) -> None:
+    """A fresh database of the benchmark's own (an earlier run's is dropped first)."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop_database(server_url: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

@@ -22,9 +22,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import psycopg
-from psycopg import sql
 
-from bench import ROOT, machine, postgres_server_version, postgres_settings, record, setup_django
+from bench import (
+    ROOT,
+    create_database,
+    drop_database,
+    machine,
+    positive,
+    postgres_server_version,
+    postgres_settings,
+    record,
+    say,
+    setup_django,
+)
 
 if TYPE_CHECKING:
     from tilannekuva.databank.models import ImportRun, Indicator
@@ -161,13 +171,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def positive(text: str) -> int:
-    value = int(text.replace("_", "").replace(",", ""))
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
-    return value
-
-
 def default_workers() -> int:
     """Gunicorn's own rule of thumb: while one worker waits for PostgreSQL or the socket, another can run."""
     return 2 * (os.cpu_count() or 1) + 1
@@ -199,7 +202,7 @@ def run(options: argparse.Namespace) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="tilannekuva-bench-dashboard-"))
     static_root = workdir / "static"
     configure_environment(static_root)
-    create_database()
+    create_database(SERVER_URL, DATABASE)
     gunicorn: subprocess.Popen[bytes] | None = None
     try:
         setup_django(database_url=f"{SERVER_URL}/{DATABASE}")
@@ -230,7 +233,7 @@ def run(options: argparse.Namespace) -> int:
         connections.close_all()
         shutil.rmtree(workdir, ignore_errors=True)
         if not options.keep_database:
-            drop_database()
+            drop_database(SERVER_URL, DATABASE)
     wall = time.perf_counter() - started
     loads = [dashboard, static]
     table = results_table(loads, paths=[options.path, static_url])
@@ -311,10 +314,6 @@ def arguments_of(options: argparse.Namespace, *, changed_only: bool = False) -> 
     return argv
 
 
-def say(text: str) -> None:
-    print(text, flush=True)
-
-
 def check(condition: bool, message: str) -> None:
     if not condition:
         raise SystemExit(f"dashboard load test: {message}")
@@ -333,17 +332,6 @@ def configure_environment(static_root: Path) -> None:
             "LOG_LEVEL": "WARNING",
         }
     )
-
-
-def create_database() -> None:
-    with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
-
-
-def drop_database() -> None:
-    with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
 
 
 @dataclass

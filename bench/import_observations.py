@@ -14,9 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import psycopg
-from psycopg import sql
 
-from bench import machine, postgres_server_version, postgres_settings, record, setup_django
+from bench import (
+    create_database,
+    drop_database,
+    machine,
+    positive,
+    postgres_server_version,
+    postgres_settings,
+    record,
+    say,
+    setup_django,
+)
 
 if TYPE_CHECKING:
     from tilannekuva.databank.models import ImportRun
@@ -73,13 +82,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def positive(text: str) -> int:
-    value = int(text.replace("_", "").replace(",", ""))
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
-    return value
-
-
 def run(options: argparse.Namespace) -> int:
     started = time.perf_counter()
     rows, batch = options.rows, min(options.batch, options.rows)
@@ -90,7 +92,7 @@ def run(options: argparse.Namespace) -> int:
         return 1
     say(f"Import of observations: {rows:,} synthetic rows, {server}, batches of {batch:,} in one transaction")
     workdir = Path(tempfile.mkdtemp(prefix="tilannekuva-bench-"))
-    create_database()
+    create_database(SERVER_URL, DATABASE)
     try:
         setup_django(database_url=f"{SERVER_URL}/{DATABASE}")
         indicator_ids, area_ids = prepare(rows)
@@ -110,7 +112,7 @@ def run(options: argparse.Namespace) -> int:
         connections.close_all()
         shutil.rmtree(workdir, ignore_errors=True)
         if not options.keep_database:
-            drop_database()
+            drop_database(SERVER_URL, DATABASE)
     wall = time.perf_counter() - started
     table = results_table([first, second, baseline], baseline=baseline)
     ratio = first.rate / baseline.rate
@@ -131,24 +133,9 @@ def run(options: argparse.Namespace) -> int:
     return 0
 
 
-def say(text: str) -> None:
-    print(text, flush=True)
-
-
 def check(condition: bool, message: str) -> None:
     if not condition:
         raise SystemExit(f"import benchmark: {message}")
-
-
-def create_database() -> None:
-    with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
-
-
-def drop_database() -> None:
-    with psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
 
 
 def prepare(rows: int) -> tuple[list[int], list[int]]:
