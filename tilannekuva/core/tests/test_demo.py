@@ -1,0 +1,40 @@
+"""`tilannekuva demo`: the areas, the three strategies and the bundled real data, loaded through the importers."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from tilannekuva.databank.models import ImportRun, ImportStatus, Indicator, Observation
+from tilannekuva.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_strategies_and_bundled_data_and_a_second_run_changes_nothing():
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert set(Region.objects.values_list("slug", flat=True)) >= {"etela-savo", "pohjois-savo", "keski-uusimaa"}
+    snapshot = Indicator.objects.filter(source__key="sotkanet-snapshot")
+    assert snapshot.count() == 52
+    assert all("2013" in i.vintage for i in snapshot)
+    population = Indicator.objects.get(source__key="sotkanet", external_id="127")
+    assert Observation.objects.filter(indicator=population).count() == 7107
+    assert "geofi" in population.vintage
+    described = Indicator.objects.get(source__key="sotkanet", external_id="5527")
+    assert described.description_fi and not described.observations.exists()
+    assert "Demo administrator: demo-admin" in out.getvalue()
+    runs_before = ImportRun.objects.count()
+
+    again = StringIO()
+    call_command("demo", "--no-admin", stdout=again)
+    latest = ImportRun.objects.order_by("-pk")[: ImportRun.objects.count() - runs_before]
+    assert {run.status for run in latest} == {ImportStatus.UNCHANGED}
+    assert "0 added, 0 changed: nothing changed" in again.getvalue()
+
+
+@override_settings(PRODUCTION=True)
+def test_the_demo_is_refused_in_production():
+    with pytest.raises(CommandError, match="never loaded in the production profile"):
+        call_command("demo", "--no-admin")
