@@ -50,10 +50,14 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     "tilannekuva.core",
+    "tilannekuva.accounts",
     "tilannekuva.regions",
     "tilannekuva.strategy",
     "tilannekuva.databank",
     "tilannekuva.dashboard",
+    "tilannekuva.audit",
+    "tilannekuva.followup",
+    "tilannekuva.cooperation",
 ]
 
 MIDDLEWARE = [

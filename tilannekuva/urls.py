@@ -14,4 +14,8 @@ urlpatterns = [
     path("", include("tilannekuva.strategy.urls")),
     path("", include("tilannekuva.databank.urls")),
     path("", include("tilannekuva.dashboard.urls")),
+    path("", include("tilannekuva.accounts.urls")),
+    path("", include("tilannekuva.audit.urls")),
+    path("", include("tilannekuva.followup.urls")),
+    path("", include("tilannekuva.cooperation.urls")),
 ]

@@ -40,6 +40,6 @@ class RegionAdmin(RegionScopedAdmin):
 
 @admin.register(RegionRole)
 class RegionRoleAdmin(RegionScopedAdmin):
-    list_display = ["user", "region", "role", "organisation"]
+    list_display = ["user", "region", "role", "organisation", "group_key"]
     list_filter = ["region", "role"]
     raw_id_fields = ["user", "organisation"]

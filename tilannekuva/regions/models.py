@@ -161,12 +161,23 @@ class RegionRole(models.Model):
         on_delete=models.CASCADE,
         help_text=_("For organisation editors: the organisation whose reports they edit."),
     )
+    group_key = models.SlugField(
+        _("working group"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "For working-group coordinators: the key of the group in the strategy file (it stays the same "
+            "from one yearly version to the next), e.g. hyte-tyoryhma."
+        ),
+    )
 
     class Meta:
         verbose_name = _("region role")
         verbose_name_plural = _("region roles")
         constraints = [
-            models.UniqueConstraint(fields=["user", "region", "role", "organisation"], name="regionrole_unique")
+            models.UniqueConstraint(
+                fields=["user", "region", "role", "organisation", "group_key"], name="regionrole_unique"
+            )
         ]
 
     def __str__(self) -> str:

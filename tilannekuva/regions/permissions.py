@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from .models import Region, RoleKind
+from .models import Region, RegionRole, RoleKind
 
 
 def regions_with_role(user: Any, *roles: str) -> QuerySet[Region]:
@@ -33,6 +33,41 @@ def can_view_internal(user: Any, region: Region) -> bool:
 def can_view_dashboard(user: Any, region: Region) -> bool:
     """A region's dashboard is public unless the region has marked it internal."""
     return region.dashboard_public or can_view_internal(user, region)
+
+
+def _roles(user: Any, region: Region, role: str) -> QuerySet[RegionRole]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return RegionRole.objects.none()
+    return RegionRole.objects.filter(user=user, region=region, role=role)
+
+
+def can_report(user: Any, *, region: Region, organisation_id: int | None) -> bool:
+    """Report values for an organisation: its editors in the region, and the region's administrators.
+    Without an organisation (a task nobody has claimed yet), any editor in the region."""
+    if is_region_admin(user, region):
+        return True
+    editors = _roles(user, region, RoleKind.EDITOR)
+    if organisation_id is None:
+        return editors.exists()
+    return editors.filter(organisation_id=organisation_id).exists()
+
+
+def organisations_edited(user: Any, region: Region) -> list[int]:
+    """The ids of the organisations whose reports `user` edits in `region`."""
+    return list(
+        _roles(user, region, RoleKind.EDITOR).exclude(organisation=None).values_list("organisation_id", flat=True)
+    )
+
+
+def can_coordinate(user: Any, *, region: Region, group_key: str) -> bool:
+    """Approve a working group's reports and keep its actions: the group's coordinators and the administrators."""
+    if is_region_admin(user, region):
+        return True
+    return bool(group_key) and _roles(user, region, RoleKind.COORDINATOR).filter(group_key=group_key).exists()
+
+
+def groups_coordinated(user: Any, region: Region) -> list[str]:
+    return list(_roles(user, region, RoleKind.COORDINATOR).exclude(group_key="").values_list("group_key", flat=True))
 
 
 def region_of(obj: Model) -> Region:
