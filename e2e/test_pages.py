@@ -11,13 +11,13 @@ pytestmark = pytest.mark.e2e
 def test_home_page_lists_regions_and_passes_axe(page):
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tilannekuva")
-    expect(page.get_by_role("link", name="Etelä-Savo")).to_be_visible()
+    expect(page.get_by_role("link", name="Etelä-Savo", exact=True)).to_be_visible()
     assert axe_violations(page) == []
 
 
 def test_region_page_shows_the_strategy_and_passes_axe(page):
     page.goto("/")
-    page.get_by_role("link", name="Etelä-Savo").click()
+    page.get_by_role("link", name="Etelä-Savo", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Etelä-Savon kumppanuusstrategia")
     expect(page.get_by_text("Yhdessä elinvoimainen Etelä-Savo")).to_be_visible()
     for value in ["Vastuullinen", "Avoin", "Uudistuva"]:

@@ -3,7 +3,10 @@ bank (data/SOURCES.md) and a demo administrator."""
 
 import io
 from collections.abc import Iterator
+from importlib import import_module
+from types import ModuleType
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
@@ -24,11 +27,29 @@ DEMO_ADMIN = "demo-admin"
 DEMO_ADMIN_PASSWORD = "tilannekuva-demo"  # noqa: S105 - printed to the user; the demo refuses production
 
 
-def load_demo() -> Iterator[str]:
+def load_demo(*, password: str | None = None) -> Iterator[str]:
+    """Areas, strategies and bundled data, then each app's own demo part (an app's `demo.load_demo_data`)."""
     yield str(load_areas())
     for name in DEMO_STRATEGIES:
         yield str(import_file(settings.STRATEGIES_DIR / name))
     yield from load_bundled_data()
+    for module in app_demo_modules():
+        yield from module.load_demo_data(password=password or DEMO_ADMIN_PASSWORD)
+
+
+def app_demo_modules() -> list[ModuleType]:
+    """The `demo` modules of the apps below core, in the order of INSTALLED_APPS; core never imports them by
+    name, so that it stays above them."""
+    found = []
+    for app in apps.get_app_configs():
+        if not app.name.startswith("tilannekuva.") or app.name == "tilannekuva.core":
+            continue
+        try:
+            found.append(import_module(f"{app.name}.demo"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app.name}.demo":
+                raise
+    return found
 
 
 def load_bundled_data() -> Iterator[str]:

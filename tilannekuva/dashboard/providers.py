@@ -32,6 +32,11 @@ class MetricData:
     direction: str = Direction.NEUTRAL
     updated: date | None = None
     peers: dict[int, list[float]] = field(default_factory=dict)  # year -> values of peer areas ("best third")
+    texts: dict[int, str] = field(default_factory=dict)  # year -> a value reported in words
+
+    def years_up_to(self, year: int) -> list[int]:
+        """The years with a value (in numbers or in words) up to and including `year`."""
+        return sorted(y for y in {*self.values, *self.texts} if y <= year)
 
     def up_to(self, year: int) -> list[tuple[int, float]]:
         """The region's values up to and including `year`, oldest first."""

@@ -4,6 +4,7 @@ municipality's profile, each for a chosen follow-up year."""
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tilannekuva.databank.regional import RegionSeries
 from tilannekuva.regions.models import Area, AreaKind, Region
@@ -46,6 +47,7 @@ class Card:
     ready: bool
     baseline_year: int
     baseline: tuple[int, float] | None = None
+    text: str = ""  # the latest value reported in words
 
     @property
     def latest(self) -> tuple[int, float] | None:
@@ -107,11 +109,12 @@ def sparkline_points(values: list[float], *, width: float = 120, height: float =
     return " ".join(f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}" for i, v in enumerate(values))
 
 
-def is_ready(metric: Metric, points: list[tuple[int, float]], *, year: int) -> bool:
-    """Whether the metric has data for the follow-up period that `year` stands for, by its frequency."""
-    if not points:
+def is_ready(metric: Metric, years: list[int], *, year: int) -> bool:
+    """Whether the metric has data for the follow-up period that `year` stands for, by its frequency;
+    `years` are the years with a value up to `year`."""
+    if not years:
         return False
-    latest = points[-1][0]
+    latest = years[-1]
     if metric.frequency == Frequency.COUNCIL_TERM:
         return latest > year - COUNCIL_TERM_YEARS
     if metric.frequency == Frequency.ONCE:
@@ -121,12 +124,16 @@ def is_ready(metric: Metric, points: list[tuple[int, float]], *, year: int) -> b
 
 def card_for(metric: Metric, data: MetricData | None, *, year: int, baseline_year: int) -> Card:
     points = data.up_to(year) if data else []
+    years = data.years_up_to(year) if data else []
     assessment = assess(
         metric,
         [v for _, v in points],
         indicator_direction=data.direction if data else Direction.NEUTRAL,
         peers=data.peers.get(points[-1][0]) if data and points else None,
     )
+    if not points and years:
+        reason = str(_("Not assessed: the value is reported in words."))
+        assessment = Assessment(Status.NOT_ASSESSED, reason, None, None, assessment.direction)
     baseline = None
     at_or_before = [p for p in points if p[0] <= baseline_year]
     if at_or_before:
@@ -136,9 +143,10 @@ def card_for(metric: Metric, data: MetricData | None, *, year: int, baseline_yea
         data=data,
         assessment=assessment,
         points=points,
-        ready=is_ready(metric, points, year=year),
+        ready=is_ready(metric, years, year=year),
         baseline_year=baseline_year,
         baseline=baseline,
+        text=next((data.texts[y] for y in reversed(years) if data and data.texts.get(y)), "") if data else "",
     )
 
 

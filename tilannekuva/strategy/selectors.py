@@ -86,3 +86,19 @@ def strategy_page(*, region_slug: str, year: int | None) -> StrategyPage | None:
 
 def metrics_of(version: StrategyVersion) -> list[Metric]:
     return list(version.metrics.select_related("goal", "action"))
+
+
+def current_version(region: Region, *, year: int | None = None) -> StrategyVersion | None:
+    """The version a region works by: the one of `year` if given, else the latest approved one, else the latest.
+    A draft being prepared for next year does not replace the strategy in force."""
+    versions = StrategyVersion.objects.select_related("strategy__region__area").filter(strategy__region=region)
+    if year is not None:
+        return versions.filter(year=year).first()
+    return versions.filter(status="approved").order_by("-year").first() or versions.order_by("-year").first()
+
+
+def root_goal_of(goal: Goal, by_pk: dict[int, Goal]) -> Goal:
+    """The top of the tree a goal hangs under: its focus area or main goal (an interface of an interface plan)."""
+    while goal.parent_id is not None and goal.parent_id in by_pk:
+        goal = by_pk[goal.parent_id]
+    return goal

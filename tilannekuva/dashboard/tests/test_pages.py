@@ -186,7 +186,7 @@ def test_an_internal_dashboard_needs_a_role_in_the_region(client, users, who, ex
         response = client.get(address)
         assert response.status_code == expected, address
         if expected == 302:
-            assert reverse("admin:login") in response["Location"]
+            assert reverse("accounts:login") in response["Location"]
 
 
 def test_a_public_dashboard_is_open_to_everyone(client, world):

@@ -18,8 +18,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError("The demo is never loaded in the production profile.")
-        for line in demo.load_demo():
+        password = os.environ.get("DEMO_ADMIN_PASSWORD")
+        if not options["no_admin"]:
+            # Before the apps' demo parts, which act in the administrator's name; again after, for the roles in
+            # the regions that the demo has just loaded.
+            demo.ensure_demo_admin(password=password)
+        for line in demo.load_demo(password=password):
             self.stdout.write(line)
         if not options["no_admin"]:
-            username, password = demo.ensure_demo_admin(password=os.environ.get("DEMO_ADMIN_PASSWORD"))
+            username, password = demo.ensure_demo_admin(password=password)
             self.stdout.write(f"Demo administrator: {username} / {password}  (demo only)")
