@@ -54,7 +54,7 @@ def test_report_approve_and_see_it_on_the_dashboard(page, followup_world):
     assert axe_violations(page) == []
     page.get_by_role("link", name="Laaja valtuustokauden hyvinvointikertomus ja suunnitelma").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Laaja valtuustokauden hyvinvointikertomus")
-    page.get_by_label("Kyllä").check()
+    page.get_by_role("radio", name="Kyllä").check()
     page.get_by_label("Näyttö: linkki").fill(MINUTES)
     page.get_by_label("Kommentti").fill("Valtuusto hyväksyi 12.5.2025.")
     assert axe_violations(page) == []
@@ -64,7 +64,7 @@ def test_report_approve_and_see_it_on_the_dashboard(page, followup_world):
 
     log_in(page, "e2e-hyte")
     page.goto(f"/regions/etela-savo/followup/tasks/{task.pk}/")
-    page.get_by_label("Hyväksy").check()
+    page.get_by_role("radio", name="Hyväksy").check()
     page.get_by_role("button", name="Tallenna päätös").click()
     expect(page.get_by_text("Hyväksytty").first).to_be_visible()
     assert axe_violations(page) == []
@@ -80,7 +80,7 @@ def test_another_organisations_editor_gets_403_and_nothing_changes(page, followu
     task = followup_world
     log_in(page, "e2e-mikkeli")
     page.goto(f"/regions/etela-savo/followup/tasks/{task.pk}/")
-    page.get_by_label("Kyllä").check()
+    page.get_by_role("radio", name="Kyllä").check()
     page.get_by_label("Näyttö: linkki").fill(MINUTES)
     page.get_by_role("button", name="Raportoi").click()
     log_out(page)

@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from tilannekuva.databank.models import ImportRun, ImportStatus, Indicator, Observation
-from tilannekuva.regions.models import Region
+from tilannekuva.followup.models import ReportingPeriod, TaskStatus
+from tilannekuva.regions.models import Region, RegionRole, RoleKind
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,16 @@ def test_demo_loads_strategies_and_bundled_data_and_a_second_run_changes_nothing
     described = Indicator.objects.get(source__key="sotkanet", external_id="5527")
     assert described.description_fi and not described.observations.exists()
     assert "Demo administrator: demo-admin" in out.getvalue()
+    period = ReportingPeriod.objects.get(region__slug="etela-savo")
+    yes_no = period.tasks.filter(metric__kind="yes_no")
+    assert yes_no.count() == 8 and {t.status for t in yes_no} == {TaskStatus.OPEN}
+    assert all(t.group_key for t in yes_no)  # each a task of a responsible group of seed 000's table
+    editors = RegionRole.objects.filter(region=period.region, role=RoleKind.EDITOR, user__username__startswith="demo-")
+    assert {r.organisation.kind for r in editors if r.organisation} == {
+        "municipality",
+        "wellbeing_services_county",
+        "regional_council",
+    }
     runs_before = ImportRun.objects.count()
 
     again = StringIO()
