@@ -1,6 +1,7 @@
 """Fixtures of the audit trail's tests: a metric and a goal of Etelä-Savo."""
 
 import pytest
+from django.utils import translation
 
 from tilannekuva.audit.models import AuditEntry
 from tilannekuva.regions.models import Region
@@ -22,3 +23,10 @@ def target_metric(world):
 def _empty_trail(db):
     """Each test starts from an empty trail: loading the test world has recorded the strategies' creation."""
     AuditEntry.objects.all().delete()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English, the source language; the Finnish ones are the translators' work."""
+    with translation.override("en"):
+        yield

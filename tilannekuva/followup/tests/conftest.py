@@ -4,6 +4,7 @@ editor, and the coordinator of the HYTE working group (besides alice, bob, carol
 import datetime
 
 import pytest
+from django.utils import translation
 
 from tilannekuva.followup.models import ReportingPeriod, Task
 from tilannekuva.followup.services import open_period
@@ -56,3 +57,10 @@ def period(people, region) -> ReportingPeriod:
 @pytest.fixture
 def yes_no_task(period) -> Task:
     return period.tasks.get(metric__key=YES_NO_KEY)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English, the source language; the Finnish ones are the translators' work."""
+    with translation.override("en"):
+        yield
