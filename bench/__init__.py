@@ -9,6 +9,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PERFORMANCE_DOC = ROOT / "docs" / "PERFORMANCE.md"
+# The PostgreSQL server the benchmarks make their own databases on.
+SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 
 
 def setup_django(*, database_url: str) -> None:

@@ -25,6 +25,7 @@ import psycopg
 
 from bench import (
     ROOT,
+    SERVER_URL,
     create_database,
     drop_database,
     machine,
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
 
 help = "wrk with 32 connections on the dashboard (national SYNTHETIC data bank) beside the same page as a static file"
 
-SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 # Not the import benchmark's database: `make bench` runs both, and each drops its own at the end.
 DATABASE = "tilannekuva_bench_dashboard"
 REGION = "etela-savo"

@@ -2,7 +2,6 @@
 
 import argparse
 import math
-import os
 import shutil
 import tempfile
 import time
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 import psycopg
 
 from bench import (
+    SERVER_URL,
     create_database,
     drop_database,
     machine,
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 help = "synthetic observations through run_import + write_observations, beside a plain COPY of the same rows"
 
-SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 DATABASE = "tilannekuva_bench"
 DEFAULT_ROWS = 5_000_000
 DEFAULT_BATCH = 500_000

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -32,6 +33,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "indicators": indicators,
         "query": query,
         "source_key": source_key,
+        "pager_query": urlencode({"q": query, "source": source_key}),
         "sources": selectors_catalogue.sources_in_use(),
     }
     return render(request, "databank/catalogue.html", context)
