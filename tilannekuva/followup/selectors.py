@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import (
@@ -53,16 +53,15 @@ def my_tasks(user: Any, region: Region) -> MyTasks:
     open_tasks = Task.objects.filter(period__region=region, period__status=PeriodStatus.OPEN).select_related(
         "metric__goal", "organisation", "period"
     )
+    admin = is_region_admin(user, region)
     edited = organisations_edited(user, region)
-    to_report = []
-    if edited or is_region_admin(user, region):
-        for task in open_tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.RETURNED, TaskStatus.SUBMITTED]):
-            if (task.organisation_id in edited or task.organisation_id is None) and can_report(
-                user, region=region, organisation_id=task.organisation_id
-            ):
-                to_report.append(task)
+    to_report: list[Task] = []
+    if edited or admin:
+        # The same rule as regions.permissions.can_report, asked once for all the tasks.
+        reportable = open_tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.RETURNED, TaskStatus.SUBMITTED])
+        to_report = list(reportable.filter(Q(organisation_id__in=edited) | Q(organisation=None)))
     waiting = open_tasks.filter(status=TaskStatus.SUBMITTED)
-    if not is_region_admin(user, region):
+    if not admin:
         waiting = waiting.filter(group_key__in=groups_coordinated(user, region))
     to_review = [t for t in waiting if (r := t.current) is not None and r.submitted_by_id != user.pk]
     return MyTasks(to_report=to_report, to_review=to_review)

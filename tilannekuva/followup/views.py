@@ -4,7 +4,7 @@ approval forms, and the evidence files. Internal: every page needs a role in the
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,18 +30,6 @@ def _region(request: HttpRequest, region_slug: str) -> Region:
     return region
 
 
-def _internal(view: Any) -> Any:
-    """Signed-in users with a role in the region only: anonymous visitors are sent to log in."""
-
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__, wrapper.__doc__ = view.__name__, view.__doc__
-    return wrapper
-
-
 def _year(request: HttpRequest) -> int | None:
     text = request.GET.get("year", "")
     if not text:
@@ -51,7 +39,7 @@ def _year(request: HttpRequest) -> int | None:
     return int(text)
 
 
-@_internal
+@login_required
 @require_GET
 def overview(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = _region(request, region_slug)
@@ -70,7 +58,7 @@ def overview(request: HttpRequest, region_slug: str) -> HttpResponse:
     return render(request, "followup/overview.html", context)
 
 
-@_internal
+@login_required
 @require_POST
 def open_period(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = _region(request, region_slug)
@@ -96,7 +84,7 @@ def open_period(request: HttpRequest, region_slug: str) -> HttpResponse:
     return redirect("followup:overview", region.slug)
 
 
-@_internal
+@login_required
 @require_GET
 def my_tasks(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = _region(request, region_slug)
@@ -134,14 +122,14 @@ def _render_task(
     return render(request, "followup/task.html", context, status=status)
 
 
-@_internal
+@login_required
 @require_GET
 def task(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     region = _region(request, region_slug)
     return _render_task(request, _task_page(request, region, pk))
 
 
-@_internal
+@login_required
 @require_POST
 def report(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     region = _region(request, region_slug)
@@ -171,7 +159,7 @@ def report(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     return _render_task(request, page, form=form)
 
 
-@_internal
+@login_required
 @require_POST
 def review(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     region = _region(request, region_slug)
@@ -195,7 +183,7 @@ def review(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     return _render_task(request, page, review=form)
 
 
-@_internal
+@login_required
 @require_GET
 def evidence(request: HttpRequest, region_slug: str, report_pk: int) -> FileResponse:
     """Evidence files are internal: served only to those who may see the region's follow-up."""
