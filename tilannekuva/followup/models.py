@@ -82,7 +82,8 @@ class Task(models.Model):
 
     @property
     def current(self) -> "Report | None":
-        return self.reports.order_by("-submitted_at", "-pk").first()
+        # Reports are ordered newest first (Meta.ordering), so the prefetched list of a page serves here too.
+        return self.reports.first()
 
 
 class ReportStatus(models.TextChoices):
