@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.test.utils import override_settings
 
 from tilannekuva.regions.models import Area, Region, RegionRole, RoleKind
 from tilannekuva.regions.services import load_areas
@@ -21,6 +22,14 @@ def load_world() -> None:
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_world()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Argon2 is slow on purpose; the tests create hundreds of users, so they hash with a fast hasher (the
+    product keeps Argon2: settings.PASSWORD_HASHERS)."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

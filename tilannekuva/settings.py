@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "tilannekuva.audit",
     "tilannekuva.followup",
     "tilannekuva.cooperation",
+    "tilannekuva.surveys",
+    "tilannekuva.funding",
+    "tilannekuva.grants",
 ]
 
 MIDDLEWARE = [

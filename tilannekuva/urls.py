@@ -18,4 +18,7 @@ urlpatterns = [
     path("", include("tilannekuva.audit.urls")),
     path("", include("tilannekuva.followup.urls")),
     path("", include("tilannekuva.cooperation.urls")),
+    path("", include("tilannekuva.surveys.urls")),
+    path("", include("tilannekuva.funding.urls")),
+    path("", include("tilannekuva.grants.urls")),
 ]
