@@ -72,6 +72,45 @@ def line_chart(
     }
 
 
+def bar_chart(
+    rows: list[dict[str, Any]],
+    *,
+    title: str,
+    x_title: str,
+    language: str = "fi",
+    domain: tuple[float, float] | None = None,
+) -> dict[str, Any]:
+    """Horizontal bars of `rows` ({"label": str, "value": float}) in the order given, each bar labelled with its
+    value so that nothing depends on colour; the page shows the same figures as a table."""
+    x: dict[str, Any] = {"field": "value", "type": "quantitative", "title": x_title}
+    if domain is not None:
+        x["scale"] = {"domain": list(domain)}
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": "container",
+        "height": {"step": 22},
+        "data": {"values": [r for r in rows if r.get("value") is not None]},
+        "encoding": {
+            "y": {"field": "label", "type": "nominal", "title": None, "sort": None},
+            "x": x,
+            "tooltip": [
+                {"field": "label", "type": "nominal"},
+                {"field": "value", "type": "quantitative", "format": ",.1f"},
+            ],
+        },
+        "layer": [
+            {"mark": {"type": "bar", "color": "#1f5f8b"}},
+            {
+                "mark": {"type": "text", "align": "left", "dx": 3},
+                "encoding": {"text": {"field": "value", "format": ",.1f"}},
+            },
+        ],
+        "config": {"font": FONT},
+        "usermeta": {"formatLocale": format_locale(language)},
+    }
+
+
 def choropleth(
     features: dict[str, Any],
     values: dict[str, float | None],

@@ -34,6 +34,11 @@ class MetricData:
     peers: dict[int, list[float]] = field(default_factory=dict)  # year -> values of peer areas ("best third")
     texts: dict[int, str] = field(default_factory=dict)  # year -> a value reported in words
 
+    @property
+    def decimals(self) -> int | None:
+        """The indicator's decimals where the metric has one (computed and reported metrics have none)."""
+        return self.indicator.decimals if self.indicator is not None else None
+
     def years_up_to(self, year: int) -> list[int]:
         """The years with a value (in numbers or in words) up to and including `year`."""
         return sorted(y for y in {*self.values, *self.texts} if y <= year)

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "funding"
-urlpatterns: list = []
+urlpatterns = [
+    path("hyte/method/", views.method, name="method"),
+    path("regions/<slug:region_slug>/hyte/", views.hyte, name="hyte"),
+    path("regions/<slug:region_slug>/hyte/simulator/", views.simulator, name="simulator"),
+    path("regions/<slug:region_slug>/vitality/", views.vitality_page, name="vitality"),
+]
