@@ -8,8 +8,14 @@ from types import ModuleType
 # Each benchmark module provides `help`, `add_arguments(parser)` and `run(options) -> exit status`.
 BENCHMARKS = {
     "import": "bench.import_observations",
+    "funding": "bench.funding_calculation",
+    "surveys": "bench.survey_submissions",
+    "grants": "bench.grants_assessment",
+    "reports": "bench.report_build",
     # Last: it runs in a fresh interpreter when another benchmark has set Django up already.
     "dashboard": "bench.dashboard_load",
+    # Issue 10: 50 concurrent users for 60 s (the same test, more connections, longer).
+    "dashboard-users": "bench.dashboard_users",
 }
 
 

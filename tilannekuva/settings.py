@@ -33,6 +33,10 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set in the production profile")
     SECRET_KEY = "demo-only-insecure-key-never-use-in-production"  # noqa: S105
 
+if PRODUCTION and not os.environ.get("ALLOWED_HOSTS"):
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the production profile (e.g. tilannekuva.example.fi)")
+if PRODUCTION and not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured("DATABASE_URL must be set in the production profile (postgres://...)")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -61,10 +65,13 @@ INSTALLED_APPS = [
     "tilannekuva.surveys",
     "tilannekuva.funding",
     "tilannekuva.grants",
+    "tilannekuva.reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A body over MAX_REQUEST_MB is refused (413) before anything reads it.
+    "tilannekuva.core.middleware.RequestSizeLimitMiddleware",
     # Before sessions and CSRF: kept dashboard pages for anonymous visitors are answered from here.
     "tilannekuva.dashboard.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -171,7 +178,39 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# The health check of a load balancer may come over plain http from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 12)))
+
+# Sign-in throttling (tilannekuva.accounts.throttle): after LOGIN_FAILURE_LIMIT wrong passwords in a row for one
+# username from one address, that pair is refused for LOGIN_LOCKOUT_SECONDS; the same address trying many
+# usernames is refused after LOGIN_FAILURE_LIMIT_PER_ADDRESS failures. Other people can still sign in.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURE_LIMIT_PER_ADDRESS", "50"))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+# Behind a reverse proxy every visitor comes from the proxy's address: name the header in which the proxy
+# passes the visitor's own address (e.g. X-Real-IP). Empty: REMOTE_ADDR. Only set it behind such a proxy.
+CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
+
+# Open data API (tilannekuva.reports): requests per minute from one client address (the address as above);
+# over it the API answers 429 with Retry-After. 0 turns the limit off. Counted per server process (the cache).
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))
+
+# The largest request body of any kind (several attachments of a grant application together): larger is 413.
+MAX_REQUEST_MB = int(os.environ.get("MAX_REQUEST_MB", "50"))
+# The data bank's file import: the largest file read; an XLSX workbook is a zip archive, so its uncompressed
+# size and compression ratio are checked before it is opened (a "zip bomb" is refused).
+IMPORT_MAX_FILE_MB = int(os.environ.get("IMPORT_MAX_FILE_MB", "50"))
+XLSX_MAX_UNCOMPRESSED_MB = int(os.environ.get("XLSX_MAX_UNCOMPRESSED_MB", "200"))
+XLSX_MAX_RATIO = int(os.environ.get("XLSX_MAX_RATIO", "100"))
+
+# Background imports (tilannekuva.databank.jobs): a job whose worker stopped sending its heartbeat for
+# IMPORT_STALE_SECONDS (or whose process is gone) is run again, up to IMPORT_MAX_ATTEMPTS times in all.
+IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "120"))
+IMPORT_MAX_ATTEMPTS = int(os.environ.get("IMPORT_MAX_ATTEMPTS", "3"))
 
 # Content Security Policy: no inline scripts, no outside hosts (the product runs in a closed network).
 CONTENT_SECURITY_POLICY = {
@@ -209,11 +248,18 @@ OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tilannekuva@localhost")
 
+# LOG_FORMAT=json writes one JSON object a line (for journald, Loki, Elasticsearch); "plain" is for people.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'plain' or 'json'")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "tilannekuva.core.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

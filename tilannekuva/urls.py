@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("tilannekuva.surveys.urls")),
     path("", include("tilannekuva.funding.urls")),
     path("", include("tilannekuva.grants.urls")),
+    path("", include("tilannekuva.reports.urls")),
 ]

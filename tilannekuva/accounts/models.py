@@ -28,3 +28,25 @@ class TOTPDevice(models.Model):
 
     def __str__(self) -> str:
         return f"TOTP {self.user}"
+
+
+class LoginFailure(models.Model):
+    """Wrong passwords in a row for one user name from one address (tilannekuva.accounts.throttle)."""
+
+    username = models.CharField(_("user name"), max_length=150)
+    address = models.CharField(_("address"), max_length=45)
+    failures = models.PositiveIntegerField(_("wrong passwords in a row"), default=0)
+    last_failure_at = models.DateTimeField(_("last wrong password"))
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+        constraints = [models.UniqueConstraint(fields=["username", "address"], name="login_failure_unique")]
+        indexes = [
+            models.Index(fields=["address", "last_failure_at"], name="login_failure_address"),
+            models.Index(fields=["last_failure_at"], name="login_failure_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.address}: {self.failures}"

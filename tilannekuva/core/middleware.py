@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class FinnishFirstLocaleMiddleware:
@@ -24,3 +25,27 @@ class FinnishFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose body is larger than MAX_REQUEST_MB before anything reads it (HTTP 413).
+
+    Django streams uploaded files to disk and the apps check each file's size afterwards; this stops a huge body
+    at the door, before it fills the disk. The reverse proxy should have the same limit (docs/OPERATIONS.md)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponse(status=400)
+        limit = settings.MAX_REQUEST_MB * 1024 * 1024
+        if length > limit:
+            message = _("The request is too large: %(size)s MB; the limit is %(limit)s MB.") % {
+                "size": length // (1024 * 1024),
+                "limit": settings.MAX_REQUEST_MB,
+            }
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -33,6 +33,8 @@ class MetricData:
     updated: date | None = None
     peers: dict[int, list[float]] = field(default_factory=dict)  # year -> values of peer areas ("best third")
     texts: dict[int, str] = field(default_factory=dict)  # year -> a value reported in words
+    detail_url: str = ""  # a page of the providing app that explains the figure (a calculation, survey results)
+    detail_label: str = ""
 
     @property
     def decimals(self) -> int | None:

@@ -4,6 +4,8 @@ described in docs/FILE-IMPORT.md), shared by `tilannekuva export observations` a
 import csv
 import io
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import openpyxl
@@ -12,6 +14,23 @@ from .models import Indicator, Observation
 
 COLUMNS = ("indicator", "area_code", "area_name", "area_kind", "year", "gender", "value", "absolute_value")
 FORMATS = ("csv", "xlsx", "json")
+
+
+@dataclass(frozen=True)
+class ExtraExport:
+    """Another app's part of `tilannekuva export` (e.g. the reports app's `export site`), registered in its
+    AppConfig.ready() so that the data bank never imports the apps below it."""
+
+    help: str
+    add_arguments: Callable[[Any], None]
+    handle: Callable[[Any, dict[str, Any]], None]
+
+
+EXTRA_EXPORTS: dict[str, ExtraExport] = {}
+
+
+def register_export(name: str, export: ExtraExport) -> None:
+    EXTRA_EXPORTS[name] = export
 
 
 def plain_number(value: float | None) -> float | int | None:

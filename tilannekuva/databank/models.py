@@ -1,5 +1,8 @@
 """The data bank: indicators from outside sources and local files, their observations, and import runs."""
 
+import shlex
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -147,3 +150,57 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.area_id} {self.year} {self.gender}: {self.value}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class BackgroundImport(models.Model):
+    """An import asked to run in the background (`tilannekuva import --background ...`), run by the worker
+    (`tilannekuva worker`). Its progress is shown on /data/imports/ and by `tilannekuva import_jobs`."""
+
+    source = models.CharField(_("source"), max_length=40)
+    arguments = models.JSONField(_("arguments"), default=list, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
+    progress = models.CharField(_("progress"), max_length=500, blank=True)
+    output = models.TextField(_("output"), blank=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    import_run = models.ForeignKey(
+        ImportRun, verbose_name=_("import run"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("background import")
+        verbose_name_plural = _("background imports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status"], name="background_import_status")]
+
+    def __str__(self) -> str:
+        return f"{self.command_line} ({self.get_status_display()})"
+
+    @property
+    def active(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    @property
+    def command_line(self) -> str:
+        """The import as it would be typed: `file /path/x.csv --indicator-title 'Väestö 31.12.'`."""
+        return shlex.join([self.source, *self.arguments])

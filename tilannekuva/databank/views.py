@@ -1,6 +1,7 @@
 """The data bank's catalogue: search and browse indicators, an indicator's page, binding it to a metric."""
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from tilannekuva.core.charts import line_chart
 from tilannekuva.regions.models import Region
-from tilannekuva.regions.permissions import administered_regions
+from tilannekuva.regions.permissions import administered_regions, can_view_import_jobs
 
-from . import binding, selectors_catalogue
+from . import binding, jobs, selectors_catalogue
 from .forms import BindForm
-from .models import Gender, Indicator
+from .models import BackgroundImport, Gender, ImportRun, Indicator
 from .regional import Aggregation, region_series
 
 
@@ -35,6 +36,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "source_key": source_key,
         "pager_query": urlencode({"q": query, "source": source_key}),
         "sources": selectors_catalogue.sources_in_use(),
+        "can_view_imports": can_view_import_jobs(request.user),
     }
     return render(request, "databank/catalogue.html", context)
 
@@ -108,3 +110,19 @@ def bind_indicator(request: HttpRequest, source_key: str, external_id: str, regi
         messages.error(request, _("The metric was not bound: %(errors)s") % {"errors": form.errors.as_text()})
     url = reverse("databank:indicator", args=[indicator.source.key, indicator.external_id])
     return redirect(f"{url}?region={region.slug}")
+
+
+def import_jobs(request: HttpRequest) -> HttpResponse:
+    """Background imports and their progress; the table reloads itself (HTMX) while any is queued or running."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can_view_import_jobs(request.user):
+        raise PermissionDenied
+    recent = list(BackgroundImport.objects.select_related("import_run", "requested_by")[:50])
+    context = {
+        "jobs": [(job, jobs.share_done(job)) for job in recent],
+        "polling": any(job.active for job in recent),
+        "runs": ImportRun.objects.select_related("source").defer("raw_payload", "parameters")[:20],
+    }
+    template = "databank/import_jobs.html#jobs" if request.htmx else "databank/import_jobs.html"  # type: ignore[attr-defined]
+    return render(request, template, context)

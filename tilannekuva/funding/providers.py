@@ -4,6 +4,7 @@ THL's imported total points) and `index: vitality_index` (the region mean of the
 
 from collections import defaultdict
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tilannekuva.dashboard.providers import MetricData, register
@@ -56,7 +57,12 @@ def computed_data(metrics: list[Metric], region: Region) -> dict[int, MetricData
             if synthetic:
                 label = _("SYNTHETIC demo figures") + " · " + label
             found[metric.pk] = MetricData(
-                values=values, source_label=label, unit=metric.unit or _("points"), direction=Direction.HIGHER_IS_BETTER
+                values=values,
+                source_label=label,
+                unit=metric.unit or _("points"),
+                direction=Direction.HIGHER_IS_BETTER,
+                detail_url=reverse("funding:hyte", args=[region.slug]),
+                detail_label=_("Each municipality's points, euros and the simulator"),
             )
         elif index == VITALITY:
             config = parameters.vitality()
@@ -80,6 +86,8 @@ def computed_data(metrics: list[Metric], region: Region) -> dict[int, MetricData
                 source_label=label,
                 unit=_("z-score"),
                 direction=Direction.HIGHER_IS_BETTER,
+                detail_url=reverse("funding:vitality", args=[region.slug]),
+                detail_label=_("Each municipality's sub-indices and the method"),
             )
     return found
 

@@ -1,5 +1,6 @@
 """The one place that answers what a user may do in a region: used by views, templates and the admin."""
 
+from collections.abc import Collection
 from typing import Any
 
 from django.contrib import admin
@@ -70,6 +71,48 @@ def groups_coordinated(user: Any, region: Region) -> list[str]:
     return list(_roles(user, region, RoleKind.COORDINATOR).exclude(group_key="").values_list("group_key", flat=True))
 
 
+def can_manage_surveys(user: Any, region: Region) -> bool:
+    """Create surveys, edit their questions, open and close them, invite, import and export answers: the
+    region's administrators."""
+    return is_region_admin(user, region)
+
+
+def can_moderate_survey_answers(user: Any, region: Region) -> bool:
+    """Read every open answer of a survey and publish or hide it: the administrators and the coordinators."""
+    return is_region_admin(user, region) or _roles(user, region, RoleKind.COORDINATOR).exists()
+
+
+def can_set_grant_priorities(user: Any, *, region: Region, group_key: str) -> bool:
+    """Accept, edit, weigh and publish a year's grant priorities: the region's administrators and the
+    coordinators of its HYTE working group (`group_key`)."""
+    return can_coordinate(user, region=region, group_key=group_key)
+
+
+def can_manage_grant_round(user: Any, *, region: Region, funder_id: int) -> bool:
+    """Name a round's reviewers, record its decisions and export them: the region's administrators and the
+    editors of the funding organisation."""
+    return (
+        is_region_admin(user, region)
+        or _roles(user, region, RoleKind.EDITOR).filter(organisation_id=funder_id).exists()
+    )
+
+
+def can_review_grants(user: Any, *, region: Region, reviewer_ids: Collection[int]) -> bool:
+    """Score a round's applications: the users named its reviewers (`reviewer_ids`) while they are active."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.pk in reviewer_ids)
+
+
+def can_freeze_snapshot(user: Any, region: Region) -> bool:
+    """Freeze the dashboard and the follow-up report for a council meeting: the region's administrators."""
+    return is_region_admin(user, region)
+
+
+def can_view_snapshot(user: Any, *, region: Region, public: bool) -> bool:
+    """A frozen snapshot: public when it was frozen from a public dashboard and the dashboard is still public;
+    else only for those with a role in the region."""
+    return (public and region.dashboard_public) or can_view_internal(user, region)
+
+
 def region_of(obj: Model) -> Region:
     """Every region-owned model exposes `region` (a property or a field)."""
     region = obj if isinstance(obj, Region) else obj.region  # type: ignore[attr-defined]
@@ -138,3 +181,8 @@ class RegionScopedInline(admin.options.InlineModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self._parent_allowed(request, obj)
+
+
+def can_view_import_jobs(user: Any) -> bool:
+    """The data bank's background imports (national data, shared by every region): any region's administrators."""
+    return administered_regions(user).exists()

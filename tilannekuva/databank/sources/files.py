@@ -14,6 +14,7 @@ import csv
 import io
 import math
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import openpyxl
+from django.conf import settings
 from django.db.models import Max, Min
 
 from tilannekuva.databank import services
@@ -154,8 +156,35 @@ def delimiter_of(text: str) -> str:
     return max(";,\t", key=width)
 
 
+def check_zip_size(content: bytes) -> None:
+    """An XLSX workbook is a zip archive: refuse one that would unpack to more than XLSX_MAX_UNCOMPRESSED_MB, or
+    whose large members are compressed more than XLSX_MAX_RATIO times (a "zip bomb"), before it is opened.
+    The sizes in the archive's directory bound what Python's zipfile unpacks, so a lying directory cannot
+    make it unpack more."""
+    limit = settings.XLSX_MAX_UNCOMPRESSED_MB * 1024 * 1024
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ImportDataError(f"the file is not a readable XLSX workbook ({_reason(exc)})")
+    total = sum(member.file_size for member in members)
+    if total > limit:
+        raise ImportDataError(
+            f"the workbook would unpack to {total // (1024 * 1024)} MB; the limit is "
+            f"{settings.XLSX_MAX_UNCOMPRESSED_MB} MB (XLSX_MAX_UNCOMPRESSED_MB): save it as CSV or split it"
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > 1024 * 1024 and ratio > settings.XLSX_MAX_RATIO:
+            raise ImportDataError(
+                f"the workbook's part {member.filename} is compressed {ratio:.0f} times; more than "
+                f"{settings.XLSX_MAX_RATIO} (XLSX_MAX_RATIO) is refused as a possible zip bomb"
+            )
+
+
 def read_xlsx(content: bytes, *, sheet: str | None) -> Table:
     """The first worksheet of an XLSX workbook, or the one named by `sheet`; formulas give their saved values."""
+    check_zip_size(content)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of error on a damaged file; all mean the same here
@@ -855,6 +884,12 @@ def run(options: dict[str, Any], stdout: TextIO) -> ImportRun:
 
     def work(import_run: ImportRun) -> Counts:
         try:
+            size = path.stat().st_size
+            if size > settings.IMPORT_MAX_FILE_MB * 1024 * 1024:
+                raise ImportDataError(
+                    f"{path}: the file is {size / (1024 * 1024):.0f} MB; the limit is {settings.IMPORT_MAX_FILE_MB} MB "
+                    "(IMPORT_MAX_FILE_MB)"
+                )
             content = path.read_bytes()
         except OSError as exc:
             raise ImportDataError(f"{path}: the file cannot be read ({exc.strerror or exc})")

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tilannekuva.databank import selectors
-from tilannekuva.databank.exports import FORMATS, csv_text, json_text, records, xlsx_bytes
+from tilannekuva.databank.exports import EXTRA_EXPORTS, FORMATS, csv_text, json_text, records, xlsx_bytes
 from tilannekuva.databank.models import Gender
 from tilannekuva.regions.selectors import UnknownArea, area_for
 
@@ -59,8 +59,13 @@ class Command(BaseCommand):
         )
         observations.add_argument("--format", default="csv", choices=FORMATS, help="csv (default), xlsx or json")
         observations.add_argument("--output", type=Path, help="write to this file (needed for xlsx; default: print)")
+        for name, extra in EXTRA_EXPORTS.items():
+            extra.add_arguments(sub.add_parser(name, help=extra.help))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["what"] in EXTRA_EXPORTS:
+            EXTRA_EXPORTS[options["what"]].handle(self, options)
+            return
         try:
             indicator = selectors.indicator_by_id(options["indicator"], source_key=options["source"])
             area = area_for(options["region"])

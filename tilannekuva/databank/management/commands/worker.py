@@ -1,0 +1,44 @@
+"""`tilannekuva worker`: the background worker (django-tasks' `db_worker`) with crash recovery of imports.
+
+Before it takes its first task, and every RECOVERY_SECONDS while it runs, it queues again the background
+imports whose worker died (tilannekuva.databank.jobs.recover_interrupted). Every option of `db_worker` applies.
+"""
+
+import logging
+import threading
+from typing import Any
+
+from django.db import DatabaseError, connection
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
+
+from tilannekuva.databank import jobs
+
+logger = logging.getLogger(__name__)
+RECOVERY_SECONDS = 30.0
+
+
+def recover() -> None:
+    try:
+        for job in jobs.recover_interrupted():
+            logger.warning("background import %s: %s", job.pk, job.progress)
+    except DatabaseError as exc:  # the database is busy or away: the next round tries again
+        logger.warning("recovery of interrupted imports skipped: %s", exc)
+
+
+class Command(DatabaseWorkerCommand):
+    help = "Run background tasks (imports of the data bank); interrupted imports are run again."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        recover()
+        stop = threading.Event()
+
+        def keep_recovering() -> None:
+            while not stop.wait(RECOVERY_SECONDS):
+                recover()
+                connection.close()
+
+        threading.Thread(target=keep_recovering, name="import-recovery", daemon=True).start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            stop.set()
