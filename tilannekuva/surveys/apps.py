@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "tilannekuva.surveys"
     verbose_name = _("Surveys")
+
+    def ready(self) -> None:
+        from . import providers, signals  # noqa: F401 - survey metrics on the dashboard; results expire its cache

@@ -1,0 +1,73 @@
+"""The dashboard's data for metrics bound to a survey (`binding: {type: survey, survey: KEY, question: Q}`): each
+year's NPS or mean of the region's survey of that key, once it has at least its threshold of answers. A binding
+without a question takes the survey's own score (EUROHIS-QOL 8) where it has one, else the number of answers."""
+
+from django.utils.translation import gettext as _
+
+from tilannekuva.dashboard.providers import MetricData, register
+from tilannekuva.regions.models import Region
+from tilannekuva.strategy.models import BindingType, Direction, Metric
+
+from .models import QuestionKind, Survey, SurveyStatus
+from .selectors import EUROHIS_SCORE, headline_values
+
+
+def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData]:
+    keys = {m.binding.get("survey") for m in metrics if m.binding.get("survey")}
+    surveys = list(
+        Survey.objects.filter(region=region, key__in=keys).exclude(status=SurveyStatus.DRAFT).order_by("year")
+    )
+    headlines = {s.pk: headline_values(s) for s in surveys}
+    found = {}
+    for metric in metrics:
+        key, question_key = metric.binding.get("survey"), metric.binding.get("question")
+        mine = [s for s in surveys if s.key == key]
+        if not mine:
+            continue
+        values: dict[int, float] = {}
+        texts: dict[int, str] = {}
+        counts: dict[int, int] = {}
+        label = ""
+        demo = False
+        for survey in mine:
+            figures = headlines[survey.pk]
+            wanted = question_key or (EUROHIS_SCORE if EUROHIS_SCORE in figures else None)
+            question = survey.questions.filter(key=question_key).first() if question_key else None
+            if question is not None and question.kind == QuestionKind.TEXT:
+                published = question.answers.filter(moderation="published").exclude(text="").count()
+                total = question.answers.exclude(text="").count()
+                if total:
+                    texts[survey.year] = _("%(total)s open answers, %(published)s published") % {
+                        "total": total,
+                        "published": published,
+                    }
+            elif wanted and wanted in figures and figures[wanted][1] is not None:
+                values[survey.year] = float(figures[wanted][1])  # type: ignore[arg-type]
+                counts[survey.year] = figures[wanted][2]
+                if question is not None and question.kind == QuestionKind.NPS:
+                    label = "NPS (1–10)" if question.scale_min == 1 else "NPS (0–10)"
+            elif not wanted:
+                answered = survey.responses.count()
+                if answered:
+                    texts[survey.year] = _("Survey done: %(count)s answers") % {"count": answered}
+            demo = demo or survey.demo
+        if not values and not texts:
+            continue
+        source = _("Survey: %(title)s") % {"title": mine[-1].title}
+        notes = [f"n = {counts[max(counts)]} ({max(counts)})"] if counts else []
+        if label:
+            notes.append(label)
+        if demo:
+            notes.append(_("Demo data (synthetic)"))
+        found[metric.pk] = MetricData(
+            values=values,
+            source_label=" · ".join([source, *notes]),
+            vintage=" · ".join(notes),
+            unit=label or metric.unit,
+            texts=texts,
+            direction=metric.direction or Direction.NEUTRAL,
+        )
+    return found
+
+
+register([BindingType.SURVEY], survey_values)

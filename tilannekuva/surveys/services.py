@@ -1,0 +1,384 @@
+"""Surveys: creating a survey from a template, opening and closing it, inviting respondents, taking in an answer
+exactly once per invitation, and moderating open answers. Each function checks who may do it and runs in one
+transaction."""
+
+import datetime
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from tilannekuva.audit.services import record
+from tilannekuva.dashboard.selectors import version_for
+from tilannekuva.regions.models import Organisation, OrganisationKind, Region
+from tilannekuva.regions.permissions import can_manage_surveys, can_moderate_survey_answers
+from tilannekuva.strategy.models import GoalLevel, StrategyVersion
+
+from . import survey_templates
+from .models import (
+    MIN_GROUP_SIZE,
+    Answer,
+    Choice,
+    Distribution,
+    Invitation,
+    Moderation,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseSource,
+    Section,
+    Survey,
+    SurveyStatus,
+    token_hash,
+)
+
+TOKEN_BYTES = 24  # 32 URL-safe characters: guessing one is out of reach
+
+
+class SurveyError(Exception):
+    """The request cannot be carried out; `field` names the form field at fault, when there is one."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        self.field = field
+        super().__init__(message)
+
+
+class AlreadyAnswered(SurveyError):
+    """The invitation has been used: its answers are in, and a second submission is refused."""
+
+
+# -- building -------------------------------------------------------------------------------------------------
+
+
+def _texts(data: Mapping[str, Any] | None, field: str) -> dict[str, str]:
+    data = data or {}
+    return {f"{field}_{lang}": str(data.get(lang, "")) for lang in ("fi", "sv", "en")}
+
+
+def _add_question(survey: Survey, section: Section, position: int, spec: Mapping[str, Any]) -> Question:
+    kind = QuestionKind(spec["kind"])
+    scale = spec.get("scale") or [None, None]
+    question = Question.objects.create(
+        survey=survey,
+        section=section,
+        key=spec["key"],
+        position=position,
+        kind=kind,
+        scale_min=scale[0],
+        scale_max=scale[1],
+        required=bool(spec.get("required", False)),
+        **_texts(spec.get("text"), "text"),
+        **_texts(spec.get("help"), "help"),
+    )
+    for index, choice in enumerate(spec.get("choices") or []):
+        Choice.objects.create(question=question, position=index, value=choice["value"], **_texts(choice, "text"))
+    # Labelled points of a scale (e.g. EUROHIS-QOL's "Very poor" … "Very good") are choices valued 1, 2, …
+    for index, point in enumerate(spec.get("points") or []):
+        Choice.objects.create(
+            question=question, position=index, value=str(question.scale[index]), **_texts(point, "text")
+        )
+    return question
+
+
+def _compass_sections(survey: Survey, version: StrategyVersion, spec: Mapping[str, Any]) -> None:
+    goals = list(version.goals.filter(level=GoalLevel.MAIN_GOAL).order_by("position"))
+    if not goals:
+        goals = list(version.goals.filter(level=GoalLevel.GOAL).order_by("position"))
+    if not goals:
+        raise SurveyError(_("The strategy version of %(year)s has no goals to ask about.") % {"year": version.year})
+    progress, comment = spec["goal_questions"]["progress"], spec["goal_questions"]["comment"]
+    for index, goal in enumerate(goals):
+        section = Section.objects.create(
+            survey=survey,
+            position=index,
+            title_fi=goal.title[:300],
+            title_sv=goal.title[:300],
+            title_en=goal.title[:300],
+        )
+        number = index + 1
+        _add_question(survey, section, 0, {**progress, "key": f"goal-{number}"})
+        _add_question(survey, section, 1, {**comment, "key": f"goal-{number}-comment"})
+
+
+@transaction.atomic
+def create_survey(*, region: Region, template: str, year: int, user: Any, key: str = "", title: str = "") -> Survey:
+    """A draft survey of `year` from a shipped template (the compass survey from the goals of the strategy
+    version in force that year) or blank. Its key is the template's unless given."""
+    if not can_manage_surveys(user, region):
+        raise PermissionDenied
+    spec: dict[str, Any] = {} if template == survey_templates.BLANK else survey_templates.load(template)
+    key = slugify(key) or spec.get("key") or slugify(title)
+    if not key:
+        raise SurveyError(_("Give the survey a title or a key."), field="title")
+    if Survey.objects.filter(region=region, key=key, year=year).exists():
+        raise SurveyError(
+            _("%(region)s already has the survey %(key)s of %(year)s.") % {"region": region, "key": key, "year": year},
+            field="year",
+        )
+    titles = _texts(spec.get("title"), "title")
+    if title:
+        titles["title_fi"] = title
+    survey = Survey.objects.create(
+        region=region,
+        key=key,
+        template="" if template == survey_templates.BLANK else template,
+        year=year,
+        **titles,
+        **_texts(spec.get("intro"), "intro"),
+        anonymous=bool(spec.get("anonymous", True)),
+        asks_organisation_kind=bool(spec.get("asks_organisation_kind", False)),
+        distribution=spec.get("distribution", Distribution.INVITATIONS),
+        min_group_size=max(int(spec.get("min_group_size", MIN_GROUP_SIZE)), MIN_GROUP_SIZE),
+        source=spec.get("source", ""),
+        created_by=user,
+    )
+    if template == survey_templates.COMPASS:
+        try:
+            version = version_for(region, year)
+        except LookupError:
+            raise SurveyError(_("The region has no strategy to take the goals from."), field="template") from None
+        _compass_sections(survey, version, spec)
+    for index, section_spec in enumerate(spec.get("sections") or []):
+        section = Section.objects.create(survey=survey, position=index, **_texts(section_spec.get("title"), "title"))
+        for position, question_spec in enumerate(section_spec.get("questions") or []):
+            _add_question(survey, section, position, question_spec)
+    if template == survey_templates.BLANK:
+        Section.objects.create(survey=survey, position=0)
+    record(actor=user, obj=survey, action="created", region=region, note=template)
+    return survey
+
+
+@transaction.atomic
+def set_status(*, survey: Survey, status: str, user: Any) -> Survey:
+    """Open a survey (it must have questions) or close it; a closed survey can be opened again."""
+    if not can_manage_surveys(user, survey.region):
+        raise PermissionDenied
+    before = survey.status
+    if status == SurveyStatus.OPEN and not survey.questions.exists():
+        raise SurveyError(_("Add questions before opening the survey."))
+    if status not in SurveyStatus.values:
+        raise SurveyError(_("Unknown status."), field="status")
+    survey.status = status
+    if status == SurveyStatus.OPEN and survey.opens_on is None:
+        survey.opens_on = timezone.localdate()
+    survey.save(update_fields=["status", "opens_on"])
+    action = "opened" if status == SurveyStatus.OPEN else "changed"
+    record(actor=user, obj=survey, action=action, region=survey.region, changes={"status": [before, status]})
+    return survey
+
+
+@dataclass
+class IssuedInvitation:
+    invitation: Invitation
+    token: str
+
+
+@transaction.atomic
+def create_invitations(
+    *, survey: Survey, organisations: Iterable[Organisation | None], per_organisation: int = 1, user: Any
+) -> list[IssuedInvitation]:
+    """Single-use invitations, `per_organisation` for each organisation; the tokens are returned this once and
+    only their hashes are stored."""
+    if not can_manage_surveys(user, survey.region):
+        raise PermissionDenied
+    if not 1 <= per_organisation <= 500:
+        raise SurveyError(_("Between 1 and 500 invitations per organisation."), field="per_organisation")
+    issued = []
+    for organisation in organisations:
+        for _n in range(per_organisation):
+            token = secrets.token_urlsafe(TOKEN_BYTES)
+            invitation = Invitation.objects.create(
+                survey=survey, organisation=organisation, token_hash=token_hash(token)
+            )
+            issued.append(IssuedInvitation(invitation, token))
+    if not issued:
+        raise SurveyError(_("Choose at least one organisation."), field="organisations")
+    record(
+        actor=user,
+        obj=survey,
+        action="other",
+        region=survey.region,
+        note=_("%(count)s invitations") % {"count": len(issued)},
+    )
+    return issued
+
+
+@transaction.atomic
+def enable_open_link(*, survey: Survey, user: Any) -> Survey:
+    """An open anonymous link anyone may answer through (each visit may answer once more: use invitations where
+    every respondent must answer only once)."""
+    if not can_manage_surveys(user, survey.region):
+        raise PermissionDenied
+    if not survey.open_key:
+        survey.open_key = secrets.token_urlsafe(TOKEN_BYTES)
+        survey.save(update_fields=["open_key"])
+        record(actor=user, obj=survey, action="other", region=survey.region, note=_("Open link made"))
+    return survey
+
+
+# -- answering ------------------------------------------------------------------------------------------------
+
+
+def is_accepting(survey: Survey, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    if survey.status != SurveyStatus.OPEN:
+        return False
+    if survey.opens_on and today < survey.opens_on:
+        return False
+    return not (survey.closes_on and today > survey.closes_on)
+
+
+def invitation_for(token: str) -> Invitation | None:
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("survey__region", "organisation").filter(token_hash=token_hash(token)).first()
+    )
+
+
+AnswerValue = int | str | list[str] | None
+
+
+def clean_answers(questions: Iterable[Question], values: Mapping[str, AnswerValue]) -> dict[Question, AnswerValue]:
+    """Each question's answer checked against its kind and scale; a fault names its question key. The
+    questions come with their choices prefetched."""
+    cleaned: dict[Question, AnswerValue] = {}
+    for question in questions:
+        value = values.get(question.key)
+        empty = value is None or value == "" or value == []
+        if empty:
+            if question.required:
+                raise SurveyError(_("Answer this question."), field=question.key)
+            continue
+        if question.is_scale:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                raise SurveyError(_("“%(value)s” is not a number.") % {"value": value}, field=question.key) from None
+            if number not in question.scale:
+                raise SurveyError(
+                    _("Choose a value from %(low)s to %(high)s.")
+                    % {"low": question.scale_min, "high": question.scale_max},
+                    field=question.key,
+                )
+            cleaned[question] = number
+        elif question.is_choice:
+            chosen = value if isinstance(value, list) else [str(value)]
+            known = {c.value for c in question.choices.all()}
+            unknown = [v for v in chosen if v not in known]
+            if unknown or (question.kind == QuestionKind.SINGLE and len(chosen) != 1):
+                raise SurveyError(_("Choose from the options given."), field=question.key)
+            cleaned[question] = list(dict.fromkeys(chosen))
+        else:
+            text = str(value).strip()
+            if len(text) > 10_000:
+                raise SurveyError(_("At most 10 000 characters."), field=question.key)
+            cleaned[question] = text
+    return cleaned
+
+
+def _answers(response: Response, cleaned: Mapping[Question, AnswerValue]) -> list[Answer]:
+    rows = []
+    for question, value in cleaned.items():
+        if question.is_scale:
+            rows.append(Answer(response=response, question=question, number=int(value)))  # type: ignore[arg-type]
+        elif question.is_choice:
+            by_value = {c.value: c for c in question.choices.all()}
+            rows += [Answer(response=response, question=question, choice=by_value[v]) for v in value or []]  # type: ignore[union-attr]
+        else:
+            rows.append(Answer(response=response, question=question, text=str(value)))
+    return rows
+
+
+def submit_response(
+    *,
+    survey: Survey,
+    values: Mapping[str, AnswerValue],
+    invitation: Invitation | None = None,
+    organisation_kind: str = "",
+    questions: Iterable[Question] | None = None,
+) -> Response:
+    """Take in one respondent's answers. Through an invitation exactly once: in one transaction the invitation
+    is marked used only if it was unused (one conditional UPDATE, so that two simultaneous submissions cannot
+    both pass), and only then are the answers written. An anonymous survey keeps neither the invitation nor the
+    organisation, only the organisation's kind. `questions` (with their choices) saves reading them again."""
+    if invitation is not None and invitation.survey_id != survey.pk:
+        raise SurveyError(_("The invitation is for another survey."))
+    if not is_accepting(survey):
+        raise SurveyError(_("The survey is not open for answers."))
+    cleaned = clean_answers(survey.questions.prefetch_related("choices") if questions is None else questions, values)
+    if organisation_kind and organisation_kind not in OrganisationKind.values:
+        raise SurveyError(_("Choose a kind of organisation from the list."), field="organisation_kind")
+    organisation = invitation.organisation if invitation is not None else None
+    if organisation is not None:
+        organisation_kind = organisation.kind
+    with transaction.atomic():
+        if invitation is not None:
+            claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=timezone.now())
+            if claimed != 1:
+                raise AlreadyAnswered(
+                    _("This invitation has already been used to answer. Your answers were not saved a second time.")
+                )
+        response = Response.objects.create(
+            survey=survey,
+            organisation=None if survey.anonymous else organisation,
+            organisation_kind=organisation_kind,
+            invitation=None if survey.anonymous else invitation,
+            submitted_at=timezone.now(),
+            source=ResponseSource.WEB,
+        )
+        Answer.objects.bulk_create(_answers(response, cleaned))
+    return response
+
+
+def write_response(
+    *,
+    survey: Survey,
+    cleaned: Mapping[Question, AnswerValue],
+    organisation_kind: str = "",
+    submitted_at: datetime.datetime | None = None,
+    source: str = ResponseSource.IMPORT,
+    import_key: str = "",
+) -> Response:
+    """A response written as it is (imports, the demo); the caller has checked the answers and holds the
+    transaction."""
+    response = Response.objects.create(
+        survey=survey,
+        organisation_kind=organisation_kind,
+        submitted_at=submitted_at or timezone.now(),
+        source=source,
+        import_key=import_key,
+    )
+    Answer.objects.bulk_create(_answers(response, cleaned))
+    return response
+
+
+# -- moderation -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def moderate(*, answer: Answer, publish: bool, user: Any) -> Answer:
+    """Publish an open answer (it shows on the results page to everyone who sees the results) or hide it."""
+    survey = answer.response.survey
+    if not can_moderate_survey_answers(user, survey.region):
+        raise PermissionDenied
+    if answer.question.kind != QuestionKind.TEXT:
+        raise SurveyError(_("Only open answers are moderated."))
+    before = answer.moderation
+    answer.moderation = Moderation.PUBLISHED if publish else Moderation.HIDDEN
+    answer.save(update_fields=["moderation"])
+    record(
+        actor=user,
+        obj=survey,
+        action="changed",
+        note=_("Open answer moderated"),
+        region=survey.region,
+        changes={f"answer {answer.pk}": [before, answer.moderation]},
+    )
+    return answer
