@@ -12,7 +12,7 @@ BENCHMARKS = {
     "surveys": "bench.survey_submissions",
     "grants": "bench.grants_assessment",
     "reports": "bench.report_build",
-    # Last: it runs in a fresh interpreter when another benchmark has set Django up already.
+    # The two dashboard runs last: each runs in a fresh interpreter when another benchmark has set Django up already.
     "dashboard": "bench.dashboard_load",
     # Issue 10: 50 concurrent users for 60 s (the same test, more connections, longer).
     "dashboard-users": "bench.dashboard_users",

@@ -68,7 +68,11 @@ def read_table(content: bytes, *, name: str) -> list[list[Any]]:
         raise FigureFileError([f"{name}: not UTF-8 text (byte {exc.start}); save the CSV as UTF-8"]) from exc
     first = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first.count)
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise FigureFileError([f"{name}, row {reader.line_num}: not a readable CSV row ({exc})"]) from exc
 
 
 def _read_xlsx(content: bytes) -> list[list[Any]]:
