@@ -57,7 +57,7 @@ def nps(values: Iterable[int], *, scale_min: int = 0) -> Nps:
     if n == 0:
         return Nps(0, 0, 0, 0, None, None, None, scale_min)
     p_promoters, p_detractors = promoters / n, detractors / n
-    exact = 100 * (p_promoters - p_detractors)
+    exact = 100 * (promoters - detractors) / n  # from the counts, so that 32.5 stays 32.5 and rounds to 33
     variance = max(p_promoters + p_detractors - (p_promoters - p_detractors) ** 2, 0.0)
     margin = Z_95 * 100 * math.sqrt(variance / n)
     low, high = max(-100.0, exact - margin), min(100.0, exact + margin)

@@ -69,6 +69,11 @@ def test_rounding_is_half_away_from_zero():
     assert [round_half_away(v) for v in (32.5, 33.5, -32.5, 0.4, -0.6)] == [33, 34, -33, 0, -1]
 
 
+def test_a_half_point_score_rounds_up_though_its_shares_do_not_add_up_exactly_in_floating_point():
+    # 23 promoters and 10 detractors of 40: 57.5 % − 25 % = 32.5, which 100·(23/40 − 10/40) makes 32.4999….
+    assert nps([10] * 23 + [8] * 7 + [2] * 10).score == 33
+
+
 def test_scale_summary_gives_mean_median_distribution_and_the_top_share():
     summary = scale_summary([1, 8, 9, 10, 10], scale=range(1, 11))
     assert summary.n == 5 and summary.mean == pytest.approx(7.6) and summary.median == 9.0
