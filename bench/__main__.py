@@ -12,6 +12,9 @@ BENCHMARKS = {
     "surveys": "bench.survey_submissions",
     "grants": "bench.grants_assessment",
     "reports": "bench.report_build",
+    # Issue 10: 200 respondents submitting for 60 s, and PostgreSQL restarted during submissions.
+    "surveys-load": "bench.survey_load",
+    "surveys-restart": "bench.survey_restart",
     # The two dashboard runs last: each runs in a fresh interpreter when another benchmark has set Django up already.
     "dashboard": "bench.dashboard_load",
     # Issue 10: 50 concurrent users for 60 s (the same test, more connections, longer).

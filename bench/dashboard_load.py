@@ -483,8 +483,9 @@ def free_port() -> int:
 
 
 def start_gunicorn(
-    port: int, *, options: argparse.Namespace, worker_class: str, log: Path
+    port: int, *, options: argparse.Namespace, worker_class: str, log: Path, output: Path | None = None
 ) -> "subprocess.Popen[bytes]":
+    """gunicorn on loopback; the application's own log (stdout, stderr) goes to `output` if given."""
     command = [
         sys.executable,
         "-m",
@@ -498,7 +499,12 @@ def start_gunicorn(
         f"--error-logfile={log}",
         "--log-level=warning",
     ]
-    return subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdin=subprocess.DEVNULL)  # noqa: S603
+    if output is None:
+        return subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdin=subprocess.DEVNULL)  # noqa: S603
+    with output.open("ab") as sink:
+        return subprocess.Popen(  # noqa: S603
+            command, cwd=ROOT, env=os.environ.copy(), stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT
+        )
 
 
 def wait_until_serving(process: "subprocess.Popen[bytes]", port: int, path: str) -> None:

@@ -110,6 +110,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # A persistent connection is checked before its first use in a request and opened again if the server
+        # closed it (a PostgreSQL restart while the site was idle): otherwise each worker's next request fails
+        # with a 500 (`python -m bench surveys-restart`).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
