@@ -58,7 +58,7 @@ def test_an_association_applies_and_a_reviewer_scores(page, grants_world, django
     grant_round = grants_world
     page.goto("/regions/etela-savo/grants/")
     page.get_by_role("link", name="Hyvinvointialueen järjestöavustukset").click()
-    page.get_by_role("link", name="Hae", exact=True).click()
+    page.get_by_role("link", name="Hae avustusta", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Avustushakemus")
     assert axe_violations(page) == []
 
@@ -76,7 +76,7 @@ def test_an_association_applies_and_a_reviewer_scores(page, grants_world, django
         files=[{"name": "suunnitelma.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7 suunnitelma"}]
     )
     page.get_by_role("button", name="Lähetä hakemus").click()
-    expect(page.get_by_text("ei ole kelvollinen y-tunnus")).to_be_visible()
+    expect(page.locator("#id_business_id_error")).to_contain_text("ei ole kelvollinen y-tunnus")
     assert not Application.objects.exists()
     assert axe_violations(page) == []
 

@@ -140,6 +140,17 @@ class Breakdown:
         return f"{self.key}-chart"
 
 
+def _whole_euros(spec: dict[str, Any]) -> None:
+    """Label the bars in whole euros like the tables (the chart helper's labels keep one decimal: "6 000,0")."""
+    for tip in spec["encoding"].get("tooltip", []):
+        if tip.get("type") == "quantitative":
+            tip["format"] = ",.0f"
+    for layer in spec.get("layer", []):
+        text = layer.get("encoding", {}).get("text")
+        if text is not None:
+            text["format"] = ",.0f"
+
+
 @dataclass
 class YearReport:
     region: Region
@@ -191,6 +202,7 @@ def year_report(*, region: Region, year: int | None, titles: dict[str, str], lan
             x_title=titles["euros"],
             language=language,
         )
+        _whole_euros(spec)
         breakdowns.append(Breakdown(key, titles[key], rows, spec))
     return YearReport(
         region=region,

@@ -65,7 +65,7 @@ DEFAULT_CRITERIA = [
     # Content of the region's principles, in Finnish like the strategy; the group edits them in the admin.
     (
         "Vastaa alueen painopisteisiin",
-        "Lasketaan hakemuksen valitsemien painopisteiden painoista: korkein valittu paino suhteessa korkeimpaan.",
+        "Korkein hakemuksen valitsemien painopisteiden painoista suhteessa vuoden korkeimpaan painoon.",
         30,
         CriterionKind.PRIORITY_FIT,
     ),
@@ -604,6 +604,11 @@ def submit_application(
     return SubmittedApplication(application, token)
 
 
+def _one_decimal(value: float | Decimal) -> Decimal:
+    """Rounded half up to one decimal: number_format alone cuts off the further digits (3.67 → "3,6")."""
+    return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def _euros(amount: Decimal) -> str:
     """An amount in the language's number format, without cents when there are none: 12 500 or 12 500,50."""
     places = 0 if amount == amount.to_integral_value() else 2
@@ -695,7 +700,7 @@ class WeightedScore:
         lines = []
         for r in self.results:
             share = round(100 * r.criterion.weight / weight)
-            shown = "–" if r.score is None else number_format(r.score, decimal_pos=1, use_l10n=True)
+            shown = "–" if r.score is None else number_format(_one_decimal(r.score), decimal_pos=1, use_l10n=True)
             lines.append(f"{r.criterion.title} ({share} %): {shown} / {SCORE_MAX}. {r.note}")
         return lines
 

@@ -64,7 +64,12 @@ class InvitationForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Answers file (CSV or XLSX)"),
-        help_text=_("A Webropol-style export: a header row, then one row per respondent. See docs/SURVEY-IMPORT.md."),
+        help_text=_(
+            "A Webropol-style export: a header row, then one row per respondent. Columns: Vastaaja (the "
+            "respondent's id, required), optionally Vastausaika and Organisaation tyyppi, and one column per "
+            "question, headed by its key (nps, q1, … as in the table of questions below) or its Finnish text. "
+            "Any other column is refused."
+        ),
     )
 
 

@@ -6,6 +6,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
 from django.utils.translation import gettext as _
@@ -147,7 +148,9 @@ def format_number(value: float | None, digits: int = 1) -> str:
 
     if value is None:
         return "–"
-    return number_format(value, digits)
+    # number_format cuts off the further digits (6.17 → "6,1"); round half up first, as the templates' floatformat does.
+    rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return number_format(rounded, digits)
 
 
 def too_few(n: int, threshold: int) -> str:

@@ -1,6 +1,6 @@
 """Template filters of the grant pages: euros in the page language's number format."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
@@ -24,4 +24,6 @@ def decimal1(value: Any) -> str:
     """A score with one decimal in the page language's format."""
     if value is None:
         return "–"
-    return number_format(value, decimal_pos=1, use_l10n=True)
+    # number_format cuts off the further digits (3.67 → "3,6"); round half up first.
+    rounded = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return number_format(rounded, decimal_pos=1, use_l10n=True)

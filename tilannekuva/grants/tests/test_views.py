@@ -365,3 +365,13 @@ def test_a_reviewer_sees_the_ranking_only_after_scoring_every_application(client
     assert "Ranking and allocation proposal" in after and "Weighted score" in after
     client.force_login(people["hanna"])  # the funder's editor, not a reviewer
     assert "Ranking and allocation proposal" in client.get(url).content.decode()
+
+
+def test_scores_are_rounded_to_one_decimal_not_cut_off():
+    from django.utils import translation
+
+    from tilannekuva.grants.templatetags.grants import decimal1
+
+    with translation.override("fi"):
+        assert decimal1(11 / 3) == "3,7"
+        assert decimal1(82) == "82,0"

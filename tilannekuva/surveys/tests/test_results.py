@@ -3,10 +3,11 @@
 import math
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tilannekuva.surveys.results import eurohis_score, nps, round_half_away, scale_summary, suppress
+from tilannekuva.surveys.results import eurohis_score, format_number, nps, round_half_away, scale_summary, suppress
 
 
 def test_nps_is_promoters_minus_detractors_as_an_integer():
@@ -131,3 +132,12 @@ def test_no_hidden_group_can_be_worked_out_from_the_total(counts):
         # The total minus the shown groups gives only the sum of the hidden ones: more than one group, and a
         # sum of at least the threshold.
         assert len(hidden) >= 2 and sum(counts[k] for k in hidden) >= 5
+
+
+def test_format_number_rounds_instead_of_cutting_off_digits():
+    # Django's number_format alone writes 148 / 24 = 6.1667 as "6,1", unlike the page's floatformat ("6,2").
+    with translation.override("fi"):
+        assert format_number(148 / 24) == "6,2"
+        assert format_number(6.96) == "7,0"
+        assert format_number(6.25) == "6,3"
+        assert format_number(None) == "–"
