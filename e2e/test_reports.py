@@ -1,0 +1,63 @@
+"""Reports in Chromium: the static export of the public dashboard served by a plain HTTP server on loopback, and
+the yearly follow-up report page; axe-core (WCAG 2.1 AA) on each."""
+
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from playwright.sync_api import expect
+
+from tilannekuva.dashboard.tests.conftest import METRIC_KEY, make_injuries
+from tilannekuva.reports.static_site import export_site
+
+from .conftest import axe_violations
+
+pytestmark = pytest.mark.e2e
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the standard library's name
+        pass
+
+
+@pytest.fixture
+def static_site(e2e_world, tmp_path):
+    make_injuries()
+    export_site(directory=tmp_path / "site", region_slug="etela-savo", year=2024)
+    handler = functools.partial(QuietHandler, directory=str(tmp_path / "site"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_static_export_of_the_dashboard_renders_from_a_plain_http_server(browser, static_site):
+    context = browser.new_context(locale="fi-FI")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{static_site}/index.html")
+    page.get_by_role("link", name="Kojelauta").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Etelä-Savo")
+    expect(page.locator("article.metric-card")).to_have_count(37)
+    assert axe_violations(page) == []
+    page.locator(f"#card-{METRIC_KEY} .card-title a").click()
+    expect(page).to_have_url(f"{static_site}/regions/etela-savo/dashboard/metrics/{METRIC_KEY}/index.html")
+    expect(page.locator(".chart svg, .chart canvas").first).to_be_visible()  # the vendored Vega drew the chart
+    expect(page.locator("table.data-table tbody tr")).to_have_count(6)
+    assert axe_violations(page) == []
+    context.close()
+
+
+def test_follow_up_report_page_shows_goals_charts_and_tables_and_passes_axe(page):
+    make_injuries()
+    page.goto("/regions/etela-savo/reports/")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="2024", exact=True).click()
+    expect(page).to_have_url(page.url.split("/regions/")[0] + "/regions/etela-savo/reports/2024/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("2024")
+    expect(page.locator(".report-chart img")).to_have_count(1)
+    expect(page.get_by_role("link", name="PDF")).to_be_visible()
+    assert axe_violations(page) == []

@@ -1,0 +1,361 @@
+"""Reads for the yearly follow-up report and its welfare-report variant: the dashboard's cards of a strategy,
+arranged as a report with charts (the dashboard's own Vega-Lite specs drawn as SVG), tables, evidence, actions,
+survey results and the HYTE and vitality sections."""
+
+import base64
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tilannekuva.cooperation.models import ProgressNote
+from tilannekuva.cooperation.selectors import ActionFilters, action_rows
+from tilannekuva.core import charts
+from tilannekuva.dashboard import selectors as dashboard_selectors
+from tilannekuva.dashboard.downloads import ChartChoice, metric_chart
+from tilannekuva.dashboard.selectors import Card, Dashboard, GoalNode
+from tilannekuva.databank.models import Observation
+from tilannekuva.databank.regional import POPULATION
+from tilannekuva.followup.models import Report, ReportStatus
+from tilannekuva.regions.models import Area, AreaKind, Region
+from tilannekuva.regions.selectors import members_of
+from tilannekuva.strategy.models import Action, ActionStatus, BindingType, Goal, Metric
+
+from . import sections
+
+NotFound = dashboard_selectors.NotFound
+
+FOLLOW_UP, WELFARE = "followup", "welfare"
+KINDS = (FOLLOW_UP, WELFARE)
+LANGUAGES = ("fi", "sv")
+INDICATOR_BINDINGS = {BindingType.SOTKANET, BindingType.STATFIN, BindingType.DATABANK}
+
+# Actions' statuses by symbol and word, never by colour alone (as the dashboard's statuses).
+ACTION_ICONS = {
+    ActionStatus.NOT_STARTED: "○",
+    ActionStatus.IN_PROGRESS: "◐",
+    ActionStatus.DONE: "✓",
+    ActionStatus.DROPPED: "✕",
+}
+
+
+@dataclass
+class Evidence:
+    """An approved report's value and its evidence: a link, or a document kept in the follow-up."""
+
+    organisation: str
+    value: str
+    url: str
+    has_file: bool
+    report_pk: int
+    comment: str
+
+
+@dataclass
+class MetricEntry:
+    card: Card
+    chart_svg: str = ""
+    columns: list[str] = field(default_factory=list)
+    rows: list[tuple[int, list[float | None]]] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    own: tuple[int, float] | None = None  # the municipality's latest value in a municipality's edition
+
+    @property
+    def metric(self) -> Metric:
+        return self.card.metric
+
+    @property
+    def decimals(self) -> int | None:
+        data = self.card.data
+        return data.indicator.decimals if data and data.indicator else None
+
+    @property
+    def chart_uri(self) -> str:
+        """The chart as an image address: one image per chart, so that the SVGs' inner ids never collide."""
+        if not self.chart_svg:
+            return ""
+        return "data:image/svg+xml;base64," + base64.b64encode(self.chart_svg.encode("utf-8")).decode("ascii")
+
+    @property
+    def comments(self) -> list[str]:
+        return [e.comment for e in self.evidence if e.comment]
+
+
+@dataclass
+class GoalEntry:
+    goal: Goal
+    depth: int
+    metrics: list[MetricEntry]
+
+
+@dataclass
+class ActionEntry:
+    action: Action
+    interface: Goal
+    latest_note: str
+
+    @property
+    def icon(self) -> str:
+        return ACTION_ICONS.get(ActionStatus(self.action.status), "–")
+
+
+@dataclass
+class IndicatorAvailability:
+    """One of the strategy's HYTE indicators: does the municipality have data, and the latest value."""
+
+    entry: MetricEntry
+    year: int | None
+    value: float | None
+    region_value: float | None
+    country_value: float | None
+
+    @property
+    def available(self) -> bool:
+        return self.year is not None
+
+
+@dataclass
+class FollowUpReport:
+    region: Region
+    board: Dashboard
+    year: int
+    language: str
+    kind: str
+    municipality: Area | None
+    goals: list[GoalEntry]
+    manual: list[MetricEntry]
+    actions: list[ActionEntry]
+    survey_metrics: list[MetricEntry]
+    hyte: list[MetricEntry]
+    vitality: list[MetricEntry]
+    availability: list[IndicatorAvailability]
+    population: list[tuple[int, float]]
+    survey_results: list[sections.SurveyResult]
+    funding: sections.FundingSection
+    generated_at: Any = field(default_factory=timezone.now)
+
+    @property
+    def version(self) -> Any:
+        return self.board.version
+
+    @property
+    def title(self) -> str:
+        with translation.override(self.language):
+            if self.kind == WELFARE and self.municipality is not None:
+                return _("Welfare report %(year)s: %(municipality)s") % {
+                    "year": self.year,
+                    "municipality": self.municipality.name,
+                }
+            if self.municipality is not None:
+                return _("Follow-up report %(year)s: %(region)s, %(municipality)s") % {
+                    "year": self.year,
+                    "region": self.region.name,
+                    "municipality": self.municipality.name,
+                }
+            return _("Follow-up report %(year)s: %(region)s") % {"year": self.year, "region": self.region.name}
+
+    @property
+    def entries(self) -> list[MetricEntry]:
+        return [entry for goal in self.goals for entry in goal.metrics]
+
+    @property
+    def charts_drawn(self) -> int:
+        return sum(1 for entry in self.entries if entry.chart_svg)
+
+
+def municipality_of(region: Region, code: str, *, year: int) -> Area:
+    area = Area.objects.filter(kind=AreaKind.MUNICIPALITY, code=code).first()
+    if area is None or area.pk not in {a.pk for a in members_of(region.area, year=year)}:
+        raise NotFound(f"municipality {code} is not in {region} in {year}")
+    return area
+
+
+def _flatten(nodes: list[GoalNode], depth: int, entries: dict[int, MetricEntry]) -> list[GoalEntry]:
+    found = []
+    for node in nodes:
+        found.append(GoalEntry(goal=node.goal, depth=depth, metrics=[entries[c.metric.pk] for c in node.cards]))
+        found.extend(_flatten(node.children, depth + 1, entries))
+    return found
+
+
+def evidence_of(region: Region, *, year: int, metric_keys: list[str]) -> dict[str, list[Evidence]]:
+    """The approved reports of the follow-up year by metric key, with their evidence and comments."""
+    found: dict[str, list[Evidence]] = {}
+    reports = (
+        Report.objects.filter(
+            task__period__region=region,
+            task__period__year=year,
+            task__metric__key__in=metric_keys,
+            status=ReportStatus.APPROVED,
+        )
+        .select_related("task__metric", "organisation")
+        .order_by("task__metric__key", "organisation__name", "-submitted_at")
+    )
+    seen: set[tuple[str, int | None]] = set()
+    for report in reports:
+        key = (report.task.metric.key, report.task.organisation_id)
+        if key in seen:
+            continue  # an earlier approved report of the same task was replaced by this one
+        seen.add(key)
+        found.setdefault(report.task.metric.key, []).append(
+            Evidence(
+                organisation=report.organisation.name if report.organisation else "",
+                value=report.display_value,
+                url=report.evidence_url,
+                has_file=bool(report.evidence_file),
+                report_pk=report.pk,
+                comment=report.comment,
+            )
+        )
+    return found
+
+
+def _entry(card: Card, *, region: Region, municipality: Area | None, language: str, draw: bool) -> MetricEntry:
+    choice = ChartChoice(codes=(municipality.code,) if municipality else ())
+    chart = metric_chart(card, region=region, choice=choice, language=language)
+    svg = ""
+    if draw and chart.spec is not None:
+        try:
+            svg = charts.render_svg(chart.spec)
+        except charts.ChartError:
+            svg = ""  # the table below the chart carries the same figures
+    own = None
+    series = card.data.series if card.data else None
+    if municipality is not None and series is not None:
+        values = {
+            y: v for y, v in series.values.get(municipality.pk, {}).items() if v is not None and y <= card_year(card)
+        }
+        if values:
+            latest = max(values)
+            own = (latest, values[latest])
+    return MetricEntry(card=card, chart_svg=svg, columns=chart.columns, rows=chart.rows, own=own)
+
+
+def card_year(card: Card) -> int:
+    return card.latest[0] if card.latest else 9999
+
+
+def is_hyte(metric: Metric, hyte_goals: set[int]) -> bool:
+    return metric.binding.get("index") == "hyte_coefficient" or metric.goal_id in hyte_goals
+
+
+def hyte_goal_ids(goals: list[Goal]) -> set[int]:
+    """The goals under the focus area led by the HYTE working group (seed 000: hyvinvoinnin ja terveyden
+    edistäminen), found by the group's key, as the grants app finds it."""
+    by_pk = {g.pk: g for g in goals}
+    roots = {
+        g.pk
+        for g in goals
+        if g.parent_id is None and g.responsible is not None and g.responsible.key.endswith("hyte-tyoryhma")
+    }
+    found = set()
+    for goal in goals:
+        top = goal
+        while top.parent_id is not None and top.parent_id in by_pk:
+            top = by_pk[top.parent_id]
+        if top.pk in roots:
+            found.add(goal.pk)
+    return found
+
+
+def follow_up_report(
+    *,
+    region: Region,
+    year: int,
+    language: str = "fi",
+    municipality_code: str = "",
+    kind: str = FOLLOW_UP,
+    draw_charts: bool = True,
+) -> FollowUpReport:
+    """The yearly follow-up report of the region's strategy (or one municipality's edition of it), in
+    `language`; `kind` WELFARE follows the structure of a municipal welfare report (needs a municipality)."""
+    if kind not in KINDS:
+        raise NotFound(f"no report kind '{kind}'")
+    if kind == WELFARE and not municipality_code:
+        raise NotFound("a welfare report is made for one municipality")
+    with translation.override(language):
+        municipality = municipality_of(region, municipality_code, year=year) if municipality_code else None
+        board = dashboard_selectors.dashboard(region=region, year=year)
+        entries = {
+            card.metric.pk: _entry(card, region=region, municipality=municipality, language=language, draw=draw_charts)
+            for card in board.cards
+        }
+        manual_keys = [c.metric.key for c in board.cards if c.metric.binding_type == BindingType.MANUAL]
+        evidence = evidence_of(region, year=year, metric_keys=manual_keys)
+        for entry in entries.values():
+            entry.evidence = evidence.get(entry.metric.key, [])
+        goals = list(board.version.goals.select_related("responsible"))
+        hyte_goals = hyte_goal_ids(goals)
+        ordered = [entries[c.metric.pk] for c in board.cards]
+        availability = []
+        if municipality is not None:
+            availability = [
+                _availability(entry, municipality)
+                for entry in ordered
+                if is_hyte(entry.metric, hyte_goals) or entry.metric.binding_type in INDICATOR_BINDINGS
+            ]
+        return FollowUpReport(
+            region=region,
+            board=board,
+            year=year,
+            language=language,
+            kind=kind,
+            municipality=municipality,
+            goals=_flatten(board.main_goals + board.focus_areas, 0, entries),
+            manual=[e for e in ordered if e.metric.binding_type == BindingType.MANUAL],
+            actions=actions_of(board),
+            survey_metrics=[e for e in ordered if e.metric.binding_type == BindingType.SURVEY],
+            hyte=[e for e in ordered if is_hyte(e.metric, hyte_goals)],
+            vitality=[e for e in ordered if e.metric.binding.get("index") == "vitality_index"],
+            availability=availability,
+            population=population_of(municipality, year=year) if municipality is not None else [],
+            survey_results=sections.survey_results(region=region, year=year, metrics=[c.metric for c in board.cards]),
+            funding=sections.funding_section(region=region, year=year, municipality=municipality),
+        )
+
+
+def _availability(entry: MetricEntry, municipality: Area) -> IndicatorAvailability:
+    series = entry.card.data.series if entry.card.data else None
+    if entry.own is None or series is None:
+        return IndicatorAvailability(entry=entry, year=None, value=None, region_value=None, country_value=None)
+    year, value = entry.own
+    data = entry.card.data
+    return IndicatorAvailability(
+        entry=entry,
+        year=year,
+        value=value,
+        region_value=data.values.get(year) if data else None,
+        country_value=series.country_value(year),
+    )
+
+
+def population_of(area: Area, *, year: int) -> list[tuple[int, float]]:
+    """The area's population 31.12. (Sotkanet 127) in the data bank, the last six years up to `year`."""
+    source, external_id = POPULATION
+    rows = Observation.objects.filter(
+        indicator__source__key=source,
+        indicator__external_id=external_id,
+        area=area,
+        gender="total",
+        classification="",
+        year__lte=year,
+        value__isnull=False,
+    ).order_by("-year")[:6]
+    return sorted((o.year, o.value) for o in rows if o.value is not None)
+
+
+def actions_of(board: Dashboard) -> list[ActionEntry]:
+    rows = action_rows(board.version, ActionFilters())
+    notes: dict[int, str] = {}
+    for note in ProgressNote.objects.filter(action__in=[r.action for r in rows]).order_by("written_at", "pk"):
+        notes[note.action_id] = note.text
+    return [ActionEntry(action=r.action, interface=r.interface, latest_note=notes.get(r.action.pk, "")) for r in rows]
+
+
+def report_index(region: Region) -> dict[str, Any]:
+    """What the region's reports page offers: the follow-up years and the municipalities of the latest one."""
+    year = dashboard_selectors.default_year()
+    version = dashboard_selectors.version_for(region, year)
+    years = list(range(max(year, version.period_start), version.period_start - 1, -1))
+    return {"years": years, "year": year, "municipalities": list(members_of(region.area, year=year))}

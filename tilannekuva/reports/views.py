@@ -1,0 +1,220 @@
+"""The report pages: the region's reports, the yearly follow-up report (and a municipality's edition, and the
+welfare-report variant) as HTML and PDF, and the snapshots frozen for council meetings. A report is public where
+the region's dashboard is public, as the dashboard is."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from tilannekuva.audit.models import AuditEntry
+from tilannekuva.dashboard import selectors as dashboard_selectors
+from tilannekuva.dashboard import services as dashboard_services
+from tilannekuva.regions.models import Region
+from tilannekuva.regions.permissions import (
+    can_freeze_snapshot,
+    can_view_dashboard,
+    can_view_internal,
+    can_view_snapshot,
+)
+
+from . import rendering, selectors, services
+from .forms import SnapshotForm
+from .models import Snapshot
+
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
+class _LoginRequired(Exception):
+    """An anonymous visitor asked for an internal region's report: send them to log in."""
+
+
+def _guarded(view: Any) -> Any:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except _LoginRequired:
+            return redirect_to_login(request.get_full_path())
+        except (dashboard_selectors.NotFound, selectors.NotFound) as exc:
+            raise Http404(str(exc)) from exc
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _refuse(request: HttpRequest) -> None:
+    if not request.user.is_authenticated:
+        raise _LoginRequired
+    raise PermissionDenied
+
+
+def _region(request: HttpRequest, region_slug: str) -> Region:
+    region = dashboard_selectors.region_for(region_slug)
+    if not can_view_dashboard(request.user, region):
+        _refuse(request)
+    return region
+
+
+def _year(year: int) -> int:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Http404("year must be a year such as 2024")
+    return year
+
+
+def _language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+def _code(request: HttpRequest) -> str:
+    code = request.GET.get("municipality", "")
+    if code and not (code.isdigit() and len(code) == 3):
+        raise Http404("municipality must be a municipality code such as 491")
+    return code
+
+
+def _report(region: Region, *, year: int, code: str, kind: str, draw: bool = True) -> selectors.FollowUpReport:
+    return selectors.follow_up_report(
+        region=region, year=year, language=_language(), municipality_code=code, kind=kind, draw_charts=draw
+    )
+
+
+def _changes(region: Region) -> int:
+    """The region's latest audit entry: actions' statuses, progress notes and approvals are recorded there, and
+    not all of them raise the dashboard's cache generation."""
+    return AuditEntry.objects.filter(region=region).aggregate(latest=Max("pk"))["latest"] or 0
+
+
+def _page(request: HttpRequest, region: Region, *, year: int, code: str, kind: str) -> HttpResponse:
+    internal = can_view_internal(request.user, region)
+    key = ("report-page", region.pk, _changes(region), year, code, kind, _language(), internal)
+
+    def build() -> dict[str, str]:
+        report = _report(region, year=year, code=code, kind=kind)
+        return {"title": report.title, "body": rendering.render_body(report, internal=internal)}
+
+    page = dashboard_services.cached_fragment(key, build)
+    pdf_url = request.path + "report.pdf" + (f"?municipality={code}" if code and kind != selectors.WELFARE else "")
+    context = {"region": region, "title": page["title"], "body": mark_safe(page["body"]), "pdf_url": pdf_url}  # noqa: S308
+    return render(request, "reports/report_page.html", context)
+
+
+def _pdf(region: Region, *, year: int, code: str, kind: str) -> HttpResponse:
+    key = ("report-pdf", region.pk, _changes(region), year, code, kind, _language())
+
+    def build() -> bytes:
+        return rendering.report_pdf(_report(region, year=year, code=code, kind=kind))
+
+    name = "-".join(filter(None, [region.slug, kind, str(year), code, _language()]))
+    response = HttpResponse(dashboard_services.cached_fragment(key, build), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{slugify(name)}.pdf"'
+    return response
+
+
+@require_GET
+@_guarded
+def index(request: HttpRequest, region_slug: str) -> HttpResponse:
+    region = _region(request, region_slug)
+    internal = can_view_internal(request.user, region)
+    snapshots = Snapshot.objects.filter(region=region).defer("dashboard_html", "report_html", "report_pdf")
+    if not internal:
+        snapshots = snapshots.filter(public=True)
+    choices = selectors.report_index(region)
+    may_freeze = can_freeze_snapshot(request.user, region)
+    form = SnapshotForm(initial={"year": choices["year"], "language": _language() if _language() != "en" else "fi"})
+    context = {"region": region, **choices, "snapshots": snapshots, "may_freeze": may_freeze, "form": form}
+    return render(request, "reports/index.html", context)
+
+
+@require_GET
+@_guarded
+def report(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
+    region = _region(request, region_slug)
+    return _page(request, region, year=_year(year), code=_code(request), kind=selectors.FOLLOW_UP)
+
+
+@require_GET
+@_guarded
+def report_pdf(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
+    region = _region(request, region_slug)
+    return _pdf(region, year=_year(year), code=_code(request), kind=selectors.FOLLOW_UP)
+
+
+@require_GET
+@_guarded
+def welfare(request: HttpRequest, region_slug: str, year: int, code: str) -> HttpResponse:
+    region = _region(request, region_slug)
+    return _page(request, region, year=_year(year), code=code, kind=selectors.WELFARE)
+
+
+@require_GET
+@_guarded
+def welfare_pdf(request: HttpRequest, region_slug: str, year: int, code: str) -> HttpResponse:
+    region = _region(request, region_slug)
+    return _pdf(region, year=_year(year), code=code, kind=selectors.WELFARE)
+
+
+@require_POST
+@_guarded
+def snapshot_create(request: HttpRequest, region_slug: str) -> HttpResponse:
+    region = dashboard_selectors.region_for(region_slug)
+    if not can_freeze_snapshot(request.user, region):
+        _refuse(request)
+    form = SnapshotForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else field
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
+        return redirect("reports:index", region.slug)
+    try:
+        snapshot = services.freeze_snapshot(region=region, user=request.user, **form.cleaned_data)
+    except services.SnapshotError as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:index", region.slug)
+    messages.success(request, _("The snapshot was frozen."))
+    return redirect("reports:snapshot", region.slug, snapshot.pk)
+
+
+def _snapshot(request: HttpRequest, region_slug: str, pk: int) -> Snapshot:
+    snapshot = Snapshot.objects.select_related("region").filter(region__slug=region_slug, pk=pk).first()
+    if snapshot is None:
+        raise Http404("no such snapshot")
+    if not can_view_snapshot(request.user, region=snapshot.region, public=snapshot.public):
+        _refuse(request)
+    return snapshot
+
+
+@require_GET
+@_guarded
+def snapshot(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
+    found = _snapshot(request, region_slug, pk)
+    context = {"snapshot": found, "region": found.region, "body": mark_safe(found.dashboard_html), "part": "dashboard"}  # noqa: S308
+    return render(request, "reports/snapshot.html", context)
+
+
+@require_GET
+@_guarded
+def snapshot_report(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
+    found = _snapshot(request, region_slug, pk)
+    context = {"snapshot": found, "region": found.region, "body": mark_safe(found.report_html), "part": "report"}  # noqa: S308
+    return render(request, "reports/snapshot.html", context)
+
+
+@require_GET
+@_guarded
+def snapshot_pdf(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
+    found = _snapshot(request, region_slug, pk)
+    response = HttpResponse(bytes(found.report_pdf), content_type="application/pdf")
+    name = slugify(f"{found.region.slug}-{found.meeting_date:%Y-%m-%d}-{found.pk}")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
