@@ -4,8 +4,16 @@ import argparse
 import os
 import platform
 import re
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Generic, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 PERFORMANCE_DOC = ROOT / "docs" / "PERFORMANCE.md"
@@ -131,3 +139,121 @@ def drop_database(server_url: str, name: str) -> None:
 
     with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@contextmanager
+def own_database(name: str, *, keep: bool) -> Iterator[str]:
+    """A fresh database `name` of the benchmark's own with Django set up against it (its URL); dropped at the end
+    whatever happens, unless `keep` (`--keep-database`). Set the environment the settings read before entering."""
+    create_database(SERVER_URL, name)
+    database_url = f"{SERVER_URL}/{name}"
+    try:
+        setup_django(database_url=database_url)
+        yield database_url
+    finally:
+        from django.conf import settings
+
+        if settings.configured:
+            from django.db import connections
+
+            connections.close_all()
+        if not keep:
+            drop_database(SERVER_URL, name)
+
+
+def reachable_server(label: str) -> str | None:
+    """The benchmark server's version (`PostgreSQL 15.20`), or None after saying that it is not reachable."""
+    import psycopg
+
+    try:
+        return postgres_server_version(f"{SERVER_URL}/postgres")
+    except psycopg.OperationalError as exc:
+        say(f"{label}: PostgreSQL is not reachable at {SERVER_URL} (set BENCH_POSTGRES_URL).\n{exc}")
+        return None
+
+
+def add_record_arguments(parser: argparse.ArgumentParser, *, database: str, recorded: str | None = None) -> None:
+    """`--record/--no-record` and `--keep-database`. Without `recorded`, figures are written unless `--no-record`;
+    with it, the default is None and `should_record` decides (`recorded` says when, for the help)."""
+    parser.add_argument(
+        "--record",
+        action=argparse.BooleanOptionalAction,
+        default=True if recorded is None else None,
+        help="write the figures into docs/PERFORMANCE.md" + (f" (default: only {recorded})" if recorded else ""),
+    )
+    parser.add_argument(
+        "--keep-database", action="store_true", help=f"leave the {database} database in place for inspection"
+    )
+
+
+def should_record(options: argparse.Namespace, *, default_run: bool) -> bool:
+    """`--record`/`--no-record` if given, otherwise whether this run is the benchmark's default (full) run."""
+    return bool(options.record) if options.record is not None else default_run
+
+
+def arguments_of(
+    options: argparse.Namespace,
+    add_arguments: Callable[[argparse.ArgumentParser], None],
+    *,
+    changed_only: bool = False,
+) -> list[str]:
+    """The command line that gives `options` (of a benchmark's `add_arguments`) again. With `changed_only`, only
+    the options that differ from their defaults, and not `--record`/`--keep-database` (they change where the
+    figures go, not what is measured): the command line a record shows."""
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    argv = []
+    for action in parser._actions:
+        if not action.option_strings or action.dest == "help":
+            continue
+        value, flag = getattr(options, action.dest), action.option_strings[0]
+        if changed_only and (action.dest in {"record", "keep_database"} or value == action.default):
+            continue
+        if isinstance(action, argparse.BooleanOptionalAction):
+            if value is not None:
+                argv.append(flag if value else f"--no-{flag[2:]}")
+        elif isinstance(action, argparse._StoreTrueAction):
+            if value:
+                argv.append(flag)
+        elif value is not None:
+            argv.append(f"{flag}={value}")
+    return argv
+
+
+def run_in_fresh_interpreter(
+    name: str, options: argparse.Namespace, add_arguments: Callable[[argparse.ArgumentParser], None]
+) -> int:
+    """Benchmark `name` again with the same options in a fresh interpreter: Django reads its settings once per
+    interpreter, and each benchmark needs its own database (and some the production profile)."""
+    command = [sys.executable, "-m", "bench", name, *arguments_of(options, add_arguments)]
+    return subprocess.call(command, cwd=ROOT)  # noqa: S603 - our own interpreter and module
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class Timed(Generic[T]):
+    """The seconds of each timed call and the last call's result."""
+
+    seconds: list[float]
+    result: T
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def worst(self) -> float:
+        return max(self.seconds)
+
+
+def timed(function: Callable[[], T], *, repeat: int) -> Timed[T]:
+    """`function` called once to warm up (imports, caches, connection), then `repeat` times, each one timed."""
+    result = function()
+    seconds = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        seconds.append(time.perf_counter() - started)
+    return Timed(seconds, result)

@@ -21,20 +21,20 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import psycopg
-
 from bench import (
     ROOT,
     SERVER_URL,
-    create_database,
-    drop_database,
+    add_record_arguments,
+    arguments_of,
     machine,
+    own_database,
     positive,
-    postgres_server_version,
     postgres_settings,
+    reachable_server,
     record,
+    run_in_fresh_interpreter,
     say,
-    setup_django,
+    should_record,
 )
 
 if TYPE_CHECKING:
@@ -159,15 +159,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_PATH,
         help=f"the page to load-test (default {DEFAULT_PATH})",
     )
-    parser.add_argument(
-        "--record",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="write the figures into docs/PERFORMANCE.md (default: only for a run with the default page, "
-        "data size and connections, measured for at least the default duration)",
-    )
-    parser.add_argument(
-        "--keep-database", action="store_true", help=f"leave the {DATABASE} database in place for inspection"
+    add_record_arguments(
+        parser,
+        database=DATABASE,
+        recorded="for a run with the default page, data size and connections, measured for at least the default "
+        "duration",
     )
 
 
@@ -182,17 +178,14 @@ def run(options: argparse.Namespace) -> int:
     if settings.configured:
         # `python -m bench` runs every benchmark in one interpreter, and Django reads its settings once: this
         # one needs the production profile against a database of its own, so it runs in a fresh interpreter.
-        command = [sys.executable, "-m", "bench", "dashboard", *arguments_of(options)]
-        return subprocess.call(command, cwd=ROOT)  # noqa: S603 - our own interpreter and module
+        return run_in_fresh_interpreter("dashboard", options, add_arguments)
     started = time.perf_counter()
     wrk = shutil.which("wrk")
     if wrk is None:
         say("Dashboard load test: wrk is not installed (`make bench` installs the Debian package `wrk`).")
         return 1
-    try:
-        server = postgres_server_version(f"{SERVER_URL}/postgres")
-    except psycopg.OperationalError as exc:
-        say(f"Dashboard load test: PostgreSQL is not reachable at {SERVER_URL} (set BENCH_POSTGRES_URL).\n{exc}")
+    server = reachable_server("Dashboard load test")
+    if server is None:
         return 1
     workers, worker_class = options.workers, "gthread" if options.worker_threads > 1 else options.worker_class
     say(
@@ -201,39 +194,33 @@ def run(options: argparse.Namespace) -> int:
     )
     workdir = Path(tempfile.mkdtemp(prefix="tilannekuva-bench-dashboard-"))
     static_root = workdir / "static"
-    configure_environment(static_root)
-    create_database(SERVER_URL, DATABASE)
+    production_environment(static_root)
     gunicorn: subprocess.Popen[bytes] | None = None
-    try:
-        setup_django(database_url=f"{SERVER_URL}/{DATABASE}")
-        size = prepare(indicators=options.indicators, years=options.years)
-        collect_static()
-        cold, warm, page = render_in_process(options.path)
-        static_path = static_root / STATIC_FILE
-        static_path.parent.mkdir(parents=True, exist_ok=True)
-        # Written before gunicorn starts: WhiteNoise indexes STATIC_ROOT once, at start-up.
-        static_path.write_bytes(page)
-        port = free_port()
-        gunicorn = start_gunicorn(port, options=options, worker_class=worker_class, log=workdir / "gunicorn.log")
-        base = f"http://127.0.0.1:{port}"
-        static_url = f"/static/{STATIC_FILE}"
-        wait_until_serving(gunicorn, port, options.path)
-        for path in (options.path, static_url):
-            status, body = fetch(port, path)
-            check(status == 200, f"{path} answered {status}, not 200")
-        say(f"  gunicorn on {base}: {len(page):,} bytes of dashboard HTML, the same saved as {static_url}")
-        dashboard = measure(wrk, "dashboard", base + options.path, options=options)
-        static = measure(wrk, "the same page as a static file", base + static_url, options=options)
-        invalidation = check_invalidation(port, options.path, workers=workers * options.worker_threads)
-    finally:
-        if gunicorn is not None:
-            stop(gunicorn, log=workdir / "gunicorn.log")
-        from django.db import connections
-
-        connections.close_all()
-        shutil.rmtree(workdir, ignore_errors=True)
-        if not options.keep_database:
-            drop_database(SERVER_URL, DATABASE)
+    with own_database(DATABASE, keep=options.keep_database):
+        try:
+            size = prepare(indicators=options.indicators, years=options.years)
+            collect_static()
+            cold, warm, page = render_in_process(options.path)
+            static_path = static_root / STATIC_FILE
+            static_path.parent.mkdir(parents=True, exist_ok=True)
+            # Written before gunicorn starts: WhiteNoise indexes STATIC_ROOT once, at start-up.
+            static_path.write_bytes(page)
+            port = free_port()
+            gunicorn = start_gunicorn(port, options=options, worker_class=worker_class, log=workdir / "gunicorn.log")
+            base = f"http://127.0.0.1:{port}"
+            static_url = f"/static/{STATIC_FILE}"
+            wait_until_serving(gunicorn, port, options.path)
+            for path in (options.path, static_url):
+                status, body = fetch(port, path)
+                check(status == 200, f"{path} answered {status}, not 200")
+            say(f"  gunicorn on {base}: {len(page):,} bytes of dashboard HTML, the same saved as {static_url}")
+            dashboard = measure(wrk, "dashboard", base + options.path, options=options)
+            static = measure(wrk, "the same page as a static file", base + static_url, options=options)
+            invalidation = check_invalidation(port, options.path, workers=workers * options.worker_threads)
+        finally:
+            if gunicorn is not None:
+                stop(gunicorn, log=workdir / "gunicorn.log")
+            shutil.rmtree(workdir, ignore_errors=True)
     wall = time.perf_counter() - started
     loads = [dashboard, static]
     table = results_table(loads, paths=[options.path, static_url])
@@ -258,7 +245,7 @@ def run(options: argparse.Namespace) -> int:
         and options.connections == CONNECTIONS
         and options.duration >= DEFAULT_DURATION
     )
-    if options.record if options.record is not None else defaults:
+    if should_record(options, default_run=defaults):
         facts = machine(postgres_version=server)
         facts["settings"] = postgres_settings(f"{SERVER_URL}/postgres")
         facts["gunicorn"] = gunicorn_version()
@@ -280,46 +267,12 @@ def run(options: argparse.Namespace) -> int:
     return 0
 
 
-# The options that a fresh interpreter is given again, and that the recorded command line shows.
-FORWARDED = (
-    "duration",
-    "warmup",
-    "connections",
-    "threads",
-    "workers",
-    "worker_class",
-    "worker_threads",
-    "indicators",
-    "years",
-    "path",
-)
-
-
-def arguments_of(options: argparse.Namespace, *, changed_only: bool = False) -> list[str]:
-    """The command line that gives `options` again; with `changed_only`, the options that differ from defaults."""
-    parser = argparse.ArgumentParser()
-    add_arguments(parser)
-    defaults = vars(parser.parse_args([]))
-    argv = [
-        f"--{name.replace('_', '-')}={getattr(options, name)}"
-        for name in FORWARDED
-        if not changed_only or getattr(options, name) != defaults[name]
-    ]
-    if changed_only:
-        return argv
-    if options.record is not None:
-        argv.append("--record" if options.record else "--no-record")
-    if options.keep_database:
-        argv.append("--keep-database")
-    return argv
-
-
 def check(condition: bool, message: str) -> None:
     if not condition:
         raise SystemExit(f"dashboard load test: {message}")
 
 
-def configure_environment(static_root: Path) -> None:
+def production_environment(static_root: Path) -> None:
     """The production profile, as a deployment runs it, for this process and the gunicorn it starts."""
     os.environ.update(
         {
@@ -730,7 +683,7 @@ def recorded_block(
         f"({size.years[0]}–{size.years[-1]}) × {sum(size.areas.values())} areas ({areas}); the {size.metrics} "
         f"metrics of {REGION} bound to {size.metrics} of the indicators"
     )
-    command = " ".join(["python -m bench dashboard", *arguments_of(options, changed_only=True)])
+    command = " ".join(["python -m bench dashboard", *arguments_of(options, add_arguments, changed_only=True)])
     return f"""
 Measured on {facts["date"]} with `{command}` (checked out: commit {facts["commit"]}; the whole benchmark,
 set-up included, took {wall / 60:.1f} min).

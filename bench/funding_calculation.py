@@ -1,26 +1,19 @@
 """HYTE calculation benchmark: every year and level in the store, read from PostgreSQL and computed, in < 1 s."""
 
 import argparse
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-import psycopg
-
 from bench import (
-    ROOT,
-    SERVER_URL,
-    create_database,
-    drop_database,
+    add_record_arguments,
     machine,
+    own_database,
     positive,
-    postgres_server_version,
+    reachable_server,
     record,
+    run_in_fresh_interpreter,
     say,
-    setup_django,
+    timed,
 )
 
 help = "HYTE calculation (read + points + ranks + euros + comparison) for all municipalities and all years stored"
@@ -38,10 +31,7 @@ pass; the target is under 1 second."""
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeat", type=positive, default=5, help="timed passes; the median is recorded (default 5)")
-    parser.add_argument("--keep-database", action="store_true", help=f"leave the {DATABASE} database in place")
-    parser.add_argument(
-        "--record", action=argparse.BooleanOptionalAction, default=True, help="write the figures to docs/PERFORMANCE.md"
-    )
+    add_record_arguments(parser, database=DATABASE)
 
 
 def prepare(workdir: Path) -> tuple[int, int]:
@@ -62,10 +52,10 @@ def prepare(workdir: Path) -> tuple[int, int]:
     return len(years), IndicatorFigure.objects.count()
 
 
-def one_pass() -> tuple[float, int]:
+def one_pass() -> int:
+    """Every year and level in the store read, calculated and compared; the municipality-years calculated."""
     from tilannekuva.funding import calculator, selectors
 
-    started = time.perf_counter()
     units = 0
     for level in ("municipality", "county"):
         for year in selectors.years_with_figures(level):
@@ -75,7 +65,7 @@ def one_pass() -> tuple[float, int]:
                 continue
             calculator.compare(calculation, official_points=data.official_totals, official_eur=data.official_eur)
             units += len(calculation.units)
-    return time.perf_counter() - started, units
+    return units
 
 
 def run(options: argparse.Namespace) -> int:
@@ -83,30 +73,15 @@ def run(options: argparse.Namespace) -> int:
 
     if settings.configured:
         # Another benchmark has set Django up against its own database: run in a fresh interpreter.
-        command = [sys.executable, "-m", "bench", "funding", f"--repeat={options.repeat}"]
-        command += ["--keep-database"] if options.keep_database else []
-        command += ["--record" if options.record else "--no-record"]
-        return subprocess.call(command, cwd=ROOT)  # noqa: S603 - our own interpreter and module
-    try:
-        server = postgres_server_version(f"{SERVER_URL}/postgres")
-    except psycopg.OperationalError as exc:
-        say(f"HYTE calculation: PostgreSQL is not reachable at {SERVER_URL} (set BENCH_POSTGRES_URL).\n{exc}")
+        return run_in_fresh_interpreter("funding", options, add_arguments)
+    server = reachable_server("HYTE calculation")
+    if server is None:
         return 1
-    create_database(SERVER_URL, DATABASE)
-    try:
-        setup_django(database_url=f"{SERVER_URL}/{DATABASE}")
+    with own_database(DATABASE, keep=options.keep_database):
         with tempfile.TemporaryDirectory(prefix="tilannekuva-bench-funding-") as workdir:
             years, rows = prepare(Path(workdir))
-        one_pass()  # warm: imports, parameter files, connection
-        timings = []
-        units = 0
-        for _ in range(options.repeat):
-            seconds, units = one_pass()
-            timings.append(seconds)
-    finally:
-        if not options.keep_database:
-            drop_database(SERVER_URL, DATABASE)
-    median, worst = statistics.median(timings), max(timings)
+        passes = timed(one_pass, repeat=options.repeat)  # the first, untimed, warms imports, files, connection
+    median, worst, units = passes.median, passes.worst, passes.result
     verdict = "within" if worst < TARGET else "OVER"
     say(
         f"HYTE calculation: {years} years, {units} municipality-years ({rows:,} indicator figures): "

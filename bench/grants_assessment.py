@@ -3,26 +3,24 @@ ranking and allocation proposal (the assessment page's work), on PostgreSQL."""
 
 import argparse
 import datetime
-import statistics
-import subprocess
-import sys
-import time
 from decimal import Decimal
-
-import psycopg
+from typing import TYPE_CHECKING
 
 from bench import (
-    ROOT,
-    SERVER_URL,
-    create_database,
-    drop_database,
+    add_record_arguments,
     machine,
+    own_database,
     positive,
-    postgres_server_version,
+    reachable_server,
     record,
+    run_in_fresh_interpreter,
     say,
-    setup_django,
+    timed,
 )
+
+if TYPE_CHECKING:
+    from tilannekuva.grants.models import GrantRound
+    from tilannekuva.regions.models import Region
 
 help = "grant priority proposal over a national-size data bank, and ranking + allocation of a big round"
 
@@ -43,13 +41,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--indicators", type=positive, default=300, help="SYNTHETIC indicators (default 300)")
     parser.add_argument("--applications", type=positive, default=500, help="SYNTHETIC applications (default 500)")
     parser.add_argument("--repeat", type=positive, default=5, help="timed passes; the median is recorded (default 5)")
-    parser.add_argument("--keep-database", action="store_true", help=f"leave the {DATABASE} database in place")
-    parser.add_argument(
-        "--record", action=argparse.BooleanOptionalAction, default=True, help="write the figures to docs/PERFORMANCE.md"
-    )
+    add_record_arguments(parser, database=DATABASE)
 
 
-def prepare(indicators: int, applications: int) -> tuple[int, object, object]:
+def prepare(indicators: int, applications: int) -> tuple[int, "Region", "GrantRound"]:
     """Areas, Etelä-Savo's strategy, SYNTHETIC observations and a SYNTHETIC round with reviews."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -142,47 +137,26 @@ def prepare(indicators: int, applications: int) -> tuple[int, object, object]:
     return Observation.objects.count(), region, grant_round
 
 
-def timed(function, repeat: int) -> tuple[list[float], object]:  # type: ignore[no-untyped-def]
-    function()  # warm
-    timings, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        timings.append(time.perf_counter() - started)
-    return timings, result
-
-
 def run(options: argparse.Namespace) -> int:
     from django.conf import settings
 
     if settings.configured:
-        command = [sys.executable, "-m", "bench", "grants", f"--repeat={options.repeat}"]
-        command += [f"--indicators={options.indicators}", f"--applications={options.applications}"]
-        command += ["--keep-database"] if options.keep_database else []
-        command += ["--record" if options.record else "--no-record"]
-        return subprocess.call(command, cwd=ROOT)  # noqa: S603 - our own interpreter and module
-    try:
-        server = postgres_server_version(f"{SERVER_URL}/postgres")
-    except psycopg.OperationalError as exc:
-        say(f"Grants: PostgreSQL is not reachable at {SERVER_URL} (set BENCH_POSTGRES_URL).\n{exc}")
+        return run_in_fresh_interpreter("grants", options, add_arguments)
+    server = reachable_server("Grants")
+    if server is None:
         return 1
-    create_database(SERVER_URL, DATABASE)
-    try:
-        setup_django(database_url=f"{SERVER_URL}/{DATABASE}")
+    with own_database(DATABASE, keep=options.keep_database):
         from tilannekuva.grants import services
 
         observations, region, grant_round = prepare(options.indicators, options.applications)
-        proposal_times, proposal = timed(lambda: services.propose(region=region), options.repeat)
-        ranking_times, allocation = timed(
-            lambda: services.allocation_proposal(grant_round, services.round_scores(grant_round)), options.repeat
+        proposal = timed(lambda: services.propose(region=region), repeat=options.repeat)
+        ranking = timed(
+            lambda: services.allocation_proposal(grant_round, services.round_scores(grant_round)), repeat=options.repeat
         )
-    finally:
-        if not options.keep_database:
-            drop_database(SERVER_URL, DATABASE)
-    themes = len(proposal.themes)  # type: ignore[attr-defined]
-    granted = sum(allocation.values())  # type: ignore[attr-defined]
-    p_median, p_worst = statistics.median(proposal_times), max(proposal_times)
-    r_median, r_worst = statistics.median(ranking_times), max(ranking_times)
+    themes = len(proposal.result.themes)
+    granted = sum(ranking.result.values())
+    p_median, p_worst = proposal.median, proposal.worst
+    r_median, r_worst = ranking.median, ranking.worst
     ok = p_worst < PROPOSAL_TARGET and r_worst < RANKING_TARGET
     say(
         f"Grants: proposal over {options.indicators} indicators ({observations:,} observations): median "

@@ -12,19 +12,18 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import psycopg
-
 from bench import (
     SERVER_URL,
-    create_database,
-    drop_database,
+    add_record_arguments,
     machine,
+    own_database,
     positive,
-    postgres_server_version,
     postgres_settings,
+    reachable_server,
     record,
+    run_in_fresh_interpreter,
     say,
-    setup_django,
+    should_record,
 )
 
 if TYPE_CHECKING:
@@ -70,48 +69,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_BATCH,
         help=f"rows per write_observations call, all in one transaction (default {DEFAULT_BATCH:,})",
     )
-    parser.add_argument(
-        "--record",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help=f"write the figures into docs/PERFORMANCE.md (default: only for runs of {DEFAULT_ROWS:,} rows or more)",
-    )
-    parser.add_argument(
-        "--keep-database", action="store_true", help=f"leave the {DATABASE} database in place for inspection"
-    )
+    add_record_arguments(parser, database=DATABASE, recorded=f"for runs of {DEFAULT_ROWS:,} rows or more")
 
 
 def run(options: argparse.Namespace) -> int:
+    from django.conf import settings
+
+    if settings.configured:
+        # Another benchmark has set Django up against its own database: run in a fresh interpreter.
+        return run_in_fresh_interpreter("import", options, add_arguments)
     started = time.perf_counter()
     rows, batch = options.rows, min(options.batch, options.rows)
-    try:
-        server = postgres_server_version(f"{SERVER_URL}/postgres")
-    except psycopg.OperationalError as exc:
-        say(f"Import benchmark: PostgreSQL is not reachable at {SERVER_URL} (set BENCH_POSTGRES_URL).\n{exc}")
+    server = reachable_server("Import benchmark")
+    if server is None:
         return 1
     say(f"Import of observations: {rows:,} synthetic rows, {server}, batches of {batch:,} in one transaction")
     workdir = Path(tempfile.mkdtemp(prefix="tilannekuva-bench-"))
-    create_database(SERVER_URL, DATABASE)
-    try:
-        setup_django(database_url=f"{SERVER_URL}/{DATABASE}")
-        indicator_ids, area_ids = prepare(rows)
-        make_rows = partial(synthetic_rows, indicator_ids=indicator_ids, area_ids=area_ids, count=rows)
-        first, first_run = import_once(FIRST, make_rows, rows=rows, batch=batch)
-        check(first_run.rows_added == rows, f"the first import added {first_run.rows_added:,}, not {rows:,}")
-        vacuum()
-        second, second_run = import_once(SECOND, make_rows, rows=rows, batch=batch)
-        check(second_run.rows_unchanged == rows, f"the second import left {second_run.rows_unchanged:,} unchanged")
-        csv_path = workdir / "observations.csv"
-        write_csv(csv_path, make_rows(), import_run_id=first_run.pk)
-        baseline = copy_baseline(csv_path, rows=rows)
-        check_same_rows()
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        shutil.rmtree(workdir, ignore_errors=True)
-        if not options.keep_database:
-            drop_database(SERVER_URL, DATABASE)
+    with own_database(DATABASE, keep=options.keep_database):
+        try:
+            indicator_ids, area_ids = prepare(rows)
+            make_rows = partial(synthetic_rows, indicator_ids=indicator_ids, area_ids=area_ids, count=rows)
+            first, first_run = import_once(FIRST, make_rows, rows=rows, batch=batch)
+            check(first_run.rows_added == rows, f"the first import added {first_run.rows_added:,}, not {rows:,}")
+            vacuum()
+            second, second_run = import_once(SECOND, make_rows, rows=rows, batch=batch)
+            check(second_run.rows_unchanged == rows, f"the second import left {second_run.rows_unchanged:,} unchanged")
+            csv_path = workdir / "observations.csv"
+            write_csv(csv_path, make_rows(), import_run_id=first_run.pk)
+            baseline = copy_baseline(csv_path, rows=rows)
+            check_same_rows()
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
     wall = time.perf_counter() - started
     table = results_table([first, second, baseline], baseline=baseline)
     ratio = first.rate / baseline.rate
@@ -120,8 +108,7 @@ def run(options: argparse.Namespace) -> int:
     say(table)
     say(f"\nRatio (a)/(c): {ratio:.2f}; the target is at least {TARGET:.2f}, so the real path {verdict} the target.")
     say(f"Wall time of this benchmark: {wall / 60:.1f} min.")
-    should_record = options.record if options.record is not None else rows >= DEFAULT_ROWS
-    if should_record:
+    if should_record(options, default_run=rows >= DEFAULT_ROWS):
         facts = machine(postgres_version=server)
         facts["settings"] = postgres_settings(f"{SERVER_URL}/postgres")
         block = recorded_block(facts, rows=rows, batch=batch, table=table, ratio=ratio, wall=wall)

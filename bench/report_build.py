@@ -3,23 +3,17 @@ observations (a page of 1,000 rows as JSON, CSV and JSON-stat), on PostgreSQL.""
 
 import argparse
 import statistics
-import subprocess
-import sys
 import time
 
-import psycopg
-
 from bench import (
-    ROOT,
-    SERVER_URL,
-    create_database,
-    drop_database,
+    add_record_arguments,
     machine,
+    own_database,
     positive,
-    postgres_server_version,
+    reachable_server,
     record,
+    run_in_fresh_interpreter,
     say,
-    setup_django,
 )
 
 help = "the yearly follow-up report (build + PDF) and the open data API's observations (JSON, CSV, JSON-stat)"
@@ -38,10 +32,7 @@ YEARS = range(2005, 2025)
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeat", type=positive, default=3, help="timed passes; the median is recorded (default 3)")
-    parser.add_argument("--keep-database", action="store_true", help=f"leave the {DATABASE} database in place")
-    parser.add_argument(
-        "--record", action=argparse.BooleanOptionalAction, default=True, help="write the figures to docs/PERFORMANCE.md"
-    )
+    add_record_arguments(parser, database=DATABASE)
 
 
 def prepare() -> int:
@@ -118,24 +109,14 @@ def run(options: argparse.Namespace) -> int:
     from django.conf import settings
 
     if settings.configured:
-        command = [sys.executable, "-m", "bench", "reports", f"--repeat={options.repeat}"]
-        command += ["--keep-database"] if options.keep_database else []
-        command += ["--record" if options.record else "--no-record"]
-        return subprocess.call(command, cwd=ROOT)  # noqa: S603 - our own interpreter and module
-    try:
-        server = postgres_server_version(f"{SERVER_URL}/postgres")
-    except psycopg.OperationalError as exc:
-        say(f"Reports: PostgreSQL is not reachable at {SERVER_URL} (set BENCH_POSTGRES_URL).\n{exc}")
+        return run_in_fresh_interpreter("reports", options, add_arguments)
+    server = reachable_server("Reports")
+    if server is None:
         return 1
-    create_database(SERVER_URL, DATABASE)
-    try:
-        setup_django(database_url=f"{SERVER_URL}/{DATABASE}")
+    with own_database(DATABASE, keep=options.keep_database):
         rows = prepare()
         one_pass()  # warm: fonts, templates, the chart renderer
         passes = [one_pass() for _ in range(options.repeat)]
-    finally:
-        if not options.keep_database:
-            drop_database(SERVER_URL, DATABASE)
     median = {key: statistics.median(p[key] for p in passes) for key in passes[0]}
     say(
         f"Reports: {rows:,} observations; report build {median['build'] * 1000:.0f} ms, PDF "

@@ -7,8 +7,6 @@ import json
 import os
 import re
 import secrets
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -20,8 +18,16 @@ from pathlib import Path
 
 import httpx
 
-from bench import ROOT, SERVER_URL, create_database, drop_database, setup_django
-from bench.dashboard_load import collect_static, free_port, start_gunicorn, stop, wait_until_serving
+from bench import own_database, positive
+from bench.dashboard_load import (
+    collect_static,
+    default_workers,
+    free_port,
+    production_environment,
+    start_gunicorn,
+    stop,
+    wait_until_serving,
+)
 
 REGION = "etela-savo"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -31,26 +37,21 @@ PER_ORGANISATION = 500  # the most invitations `create_invitations` issues per o
 READY_LIMIT = 300.0  # seconds the respondents may take to load their forms
 
 
-def run_in_fresh_interpreter(name: str, arguments: list[str]) -> int:
-    """Django reads its settings once per interpreter; a survey benchmark needs its own database and profile."""
-    command = [sys.executable, "-m", "bench", name, *arguments]
-    return subprocess.call(command, cwd=ROOT)  # noqa: S603 - our own interpreter and module
+def add_workers_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workers",
+        type=positive,
+        default=default_workers(),
+        help=f"gunicorn sync worker processes (default 2 × cores + 1 = {default_workers()})",
+    )
 
 
 def configure_environment(workdir: Path) -> None:
     """The production profile for this process and gunicorn; plain HTTP on loopback, so the cookies the
     benchmark sends back are handled by hand (a Secure cookie is never sent over http by a client library)."""
-    os.environ.update(
-        {
-            "TILANNEKUVA_PROFILE": "production",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "STATIC_ROOT": str(workdir / "static"),
-            "LOG_LEVEL": "WARNING",
-            "LOG_FORMAT": "json",  # the application's log goes to a file (`server.log`), summarised by `server_errors`
-        }
-    )
+    production_environment(workdir / "static")
+    # The application's log goes to a file (`server.log`), summarised by `server_errors`.
+    os.environ["LOG_FORMAT"] = "json"
 
 
 def prepare(invitations: int) -> tuple[int, list[str]]:
@@ -99,34 +100,28 @@ class Served:
 def serve(*, database: str, invitations: int, workers: int, keep_database: bool, label: str) -> Iterator[Served]:
     """A fresh database `database` with the open survey and `invitations` tokens, and gunicorn (sync workers, the
     production profile) serving it on a free loopback port; stopped and dropped at the end whatever happens."""
-    create_database(SERVER_URL, database)
     workdir = Path(tempfile.mkdtemp(prefix=f"tilannekuva-bench-{label}-"))
+    configure_environment(workdir)
     gunicorn = None
-    try:
-        configure_environment(workdir)
-        setup_django(database_url=f"{SERVER_URL}/{database}")
-        started = time.perf_counter()
-        survey_pk, tokens = prepare(invitations)
-        collect_static()
-        setup_seconds = time.perf_counter() - started
-        port = free_port()
-        gunicorn = start_gunicorn(
-            port,
-            options=argparse.Namespace(workers=workers, worker_threads=1),
-            worker_class="sync",
-            log=workdir / "gunicorn.log",
-            output=workdir / "server.log",
-        )
-        wait_until_serving(gunicorn, port, f"/surveys/answer/{tokens[0]}/")
-        yield Served(f"http://127.0.0.1:{port}", survey_pk, tokens, workdir, setup_seconds)
-    finally:
-        if gunicorn is not None:
-            stop(gunicorn, log=workdir / "gunicorn.log")
-        if not keep_database:
-            from django.db import connections
-
-            connections.close_all()
-            drop_database(SERVER_URL, database)
+    with own_database(database, keep=keep_database):
+        try:
+            started = time.perf_counter()
+            survey_pk, tokens = prepare(invitations)
+            collect_static()
+            setup_seconds = time.perf_counter() - started
+            port = free_port()
+            gunicorn = start_gunicorn(
+                port,
+                options=argparse.Namespace(workers=workers, worker_threads=1),
+                worker_class="sync",
+                log=workdir / "gunicorn.log",
+                output=workdir / "server.log",
+            )
+            wait_until_serving(gunicorn, port, f"/surveys/answer/{tokens[0]}/")
+            yield Served(f"http://127.0.0.1:{port}", survey_pk, tokens, workdir, setup_seconds)
+        finally:
+            if gunicorn is not None:
+                stop(gunicorn, log=workdir / "gunicorn.log")
 
 
 @dataclass

@@ -5,17 +5,24 @@ holds exactly the accepted submissions."""
 import argparse
 import os
 
-import psycopg
-
-from bench import ROOT, SERVER_URL, machine, positive, postgres_server_version, record, say
-from bench.dashboard_load import default_workers
+from bench import (
+    ROOT,
+    add_record_arguments,
+    machine,
+    positive,
+    reachable_server,
+    record,
+    run_in_fresh_interpreter,
+    say,
+    should_record,
+)
 from bench.survey_common import (
     Attempt,
     Respondents,
+    add_workers_argument,
     describe,
     ms,
     responses_stored,
-    run_in_fresh_interpreter,
     serve,
     server_errors,
     stored_tokens,
@@ -49,32 +56,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"invitations issued beforehand, one per submission; running out fails the run "
         f"(default {DEFAULT_INVITATIONS:,})",
     )
-    parser.add_argument(
-        "--workers",
-        type=positive,
-        default=default_workers(),
-        help=f"gunicorn sync worker processes (default 2 × cores + 1 = {default_workers()})",
-    )
-    parser.add_argument(
-        "--record",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="write the figures into docs/PERFORMANCE.md (default: only for the default clients and duration)",
-    )
-    parser.add_argument(
-        "--keep-database", action="store_true", help=f"leave the {DATABASE} database in place for inspection"
-    )
+    add_workers_argument(parser)
+    add_record_arguments(parser, database=DATABASE, recorded="for the default clients and duration")
 
 
 def run(options: argparse.Namespace) -> int:
     from django.conf import settings
 
     if settings.configured:
-        return run_in_fresh_interpreter("surveys-load", _arguments_of(options))
-    try:
-        server = postgres_server_version(f"{SERVER_URL}/postgres")
-    except psycopg.OperationalError as exc:
-        say(f"Survey load: PostgreSQL is not reachable at {SERVER_URL} (set BENCH_POSTGRES_URL).\n{exc}")
+        return run_in_fresh_interpreter("surveys-load", options, add_arguments)
+    server = reachable_server("Survey load")
+    if server is None:
         return 1
     say(
         f"Survey load: {options.clients} respondents for {options.duration} s, {server}, "
@@ -117,7 +109,7 @@ def run(options: argparse.Namespace) -> int:
         return 1
     say(f"  the database holds exactly the {len(accepted):,} accepted submissions, one per invitation")
     default_size = options.clients == DEFAULT_CLIENTS and options.duration == DEFAULT_DURATION
-    if options.record if options.record is not None else default_size:
+    if should_record(options, default_run=default_size):
         facts = machine(postgres_version=server)
         block = _block(options, facts, attempts, seconds, load_before, load_after, client_cpu)
         path = record(heading=HEADING, marker=MARKER, block=block, intro=INTRO)
@@ -129,16 +121,6 @@ def _own_cpu() -> float:
     """CPU seconds of this process (the client threads), not of gunicorn or PostgreSQL."""
     times = os.times()
     return times.user + times.system
-
-
-def _arguments_of(options: argparse.Namespace) -> list[str]:
-    found = [f"--clients={options.clients}", f"--duration={options.duration}"]
-    found += [f"--invitations={options.invitations}", f"--workers={options.workers}"]
-    if options.record is not None:
-        found.append("--record" if options.record else "--no-record")
-    if options.keep_database:
-        found.append("--keep-database")
-    return found
 
 
 def _check(survey_pk: int, tokens: list[str], attempts: list[Attempt], *, ran_out: bool) -> list[str]:

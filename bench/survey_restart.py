@@ -15,17 +15,27 @@ from urllib.parse import urlsplit
 import httpx
 import psycopg
 
-from bench import ROOT, SERVER_URL, machine, positive, postgres_server_version, record, say
-from bench.dashboard_load import default_workers
+from bench import (
+    ROOT,
+    SERVER_URL,
+    add_record_arguments,
+    machine,
+    positive,
+    reachable_server,
+    record,
+    run_in_fresh_interpreter,
+    say,
+    should_record,
+)
 from bench.survey_common import (
     Attempt,
     Form,
     Respondents,
+    add_workers_argument,
     describe,
     load_form,
     post,
     responses_stored,
-    run_in_fresh_interpreter,
     serve,
     server_errors,
     stored_tokens,
@@ -97,21 +107,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_INVITATIONS,
         help=f"invitations issued beforehand (default {DEFAULT_INVITATIONS:,})",
     )
-    parser.add_argument(
-        "--workers",
-        type=positive,
-        default=default_workers(),
-        help=f"gunicorn sync worker processes (default 2 × cores + 1 = {default_workers()})",
-    )
-    parser.add_argument(
-        "--record",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="write the result into docs/PERFORMANCE.md (default: only for a run with the default options)",
-    )
-    parser.add_argument(
-        "--keep-database", action="store_true", help=f"leave the {DATABASE} database in place for inspection"
-    )
+    add_workers_argument(parser)
+    add_record_arguments(parser, database=DATABASE, recorded="for a run with the default options")
 
 
 @dataclass
@@ -199,11 +196,9 @@ def run(options: argparse.Namespace) -> int:
     from django.conf import settings
 
     if settings.configured:
-        return run_in_fresh_interpreter("surveys-restart", _arguments_of(options))
-    try:
-        server = postgres_server_version(f"{SERVER_URL}/postgres")
-    except psycopg.OperationalError as exc:
-        say(f"Survey restart: PostgreSQL is not reachable at {SERVER_URL} (set BENCH_POSTGRES_URL).\n{exc}")
+        return run_in_fresh_interpreter("surveys-restart", options, add_arguments)
+    server = reachable_server("Survey restart")
+    if server is None:
         return 1
     cluster = find_cluster(options)
     if isinstance(cluster, str):
@@ -243,26 +238,12 @@ def run(options: argparse.Namespace) -> int:
         "fast",
         True,
     )
-    if options.record if options.record is not None else default_run:
+    if should_record(options, default_run=default_run):
         facts = machine(postgres_version=server)
         block = _block(options, facts, cluster, result, conn_max_age=conn_max_age, health_checks=health_checks)
         path = record(heading=HEADING, marker=MARKER, block=block, intro=INTRO)
         say(f"  recorded in {path.relative_to(ROOT)}")
     return 0
-
-
-def _arguments_of(options: argparse.Namespace) -> list[str]:
-    found = [f"--clients={options.clients}", f"--before={options.before}", f"--after={options.after}"]
-    found += [f"--pause={options.pause}", f"--mode={options.mode}", f"--invitations={options.invitations}"]
-    found.append(f"--workers={options.workers}")
-    found.append("--idle-check" if options.idle_check else "--no-idle-check")
-    if options.restart_command:
-        found.append(f"--restart-command={options.restart_command}")
-    if options.record is not None:
-        found.append("--record" if options.record else "--no-record")
-    if options.keep_database:
-        found.append("--keep-database")
-    return found
 
 
 @dataclass

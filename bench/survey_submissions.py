@@ -10,18 +10,26 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import httpx
-import psycopg
 
-from bench import ROOT, SERVER_URL, machine, positive, postgres_server_version, record, say
-from bench.dashboard_load import default_workers
+from bench import (
+    ROOT,
+    add_record_arguments,
+    machine,
+    positive,
+    reachable_server,
+    record,
+    run_in_fresh_interpreter,
+    say,
+    should_record,
+)
 from bench.survey_common import (
     REFUSED_TEXT,
     Form,
+    add_workers_argument,
     answers,
     load_forms,
     ms,
     pct,
-    run_in_fresh_interpreter,
     serve,
 )
 
@@ -57,35 +65,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_DUPLICATES,
         help=f"invitations sent a second time at the same moment (default {DEFAULT_DUPLICATES})",
     )
-    parser.add_argument(
-        "--workers",
-        type=positive,
-        default=default_workers(),
-        help=f"gunicorn sync worker processes (default 2 × cores + 1 = {default_workers()})",
-    )
-    parser.add_argument(
-        "--record",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="write the figures into docs/PERFORMANCE.md (default: only for the default sizes)",
-    )
-    parser.add_argument(
-        "--keep-database", action="store_true", help=f"leave the {DATABASE} database in place for inspection"
-    )
+    add_workers_argument(parser)
+    add_record_arguments(parser, database=DATABASE, recorded="for the default sizes")
 
 
 def run(options: argparse.Namespace) -> int:
     from django.conf import settings
 
     if settings.configured:
-        return run_in_fresh_interpreter("surveys", _arguments_of(options))
+        return run_in_fresh_interpreter("surveys", options, add_arguments)
     if options.duplicates > options.respondents:
         say("Survey submissions: --duplicates cannot exceed --respondents.")
         return 1
-    try:
-        server = postgres_server_version(f"{SERVER_URL}/postgres")
-    except psycopg.OperationalError as exc:
-        say(f"Survey submissions: PostgreSQL is not reachable at {SERVER_URL} (set BENCH_POSTGRES_URL).\n{exc}")
+    server = reachable_server("Survey submissions")
+    if server is None:
         return 1
     say(
         f"Survey submissions: {options.respondents} respondents + {options.duplicates} duplicate submits, "
@@ -116,7 +109,7 @@ def run(options: argparse.Namespace) -> int:
         f"max {latencies[-1] * 1000:.0f} ms"
     )
     default_size = options.respondents == DEFAULT_RESPONDENTS and options.duplicates == DEFAULT_DUPLICATES
-    if options.record if options.record is not None else default_size:
+    if should_record(options, default_run=default_size):
         facts = machine(postgres_version=server)
         path = record(
             heading=HEADING,
@@ -126,16 +119,6 @@ def run(options: argparse.Namespace) -> int:
         )
         say(f"  recorded in {path.relative_to(ROOT)}")
     return 0
-
-
-def _arguments_of(options: argparse.Namespace) -> list[str]:
-    found = [f"--respondents={options.respondents}", f"--duplicates={options.duplicates}"]
-    found.append(f"--workers={options.workers}")
-    if options.record is not None:
-        found.append("--record" if options.record else "--no-record")
-    if options.keep_database:
-        found.append("--keep-database")
-    return found
 
 
 def _submit(base: str, forms: list[Form], *, duplicates: int) -> tuple[list[Sent], float]:
