@@ -126,3 +126,31 @@ def test_an_administrator_creates_opens_and_invites_with_the_builder(page, surve
     expect(page.get_by_role("group", name=re.compile("Millaiseksi arvioitte elämänlaatunne"))).to_contain_text(
         "Erittäin hyvä"
     )
+
+
+def test_an_administrator_publishes_the_results_and_anyone_reads_them(page, browser, live_server, survey_world):
+    survey, _token = survey_world
+    values = {"nps": 9, **{f"q{n}": 8 for n in range(1, 6)}, "q6": "Odottaa moderointia"}
+    submit_response(survey=survey, values=values, organisation_kind="municipality")  # the fifth, SYNTHETIC
+    public_url = f"/regions/etela-savo/surveys/{survey.pk}/public/"
+    page.goto("/accounts/login/")
+    page.get_by_label("Käyttäjätunnus").fill("e2e-admin")
+    page.get_by_label("Salasana").fill("e2e-admin-password-1")
+    page.get_by_role("button", name="Kirjaudu").click()
+    page.goto(f"/regions/etela-savo/surveys/{survey.pk}/")
+    page.get_by_role("button", name="Julkaise tulokset").click()
+    expect(page.get_by_text("Tulokset ovat julkisia.")).to_be_visible()
+    assert axe_violations(page) == []
+
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="fi-FI")
+    try:
+        public = context.new_page()
+        public.goto(public_url)
+        expect(public.get_by_role("heading", level=1)).to_have_text("Kumppanuuskysely 2025")
+        nps = public.locator("section").filter(has=public.get_by_role("heading", name=re.compile("Suosittelisitko")))
+        expect(nps).to_contain_text("NPS (1–10)")
+        expect(nps).to_contain_text("n = 5")
+        expect(public.get_by_text("Odottaa moderointia")).to_have_count(0)  # not approved: not public
+        assert axe_violations(public) == []
+    finally:
+        context.close()

@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from tilannekuva.accounts.throttle import client_address
 from tilannekuva.dashboard import selectors as dashboard_selectors
 from tilannekuva.dashboard import services as dashboard_services
+from tilannekuva.surveys import selectors as survey_selectors
 
 from . import jsonstat, openapi, opendata
 from .opendata import BadRequest, NotFound
@@ -150,6 +151,7 @@ def _index(request: HttpRequest) -> Answer:
         "regions": "/api/v1/regions/",
         "indicators": "/api/v1/indicators/",
         "observations": "/api/v1/observations/?indicator=sotkanet:127&region=etela-savo",
+        "surveys": "/api/v1/regions/etela-savo/surveys/",
     }
     return Answer({"links": links}, meta=opendata.attribution())
 
@@ -223,6 +225,22 @@ def _observations(request: HttpRequest) -> Answer:
     return Answer({**body, "results": results}, meta=meta, csv_rows=results)
 
 
+def _surveys(request: HttpRequest, region: str) -> Answer:
+    found = opendata.public_region(region)
+    page = opendata.paginate(survey_selectors.published_surveys(found), request.GET)
+    results = [opendata.survey_json(s) for s in page.items]
+    body = {"count": page.count, "page": page.number, "page_size": page.size, **_page_links(request, page)}
+    rows = [{k: v for k, v in r.items() if k not in ("results", "page")} for r in results]
+    return Answer({**body, "results": results}, meta=opendata.survey_attribution(found, page.items), csv_rows=rows)
+
+
+def _survey_results(request: HttpRequest, id: int) -> Answer:
+    survey = opendata.published_survey(id)
+    body = opendata.survey_results_json(survey)
+    meta = opendata.survey_attribution(survey.region, [survey])
+    return Answer(body, meta=meta, csv_rows=opendata.survey_csv_rows(body))
+
+
 def openapi_json(request: HttpRequest) -> HttpResponse:
     """The OpenAPI 3 description of this API."""
     if request.method not in ("GET", "HEAD"):
@@ -239,3 +257,5 @@ strategy = api_view(_strategy, formats=("json", "csv"))
 indicators = api_view(_indicators, formats=("json", "csv"))
 indicator = api_view(_indicator)
 observations = api_view(_observations, formats=("json", "csv", "jsonstat"))
+surveys = api_view(_surveys, formats=("json", "csv"))
+survey_results = api_view(_survey_results, formats=("json", "csv"))

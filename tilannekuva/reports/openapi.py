@@ -53,7 +53,10 @@ def _answers(json_schema: dict[str, Any], *, csv: bool = False, extra: dict[str,
         "200": {"description": "The data, with its licence and sources.", "headers": headers, "content": content},
         "304": {"description": "Not modified since the ETag given in If-None-Match."},
         "400": {"description": "A parameter that cannot be answered; the message names it.", "content": error},
-        "404": {"description": "No such public region, indicator or area.", "content": error},
+        "404": {
+            "description": "No such public region, indicator, area or published survey.",
+            "content": error,
+        },
         "429": {
             "description": "Too many requests from this address; try again after Retry-After seconds.",
             "headers": {"Retry-After": {"schema": {"type": "integer"}}},
@@ -212,6 +215,93 @@ SCHEMAS: dict[str, Any] = {
         },
     },
 }
+NUMBER = {"type": ["number", "null"]}
+SCHEMAS["Survey"] = {
+    "type": "object",
+    "required": ["id", "region", "key", "year", "title_fi", "respondents", "threshold", "demo", "results"],
+    "properties": {
+        "id": {"type": "integer"},
+        "region": {"type": "string"},
+        "key": {"type": "string"},
+        "year": {"type": "integer"},
+        "title_fi": {"type": "string"},
+        "title_sv": {"type": "string"},
+        "title_en": {"type": "string"},
+        "status": {"type": "string"},
+        "respondents": {"type": "integer", "description": "n: everyone who answered."},
+        "threshold": {"type": "integer", "description": "The smallest group whose results are shown (at least 5)."},
+        "demo": {"type": "boolean", "description": "true: SYNTHETIC demo answers, not anyone's real answers."},
+        "synthetic": {"type": ["string", "null"]},
+        "published_at": {"type": ["string", "null"]},
+        "results": {"type": "string"},
+        "page": {"type": "string"},
+    },
+}
+SCHEMAS["SurveyQuestion"] = {
+    "type": "object",
+    "required": ["key", "kind", "text_fi", "n"],
+    "properties": {
+        "key": {"type": "string"},
+        "kind": {"type": "string", "enum": ["nps", "scale_1_10", "scale_1_5", "likert", "single", "multiple", "text"]},
+        "text_fi": {"type": "string"},
+        "text_sv": {"type": "string"},
+        "text_en": {"type": "string"},
+        "scale_min": {"type": ["integer", "null"]},
+        "scale_max": {"type": ["integer", "null"]},
+        "n": {"type": "integer"},
+        "nps": {
+            "type": ["object", "null"],
+            "description": "NPS = % promoters (9–10) − % detractors (up to 6); `label` names the scale asked on.",
+            "properties": {
+                "label": {"type": "string"},
+                "score": {"type": ["integer", "null"]},
+                "ci_low": {"type": ["integer", "null"]},
+                "ci_high": {"type": ["integer", "null"]},
+                "n": {"type": "integer"},
+                "promoters": {"type": "integer"},
+                "passives": {"type": "integer"},
+                "detractors": {"type": "integer"},
+            },
+        },
+        "mean": NUMBER,
+        "median": NUMBER,
+        "distribution": {
+            "type": "array",
+            "items": {"type": "object", "properties": {"value": {"type": "integer"}, "count": {"type": "integer"}}},
+        },
+        "choices": {"type": "array", "items": {"type": "object"}},
+        "open_answers": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Only the open answers a moderator has approved for publication.",
+        },
+    },
+}
+SCHEMAS["SurveyGroup"] = {
+    "type": "object",
+    "description": "One kind of organisation; a suppressed group carries no figures (fewer respondents than the "
+    "threshold, or hidden so that such a group cannot be worked out from the total).",
+    "required": ["kind", "suppressed"],
+    "properties": {
+        "kind": {"type": ["string", "null"]},
+        "suppressed": {"type": "boolean"},
+        "reason": {"type": "string", "enum": ["fewer_than_threshold", "complementary"]},
+        "n": {"type": "integer"},
+        "values": {"type": "object", "additionalProperties": NUMBER},
+    },
+}
+SCHEMAS["SurveyList"] = _list("Survey")
+SCHEMAS["SurveyResults"] = _attributed(
+    {
+        "survey": _ref("Survey"),
+        "shown": {"type": "boolean", "description": "false: fewer respondents than the threshold, no figures."},
+        "n": {"type": "integer"},
+        "score": {"type": ["object", "null"]},
+        "questions": {"type": "array", "items": _ref("SurveyQuestion")},
+        "by_organisation_kind": {"type": "array", "items": _ref("SurveyGroup")},
+    },
+    ["survey", "shown", "n", "questions", "by_organisation_kind"],
+)
 SCHEMAS["RegionList"] = _list("Region")
 SCHEMAS["IndicatorList"] = _list("Indicator")
 SCHEMAS["ObservationList"] = _list("Observation")
@@ -238,7 +328,8 @@ def document() -> dict[str, Any]:
             "version": "1.0.0",
             "description": (
                 "Read-only public data of Tilannekuva: regions with a public dashboard, their strategies with goals "
-                "and metrics, and the data bank's indicators and observations. Every answer names its licence and "
+                "and metrics, the data bank's indicators and observations, and the published results of their "
+                "surveys (the region is their source; demo surveys say SYNTHETIC). Every answer names its licence and "
                 "sources: in JSON the top-level fields `licence` and `sources`, in CSV the `Link` (rel=license) and "
                 "`X-Attribution` headers, in JSON-stat the `source` and `extension` fields. Answers carry an ETag "
                 "and Cache-Control; "
@@ -281,6 +372,31 @@ def document() -> dict[str, Any]:
                         _format(["json", "csv"]),
                     ],
                     "responses": _answers(_ref("StrategyAnswer"), csv=True),
+                }
+            },
+            "/api/v1/regions/{region}/surveys/": {
+                "get": {
+                    "operationId": "surveys",
+                    "summary": "The region's surveys whose results are published",
+                    "parameters": [REGION_PATH, PAGE, PAGE_SIZE, _format(["json", "csv"])],
+                    "responses": _answers(_ref("SurveyList"), csv=True),
+                }
+            },
+            "/api/v1/surveys/{id}/results": {
+                "get": {
+                    "operationId": "survey_results",
+                    "summary": "A survey's published results: small groups suppressed, approved open answers only",
+                    "parameters": [
+                        _param(
+                            "id",
+                            "path",
+                            "The survey's id, from the region's survey list.",
+                            {"type": "integer", "minimum": 1, "maximum": 2147483647},
+                            required=True,
+                        ),
+                        _format(["json", "csv"]),
+                    ],
+                    "responses": _answers(_ref("SurveyResults"), csv=True),
                 }
             },
             "/api/v1/indicators/": {

@@ -5,6 +5,7 @@ always says honestly what is known even where an app has nothing yet."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tilannekuva.funding import selectors as funding_selectors
@@ -28,6 +29,7 @@ class SurveyResult:
     threshold: int
     demo: bool
     rows: list[tuple[str, str, int]] = field(default_factory=list)  # question, headline as shown, respondents
+    public_url: str = ""  # the public results page, once the survey's results are published
 
 
 @dataclass
@@ -90,6 +92,9 @@ def survey_results(*, region: Region, year: int, metrics: list[Metric]) -> list[
                 threshold=survey.threshold,
                 demo=survey.demo,
                 rows=rows,
+                public_url=reverse("surveys:public_results", args=[region.slug, survey.pk])
+                if survey.results_published
+                else "",
             )
         )
     return found

@@ -1,7 +1,8 @@
 """The survey part of the demo: Etelä-Savo's partner survey of the last full year, open, with an invitation for
 each partner organisation and an open link; it and the year before carry SYNTHETIC answers generated here (with
 a fixed seed), marked as demo data in the database and on every page, so that the dashboard's NPS card shows
-how it works. Idempotent: a second run changes nothing."""
+how it works. The closed year's results are published (public page and open data API), still labelled SYNTHETIC.
+Idempotent: a second run changes nothing."""
 
 import datetime
 import random
@@ -15,8 +16,16 @@ from tilannekuva.dashboard.selectors import default_year, version_for
 from tilannekuva.regions.models import OrganisationKind, Region
 
 from . import selectors
-from .models import Response, ResponseSource, Survey, SurveyStatus
-from .services import create_invitations, create_survey, enable_open_link, set_status, write_response
+from .models import Answer, QuestionKind, Response, ResponseSource, Survey, SurveyStatus
+from .services import (
+    create_invitations,
+    create_survey,
+    enable_open_link,
+    moderate,
+    publish_results,
+    set_status,
+    write_response,
+)
 
 DEMO_REGION = "etela-savo"
 TEMPLATE = "partner-survey"
@@ -30,6 +39,7 @@ RESPONDENTS = {
 # Weights of the answers 1..10 to the NPS question: the later year a little better than the earlier.
 NPS_WEIGHTS = {0: [0, 0, 1, 1, 2, 3, 5, 8, 10, 9], 1: [0, 0, 0, 0, 0, 1, 2, 3, 9, 12]}
 SCALE_WEIGHTS = [0, 1, 1, 2, 4, 6, 9, 8, 5, 3]
+PUBLISHED_ANSWERS = 2  # of the closed year's open answers
 OPEN_ANSWERS = [
     "SYNTEETTINEN DEMOVASTAUS: Yhteisiä kokouskäytäntöjä voisi selkeyttää.",
     "SYNTEETTINEN DEMOVASTAUS: Tiedonkulku hyvinvointialueen ja kuntien välillä on parantunut.",
@@ -51,7 +61,9 @@ def load_demo_data(*, password: str) -> Iterator[str]:
         survey = Survey.objects.filter(region=region, key=TEMPLATE, year=year - offset).first()
         if survey is None:
             survey = _demo_survey(region, year - offset, status, admin, seed=SEED + offset)
-            yield f"Partner survey {survey.year}: {survey.responses.count()} SYNTHETIC demo answers, {status}."
+            published = ", results published" if survey.results_published else ""
+            answers = survey.responses.count()
+            yield f"Partner survey {survey.year}: {answers} SYNTHETIC demo answers, {status}{published}."
         else:
             yield f"Partner survey {survey.year} already there: {survey.responses.count()} answers."
     assert survey is not None
@@ -73,6 +85,12 @@ def _demo_survey(region: Region, year: int, status: str, admin: object, *, seed:
     _synthetic_answers(survey, seed=seed, better=status == SurveyStatus.OPEN)
     if status == SurveyStatus.CLOSED:
         set_status(survey=survey, status=SurveyStatus.CLOSED, user=admin)
+        # The closed year's results are published: two of its open answers approved, the third left waiting, so
+        # that the public page and the API show how only approved answers go out.
+        texts = Answer.objects.filter(response__survey=survey, question__kind=QuestionKind.TEXT).exclude(text="")
+        for answer in texts.select_related("response__survey__region", "question").order_by("pk")[:PUBLISHED_ANSWERS]:
+            moderate(answer=answer, publish=True, user=admin)
+        publish_results(survey=survey, publish=True, user=admin)
     return survey
 
 

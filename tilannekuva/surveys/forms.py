@@ -77,6 +77,10 @@ class ModerationForm(forms.Form):
     decision = forms.ChoiceField(choices=[("publish", _("Publish")), ("hide", _("Do not publish"))])
 
 
+class PublishForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("publish", _("Publish the results")), ("withdraw", _("Withdraw"))])
+
+
 @dataclass(frozen=True)
 class Option:
     """One radio button or check box of a question, as the template writes it (by hand: rendering some sixty

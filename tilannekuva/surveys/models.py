@@ -82,6 +82,12 @@ class Survey(models.Model):
     demo = models.BooleanField(
         _("demo data (synthetic)"), default=False, help_text=_("The answers are synthetic demo data, made by code.")
     )
+    results_published_at = models.DateTimeField(
+        _("results published"),
+        null=True,
+        blank=True,
+        help_text=_("When set, the results (small groups hidden, approved open answers only) are public."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -110,6 +116,10 @@ class Survey(models.Model):
     @property
     def threshold(self) -> int:
         return max(self.min_group_size, MIN_GROUP_SIZE)
+
+    @property
+    def results_published(self) -> bool:
+        return self.results_published_at is not None
 
 
 class Section(models.Model):

@@ -2,6 +2,7 @@
 year's NPS or mean of the region's survey of that key, once it has at least its threshold of answers. A binding
 without a question takes the survey's own score (EUROHIS-QOL 8) where it has one, else the number of answers."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tilannekuva.dashboard.providers import MetricData, register
@@ -59,6 +60,11 @@ def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData
             notes.append(label)
         if demo:
             notes.append(_("Demo data (synthetic)"))
+        public = [s for s in mine if s.results_published]
+        detail_url = detail_label = ""
+        if public:  # the newest published results; unpublished ones have no public page
+            detail_url = reverse("surveys:public_results", args=[region.slug, public[-1].pk])
+            detail_label = _("The published survey results (%(year)s)") % {"year": public[-1].year}
         found[metric.pk] = MetricData(
             values=values,
             source_label=" · ".join([source, *notes]),
@@ -66,6 +72,8 @@ def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData
             unit=label or metric.unit,
             texts=texts,
             direction=metric.direction or Direction.NEUTRAL,
+            detail_url=detail_url,
+            detail_label=detail_label,
         )
     return found
 

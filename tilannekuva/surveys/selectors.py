@@ -41,6 +41,25 @@ def survey_of(region: Region, pk: int) -> Survey:
     return survey
 
 
+def published_surveys(region: Region) -> QuerySet[Survey]:
+    """The region's surveys whose results are public, newest first."""
+    return (
+        Survey.objects.select_related("region")
+        .filter(region=region, results_published_at__isnull=False)
+        .exclude(status=SurveyStatus.DRAFT)
+        .annotate(response_count=Count("responses", distinct=True))
+        .order_by("-year", "key", "pk")
+    )
+
+
+def published_survey(region: Region, pk: int) -> Survey:
+    """A survey of the region whose results are public; NotFound for any other (unpublished ones included)."""
+    survey = published_surveys(region).filter(pk=pk).first()
+    if survey is None:
+        raise NotFound(f"no published survey {pk} in {region}")
+    return survey
+
+
 def questions_of(survey: Survey) -> list[Question]:
     return list(survey.questions.select_related("section").prefetch_related("choices"))
 
@@ -54,6 +73,8 @@ class GroupRow:
     hidden: bool
     complementary: bool = False
     values: dict[str, str] = field(default_factory=dict)  # question key -> headline as shown
+    numbers: dict[str, float | None] = field(default_factory=dict)  # question key -> the headline as a number
+    kind: str = ""  # the organisation kind's code ("" when not given)
     cells: list[str] = field(default_factory=list)  # the same in the order of the page's columns
 
 
@@ -156,9 +177,11 @@ def eurohis(survey: Survey) -> results.ScaleSummary | None:
     return results.eurohis_score([[answers.get(k) for k in EUROHIS_KEYS] for answers in by_response.values()])
 
 
-def survey_results(survey: Survey, *, moderator: bool = False) -> SurveyResults:
+def survey_results(survey: Survey, *, moderator: bool = False, public: bool = False) -> SurveyResults:
     """Everything the results page shows. Nothing is computed for the page when the survey has fewer answers
-    than its threshold; open answers are listed to moderators, and to others once published."""
+    than its threshold; open answers are listed to moderators, and to others once published. `public`: the
+    published results (the public page, the open data API), compared only with other published years."""
+    moderator = moderator and not public
     n = survey.responses.count()
     shown = n >= survey.threshold
     questions = questions_of(survey)
@@ -193,7 +216,7 @@ def survey_results(survey: Survey, *, moderator: bool = False) -> SurveyResults:
         shown=shown,
         questions=found,
         by_kind=breakdown_by_kind(survey, questions) if shown else [],
-        years=year_over_year(survey, questions),
+        years=year_over_year(survey, questions, published_only=public),
         score=eurohis(survey) if shown else None,
         scale_keys=scale_keys,
     )
@@ -220,24 +243,32 @@ def breakdown_by_kind(survey: Survey, questions: list[Question]) -> list[GroupRo
     groups = []
     for kind, count in sorted(counts.items(), key=lambda item: str(labels.get(item[0], item[0]))):
         label = str(labels.get(kind, "")) or _("Not given")
-        row = GroupRow(label, count, kind in suppression.hidden, kind in suppression.complementary)
+        row = GroupRow(label, count, kind in suppression.hidden, kind in suppression.complementary, kind=kind or "")
         if not row.hidden:
             for question in scales:
                 answers = values.get((kind, question.pk), [])
                 if question.kind == QuestionKind.NPS:
-                    row.values[question.key] = headline(results.nps(answers, scale_min=question.scale_min or 0), None)
+                    score = results.nps(answers, scale_min=question.scale_min or 0)
+                    row.values[question.key] = headline(score, None)
+                    row.numbers[question.key] = score.score
                 else:
-                    row.values[question.key] = headline(None, results.scale_summary(answers, scale=question.scale))
+                    summary = results.scale_summary(answers, scale=question.scale)
+                    row.values[question.key] = headline(None, summary)
+                    row.numbers[question.key] = summary.mean
             row.cells = [row.values.get(q.key, "–") for q in scales]
         groups.append(row)
     return groups
 
 
-def year_over_year(survey: Survey, questions: list[Question]) -> list[YearRow]:
-    """The same survey (by key) of every year in the region, each year's headline per scale question."""
+def year_over_year(survey: Survey, questions: list[Question], *, published_only: bool = False) -> list[YearRow]:
+    """The same survey (by key) of every year in the region, each year's headline per scale question (only the
+    years whose results are published, for the public)."""
     keys = [q.key for q in questions if q.is_scale]
     rows = []
-    for other in Survey.objects.filter(region=survey.region, key=survey.key).exclude(status=SurveyStatus.DRAFT):
+    others = Survey.objects.filter(region=survey.region, key=survey.key).exclude(status=SurveyStatus.DRAFT)
+    if published_only:
+        others = others.filter(results_published_at__isnull=False)
+    for other in others:
         values = headline_values(other)
         n = other.responses.count()
         shown = n >= other.threshold

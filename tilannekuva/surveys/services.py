@@ -222,6 +222,31 @@ def enable_open_link(*, survey: Survey, user: Any) -> Survey:
     return survey
 
 
+@transaction.atomic
+def publish_results(*, survey: Survey, publish: bool, user: Any) -> Survey:
+    """Make a survey's results public (the public results page and the open data API: small groups hidden, only
+    approved open answers) or withdraw them. A draft has no results to publish."""
+    if not can_manage_surveys(user, survey.region):
+        raise PermissionDenied
+    if publish and survey.status == SurveyStatus.DRAFT:
+        raise SurveyError(_("Open the survey before publishing its results."))
+    if publish == survey.results_published:
+        return survey
+    before = survey.results_published_at.isoformat() if survey.results_published_at else None
+    now = timezone.now()
+    survey.results_published_at = now if publish else None
+    survey.save(update_fields=["results_published_at"])
+    record(
+        actor=user,
+        obj=survey,
+        action="changed",
+        region=survey.region,
+        note=_("Results published") if publish else _("Results withdrawn from the public"),
+        changes={"results_published_at": [before, now.isoformat() if publish else None]},
+    )
+    return survey
+
+
 # -- answering ------------------------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,10 +18,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tilannekuva.dashboard.selectors import version_for
 from tilannekuva.regions.models import Organisation, Region
-from tilannekuva.regions.permissions import can_manage_surveys, can_moderate_survey_answers, can_view_internal
+from tilannekuva.regions.permissions import (
+    can_manage_surveys,
+    can_moderate_survey_answers,
+    can_view_dashboard,
+    can_view_internal,
+)
 
 from . import exchange, selectors, services
-from .forms import CreateSurveyForm, ImportForm, InvitationForm, ModerationForm, ResponseForm, StatusForm, field_name
+from .forms import (
+    CreateSurveyForm,
+    ImportForm,
+    InvitationForm,
+    ModerationForm,
+    PublishForm,
+    ResponseForm,
+    StatusForm,
+    field_name,
+)
 from .models import Answer, Invitation, Survey, SurveyStatus
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -116,6 +131,7 @@ def _manage_context(request: HttpRequest, survey: Survey, **forms: Any) -> dict[
         if survey.open_key
         else "",
         "admin_url": reverse("admin:surveys_survey_change", args=[survey.pk]),
+        "open_answers": selectors.open_answer_counts(survey),
     }
 
 
@@ -140,6 +156,28 @@ def set_status(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
             messages.success(request, _("Status saved: %(status)s.") % {"status": survey.get_status_display()})
             return redirect("surveys:manage", survey.region.slug, survey.pk)
     return render(request, "surveys/manage.html", _manage_context(request, survey, status_form=form), status=400)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
+    """Publish a survey's results (the public results page and the open data API) or withdraw them."""
+    survey = _managed(request, region_slug, pk)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to publish the results or withdraw them."))
+    else:
+        publish_them = form.cleaned_data["decision"] == "publish"
+        try:
+            services.publish_results(survey=survey, publish=publish_them, user=request.user)
+        except services.SurveyError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("The results are public.") if publish_them else _("The results are no longer public."),
+            )
+    return redirect(f"{reverse('surveys:manage', args=[survey.region.slug, survey.pk])}#publish-title")
 
 
 @login_required
@@ -251,6 +289,33 @@ def results(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
         "counts": selectors.open_answer_counts(survey),
     }
     return render(request, "surveys/results.html", context)
+
+
+@require_GET
+def public_results(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
+    """A survey's published results for anyone who may see the region's dashboard: small groups hidden, only the
+    approved open answers. A survey whose results are not published is not found."""
+    try:
+        region = selectors.region_for(region_slug)
+    except selectors.NotFound as exc:
+        raise Http404(str(exc)) from exc
+    if not can_view_dashboard(request.user, region):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied
+    try:
+        survey = selectors.published_survey(region, pk)
+    except selectors.NotFound as exc:
+        raise Http404(str(exc)) from exc
+    context = {
+        "region": region,
+        "survey": survey,
+        "found": selectors.survey_results(survey, public=True),
+        "public": True,
+        "moderator": False,
+        "api_url": reverse("reports:api_survey_results", args=[survey.pk]),
+    }
+    return render(request, "surveys/public_results.html", context)
 
 
 @login_required

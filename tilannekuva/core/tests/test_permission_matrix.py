@@ -54,6 +54,7 @@ PAGES = [
     ("surveys:respond", PUBLIC),
     ("surveys:open", PUBLIC),
     ("surveys:thanks", PUBLIC),
+    ("surveys:public_results", PUBLIC),
     ("grants:index", PUBLIC),
     ("grants:round", PUBLIC),
     ("grants:apply", PUBLIC),
@@ -70,6 +71,7 @@ PAGES = [
     ("funding:vitality", PUBLIC),
     ("funding:simulator", INTERNAL),
     ("reports:index", PUBLIC),
+    ("reports:builds", PUBLIC),
     ("reports:report", PUBLIC),
     ("reports:welfare", PUBLIC),
     ("reports:snapshot", PUBLIC),
@@ -81,6 +83,8 @@ PAGES = [
     ("reports:api_strategy", PUBLIC),
     ("reports:api_indicators", PUBLIC),
     ("reports:api_indicator", PUBLIC),
+    ("reports:api_surveys", PUBLIC),
+    ("reports:api_survey_results", PUBLIC),
     ("audit:region", ADMIN),
     ("audit:export", ADMIN),
     ("accounts:login", PUBLIC),
@@ -105,9 +109,12 @@ POST_ONLY = {
     "surveys:open_link",
     "surveys:import",
     "surveys:moderate",
+    "surveys:publish",
     # The reports' PDFs (slow to render for every role) and the observations (a 400 without an indicator) are
     # tested in tilannekuva/reports/tests.
     "reports:snapshot_create",
+    "reports:build_create",
+    "reports:build_download",
     "reports:report_pdf",
     "reports:welfare_pdf",
     "reports:snapshot_pdf",
@@ -210,6 +217,7 @@ def reports_arguments(region: Region) -> dict[str, list]:
     )
     return {
         "reports:index": ["etela-savo"],
+        "reports:builds": ["etela-savo"],
         "reports:report": ["etela-savo", 2024],
         "reports:welfare": ["etela-savo", 2024, "491"],
         "reports:snapshot": ["etela-savo", snapshot.pk],
@@ -217,6 +225,7 @@ def reports_arguments(region: Region) -> dict[str, list]:
         "reports:api_region": ["etela-savo"],
         "reports:api_strategy": ["etela-savo"],
         "reports:api_indicator": ["file:synthetic-matrix"],
+        "reports:api_surveys": ["etela-savo"],
     }
 
 
@@ -277,13 +286,14 @@ def grants_arguments(region: Region, admin) -> dict[str, list]:
 
 
 def survey_arguments(region: Region, admin) -> dict[str, list]:
-    """An open partner survey with an invitation and an open link."""
+    """An open partner survey with an invitation and an open link, its results published."""
     from tilannekuva.surveys import services as surveys
 
     survey = surveys.create_survey(region=region, template="partner-survey", year=2025, user=admin)
     surveys.set_status(survey=survey, status="open", user=admin)
     surveys.enable_open_link(survey=survey, user=admin)
     [issued] = surveys.create_invitations(survey=survey, organisations=[None], user=admin)
+    surveys.publish_results(survey=survey, publish=True, user=admin)
     base = ["etela-savo", survey.pk]
     return {
         "surveys:list": ["etela-savo"],
@@ -295,6 +305,8 @@ def survey_arguments(region: Region, admin) -> dict[str, list]:
         "surveys:respond": [issued.token],
         "surveys:open": [survey.open_key],
         "surveys:thanks": [survey.pk],
+        "surveys:public_results": base,
+        "reports:api_survey_results": [survey.pk],
     }
 
 

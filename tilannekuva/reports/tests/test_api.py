@@ -160,7 +160,7 @@ def _check_every_operation() -> None:
     results = list(schema.get_all_operations())
     assert all(isinstance(result, Ok) for result in results), "the OpenAPI document has an invalid operation"
     operations = [result.ok() for result in results if isinstance(result, Ok)]
-    assert len(operations) == 7
+    assert len(operations) == 9
     for operation in operations:
 
         @given(case=operation.as_strategy())

@@ -22,7 +22,10 @@ def test_the_demo_opens_the_partner_survey_with_synthetic_answers_once(region, d
     ) == counts
     current = Survey.objects.get(year=default_year())
     assert current.demo and current.status == SurveyStatus.OPEN and current.open_key
-    assert Survey.objects.get(year=default_year() - 1).status == SurveyStatus.CLOSED
+    closed = Survey.objects.get(year=default_year() - 1)
+    assert closed.status == SurveyStatus.CLOSED and closed.demo and closed.results_published
+    assert not current.results_published
+    assert closed.responses.filter(answers__moderation="published").count() == 2  # the third open answer waits
     assert set(Response.objects.values_list("source", flat=True)) == {"demo"}
     assert Invitation.objects.filter(survey=current).count() == 14  # every partner organisation of Etelä-Savo
     assert all(t.startswith("SYNTEETTINEN") for t in Answer.objects.exclude(text="").values_list("text", flat=True))
