@@ -61,3 +61,48 @@ def test_follow_up_report_page_shows_goals_charts_and_tables_and_passes_axe(page
     expect(page.locator(".report-chart img")).to_have_count(1)
     expect(page.get_by_role("link", name="PDF")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_an_administrator_builds_a_pdf_in_the_background_and_follows_it_to_the_download(
+    browser, live_server, e2e_world, django_user_model, settings, tmp_path
+):
+    """Under the real Content Security Policy: the button queues the build, the table polls (HTMX) until the
+    worker's task has built it, then offers the download; axe-core on the page."""
+    from django.conf import settings as conf
+    from django.test import Client
+
+    from tilannekuva.regions.models import Region, RegionRole, RoleKind
+    from tilannekuva.reports import builds
+    from tilannekuva.reports.models import ReportBuild
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    admin = django_user_model.objects.create_user("e2e-report-admin", password="e2e-report-password-1")
+    RegionRole.objects.create(user=admin, region=Region.objects.get(slug="etela-savo"), role=RoleKind.ADMIN)
+    client = Client()
+    client.force_login(admin)
+    session = client.cookies[conf.SESSION_COOKIE_NAME].value
+    cookie = {"name": conf.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}
+    context = browser.new_context(base_url=live_server.url, locale="fi-FI")
+    context.add_cookies([cookie])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    try:
+        page.goto("/regions/etela-savo/reports/")
+        page.get_by_role("button", name="Tee PDF taustalla").click()
+        row = page.locator("#report-builds tbody tr").first
+        expect(row).to_contain_text("Jonossa")
+        builds.execute(ReportBuild.objects.get().pk)
+        expect(row).to_contain_text("Valmis", timeout=10_000)
+        expect(row.get_by_role("link", name="Lataa")).to_be_visible()
+        expect(page.locator("#report-builds")).not_to_have_attribute("hx-trigger", "every 2s")
+        assert violations == []
+    finally:
+        context.close()
+    checking = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="fi-FI")
+    checking.add_cookies([cookie])
+    page = checking.new_page()
+    page.goto("/regions/etela-savo/reports/")
+    assert axe_violations(page) == []
+    checking.close()

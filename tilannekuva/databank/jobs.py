@@ -1,8 +1,13 @@
-"""Imports in the background: queued as django-tasks tasks (database backend), run by `tilannekuva worker`.
+"""Background jobs: queued as django-tasks tasks (database backend), run by `tilannekuva worker`.
 
-A job runs exactly the command's code path (`tilannekuva import SOURCE ...`): one import run in one
-transaction, so a worker killed half-way leaves the previous data as it was. A job whose worker died is run
-again by the next worker that looks (`recover_interrupted`), up to IMPORT_MAX_ATTEMPTS times in all:
+The machinery is generic: a kind of job is a model derived from BackgroundJob and the task that runs it,
+registered with `register_job_kind` (imports here; report builds in the reports app's AppConfig.ready(), so that
+the data bank never imports the apps below it). A task calls `execute_job(model, id, work)`, which claims the
+job, keeps its heartbeat and progress, and records the outcome; `recover_interrupted` covers every kind.
+
+An import job runs exactly the command's code path (`tilannekuva import SOURCE ...`): one import run in one
+transaction, so a worker killed half-way leaves the previous data as it was. A job (of any kind) whose worker
+died is run again by the next worker that looks (`recover_interrupted`), up to IMPORT_MAX_ATTEMPTS times in all:
 
 - on the worker's own machine, a job is dead when its process is gone (checked by process id);
 - from another machine, when its heartbeat (every HEARTBEAT_SECONDS) is older than IMPORT_STALE_SECONDS.
@@ -18,8 +23,10 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -28,11 +35,42 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from . import services
-from .models import BackgroundImport, JobStatus
+from .models import BackgroundImport, BackgroundJob, JobStatus
 from .sources import available
 
 logger = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of background job: its model (derived from BackgroundJob) and the django-tasks task that runs one
+    (called with the job's id)."""
+
+    model: type[BackgroundJob]
+    task: Any
+
+
+JOB_KINDS: dict[str, JobKind] = {}
+
+
+def register_job_kind(name: str, kind: JobKind) -> None:
+    JOB_KINDS[name] = kind
+
+
+def kind_of(model: type[BackgroundJob]) -> JobKind:
+    for kind in JOB_KINDS.values():
+        if kind.model is model:
+            return kind
+    raise LookupError(f"{model.__name__} is not a registered kind of background job")
+
+
+class JobFailed(Exception):
+    """The work of a job failed in a way it can tell: the message is the job's result; `fields` are kept too."""
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        super().__init__(message)
+        self.fields = fields
 
 
 class JobError(Exception):
@@ -63,14 +101,13 @@ def enqueue(*, source: str, arguments: list[str], user: Any = None) -> Backgroun
     job = BackgroundImport.objects.create(
         source=source, arguments=arguments, requested_by=user if getattr(user, "pk", None) else None
     )
-    _queue(job)
+    queue(job)
     return job
 
 
-def _queue(job: BackgroundImport) -> None:
-    from .tasks import run_background_import
-
-    result = run_background_import.enqueue(job.pk)
+def queue(job: BackgroundJob) -> None:
+    """Queue the task of a recorded job (of any registered kind)."""
+    result = kind_of(type(job)).task.enqueue(job.pk)
     job.task_id = str(result.id)
     job.save(update_fields=["task_id"])
 
@@ -84,7 +121,7 @@ class _Output(io.StringIO):
 
 
 class _ProgressLog(logging.Handler):
-    """The data bank's log lines during the job (retries, slow sources) become its progress text."""
+    """The log lines during the job (the data bank's retries, slow sources) become its progress text."""
 
     def __init__(self) -> None:
         super().__init__(level=logging.INFO)
@@ -94,8 +131,24 @@ class _ProgressLog(logging.Handler):
         self.latest = record.getMessage()[:500]
 
 
+class JobContext:
+    """What a job's work gets: `output` for its command-line text, `progress(text)` for the step it is at."""
+
+    def __init__(self, model: type[BackgroundJob], job_id: int, log: _ProgressLog) -> None:
+        self.output = _Output()
+        self._model, self._job_id, self._log = model, job_id, log
+
+    def progress(self, text: str) -> None:
+        """Shown at once where the database allows (outside a transaction that holds SQLite's write lock)."""
+        self._log.latest = text[:500]
+        with suppress(DatabaseError):
+            self._model._default_manager.filter(pk=self._job_id, status=JobStatus.RUNNING).update(
+                progress=self._log.latest, heartbeat_at=timezone.now()
+            )
+
+
 @contextmanager
-def _heartbeat(job_id: int, log: _ProgressLog) -> Iterator[None]:
+def _heartbeat(model: type[BackgroundJob], job_id: int, log: _ProgressLog) -> Iterator[None]:
     stop = threading.Event()
 
     def beat() -> None:
@@ -106,11 +159,11 @@ def _heartbeat(job_id: int, log: _ProgressLog) -> Iterator[None]:
                     fields["progress"] = log.latest
                 # On SQLite this waits for the import's transaction and may give up: the process check covers it.
                 with suppress(DatabaseError):
-                    BackgroundImport.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(**fields)
+                    model._default_manager.filter(pk=job_id, status=JobStatus.RUNNING).update(**fields)
         finally:
             connection.close()
 
-    thread = threading.Thread(target=beat, name=f"import-job-{job_id}-heartbeat", daemon=True)
+    thread = threading.Thread(target=beat, name=f"{model.__name__.lower()}-{job_id}-heartbeat", daemon=True)
     thread.start()
     try:
         yield
@@ -119,10 +172,19 @@ def _heartbeat(job_id: int, log: _ProgressLog) -> Iterator[None]:
         thread.join(timeout=HEARTBEAT_SECONDS * 2)
 
 
-def execute(job_id: int) -> int | None:
-    """Run one job (called by the task). Returns the import run's id, or None when the job did not run."""
+def execute_job(
+    model: type[BackgroundJob],
+    job_id: int,
+    work: Callable[[Any, JobContext], tuple[str, dict[str, Any]]],
+    *,
+    failure: str,
+    log_from: str = "tilannekuva",
+) -> BackgroundJob | None:
+    """Run one job of any kind (called by its task): claim it, run `work(job, context)` with a heartbeat, and
+    record the outcome. `work` returns its summary and the fields to keep, or raises JobFailed; any other error
+    is recorded as `failure` with the error. Returns the finished job, or None when it did not run."""
     with transaction.atomic():
-        job = BackgroundImport.objects.select_for_update().filter(pk=job_id).first()
+        job = model._default_manager.select_for_update().filter(pk=job_id).first()
         if job is None or job.status != JobStatus.QUEUED:
             return None  # running elsewhere or already done (a recovery queues a job again only once it is dead)
         now = timezone.now()
@@ -130,35 +192,57 @@ def execute(job_id: int) -> int | None:
         job.started_at = job.heartbeat_at = now
         job.progress = f"running (attempt {job.attempts})"
         job.save(update_fields=["status", "attempts", "worker", "started_at", "heartbeat_at", "progress"])
-    output = _Output()
     log = _ProgressLog()
-    source_logger = logging.getLogger("tilannekuva.databank")
+    context = JobContext(model, job.pk, log)
+    source_logger = logging.getLogger(log_from)
     source_logger.addHandler(log)
-    run = None
-    status, message = JobStatus.FAILED, ""
+    status, message, fields = JobStatus.FAILED, "", dict[str, Any]()
     try:
-        with _heartbeat(job.pk, log):
-            options = parse(job.source, list(job.arguments))
-            run = available()[job.source].run(options, stdout=output)
-        status, message = JobStatus.SUCCEEDED, services.run_summary(run)
-    except services.ImportFailed as exc:
-        run, message = exc.run, str(exc)
-    except JobError as exc:
-        message = f"the arguments are wrong: {exc}"
+        with _heartbeat(model, job.pk, log):
+            message, fields = work(job, context)
+        status = JobStatus.SUCCEEDED
+    except JobFailed as exc:
+        message, fields = str(exc), exc.fields
     except Exception as exc:
-        logger.exception("background import %s failed", job.pk)
-        message = f"the import failed and nothing was changed ({exc.__class__.__name__}: {exc})"
+        logger.exception("background job %s %s failed", model.__name__, job.pk)
+        message = f"{failure} ({exc.__class__.__name__}: {exc})"
     finally:
         source_logger.removeHandler(log)
-    BackgroundImport.objects.filter(pk=job.pk).update(
-        status=status,
-        finished_at=timezone.now(),
-        heartbeat_at=timezone.now(),
-        progress=message.splitlines()[0][:500] if message else "",
-        output=(output.getvalue() + "\n" + message).strip(),
-        import_run=run,
+    fields = {
+        "status": status,
+        "finished_at": timezone.now(),
+        "heartbeat_at": timezone.now(),
+        "progress": message.splitlines()[0][:500] if message else "",
+        "output": (context.output.getvalue() + "\n" + message).strip(),
+        **fields,
+    }
+    model._default_manager.filter(pk=job.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(job, name, value)
+    return job
+
+
+def execute(job_id: int) -> int | None:
+    """Run one background import (called by the task). Returns the import run's id, or None when it did not run."""
+
+    def work(job: BackgroundImport, context: JobContext) -> tuple[str, dict[str, Any]]:
+        try:
+            options = parse(job.source, list(job.arguments))
+            run = available()[job.source].run(options, stdout=context.output)
+        except services.ImportFailed as exc:
+            raise JobFailed(str(exc), import_run=exc.run) from exc
+        except JobError as exc:
+            raise JobFailed(f"the arguments are wrong: {exc}") from exc
+        return services.run_summary(run), {"import_run": run}
+
+    job = execute_job(
+        BackgroundImport,
+        job_id,
+        work,
+        failure="the import failed and nothing was changed",
+        log_from="tilannekuva.databank",
     )
-    return run.pk if run is not None else None
+    return job.import_run_id if isinstance(job, BackgroundImport) else None
 
 
 def _alive(worker: str, heartbeat_at: Any, now: Any) -> bool:
@@ -175,15 +259,23 @@ def _alive(worker: str, heartbeat_at: Any, now: Any) -> bool:
     return heartbeat_at is not None and now - heartbeat_at < stale
 
 
-def recover_interrupted() -> list[BackgroundImport]:
-    """Queue again the running jobs whose worker died (or fail them after IMPORT_MAX_ATTEMPTS). Returns them."""
+def recover_interrupted() -> list[BackgroundJob]:
+    """Queue again the running jobs (of every kind) whose worker died, or fail them after IMPORT_MAX_ATTEMPTS.
+    Returns them."""
+    recovered: list[BackgroundJob] = []
+    for kind in JOB_KINDS.values():
+        recovered.extend(_recover(kind.model))
+    return recovered
+
+
+def _recover(model: type[BackgroundJob]) -> list[BackgroundJob]:
     now = timezone.now()
     recovered = []
-    for job in BackgroundImport.objects.filter(status=JobStatus.RUNNING):
+    for job in model._default_manager.filter(status=JobStatus.RUNNING):
         if _alive(job.worker, job.heartbeat_at, now):
             continue
         with transaction.atomic():
-            claimed = BackgroundImport.objects.filter(pk=job.pk, status=JobStatus.RUNNING, worker=job.worker).update(
+            claimed = model._default_manager.filter(pk=job.pk, status=JobStatus.RUNNING, worker=job.worker).update(
                 status=JobStatus.QUEUED if job.attempts < settings.IMPORT_MAX_ATTEMPTS else JobStatus.FAILED
             )
             if not claimed:
@@ -193,12 +285,12 @@ def recover_interrupted() -> list[BackgroundImport]:
             if job.status == JobStatus.QUEUED:
                 job.progress = f"the worker stopped during attempt {job.attempts}; queued again"
                 job.save(update_fields=["progress"])
-                _queue(job)
+                queue(job)
             else:
                 job.progress = f"the worker stopped during each of {job.attempts} attempts; given up"
                 job.finished_at = now
                 job.save(update_fields=["progress", "finished_at"])
-        logger.warning("background import %s: %s", job.pk, job.progress)
+        logger.warning("background job %s %s: %s", model.__name__, job.pk, job.progress)
         recovered.append(job)
     return recovered
 
@@ -214,12 +306,11 @@ def _close_task_result(task_id: str) -> None:
     )
 
 
-def previous_duration(job: BackgroundImport) -> timedelta | None:
-    """How long the last finished run of the same import took: the yardstick for a running one's progress."""
+def previous_duration(job: BackgroundJob) -> timedelta | None:
+    """How long the last finished run of the same work took: the yardstick for a running one's progress."""
     previous = (
-        BackgroundImport.objects.filter(
-            source=job.source, arguments=job.arguments, status=JobStatus.SUCCEEDED, started_at__isnull=False
-        )
+        type(job)
+        ._default_manager.filter(**job.same_work(), status=JobStatus.SUCCEEDED, started_at__isnull=False)
         .exclude(pk=job.pk)
         .order_by("-finished_at")
         .first()
@@ -229,7 +320,7 @@ def previous_duration(job: BackgroundImport) -> timedelta | None:
     return previous.finished_at - previous.started_at
 
 
-def share_done(job: BackgroundImport, *, now: Any = None) -> int | None:
+def share_done(job: BackgroundJob, *, now: Any = None) -> int | None:
     """An estimate in per cent (at most 99 while running), from the previous run's duration; None if unknown."""
     if job.status == JobStatus.SUCCEEDED:
         return 100
@@ -240,3 +331,40 @@ def share_done(job: BackgroundImport, *, now: Any = None) -> int | None:
         return None
     elapsed = (now or timezone.now()) - job.started_at
     return max(0, min(99, round(100 * elapsed / previous)))
+
+
+def describe(job: BackgroundJob, *, result: str = "") -> str:
+    """One line for the command line: `[id] command: status (attempt, time taken, estimate, result) progress`."""
+    share = share_done(job)
+    elapsed = ""
+    if job.started_at is not None:
+        seconds = int(((job.finished_at or timezone.now()) - job.started_at).total_seconds())
+        elapsed = f", {seconds // 60} min {seconds % 60} s"
+    estimate = f", about {share} %" if share is not None and job.status == JobStatus.RUNNING else ""
+    result = f", {result}" if result else ""
+    return (
+        f"[{job.pk}] {job.command_line}: {job.get_status_display()}"
+        f" (attempt {job.attempts}{elapsed}{estimate}{result}) {job.progress}"
+    ).rstrip()
+
+
+def follow(
+    model: type[BackgroundJob],
+    job_id: int,
+    *,
+    stdout: Any,
+    line: Callable[[Any], str],
+    interval: float = 2.0,
+) -> BackgroundJob:
+    """Print the job's line whenever it changes, until the job has ended; then its output. Returns the job (the
+    caller fails the command when the job failed)."""
+    shown = ""
+    while True:
+        job = model._default_manager.get(pk=job_id)
+        current = line(job)
+        if current != shown:
+            stdout.write(current)
+            shown = current
+        if not job.active:
+            return job
+        time.sleep(interval)

@@ -159,12 +159,10 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class BackgroundImport(models.Model):
-    """An import asked to run in the background (`tilannekuva import --background ...`), run by the worker
-    (`tilannekuva worker`). Its progress is shown on /data/imports/ and by `tilannekuva import_jobs`."""
+class BackgroundJob(models.Model):
+    """What every background job keeps (imports here, report builds in the reports app): its status, attempts,
+    worker, heartbeat and progress. Run by `tilannekuva worker` through tilannekuva.databank.jobs."""
 
-    source = models.CharField(_("source"), max_length=40)
-    arguments = models.JSONField(_("arguments"), default=list, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
@@ -183,6 +181,29 @@ class BackgroundImport(models.Model):
     progress = models.CharField(_("progress"), max_length=500, blank=True)
     output = models.TextField(_("output"), blank=True)
     task_id = models.CharField(_("task"), max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def active(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    @property
+    def command_line(self) -> str:
+        raise NotImplementedError
+
+    def same_work(self) -> dict[str, object]:
+        """The fields that make two jobs the same work: the last finished one is the yardstick of progress."""
+        raise NotImplementedError
+
+
+class BackgroundImport(BackgroundJob):
+    """An import asked to run in the background (`tilannekuva import --background ...`), run by the worker
+    (`tilannekuva worker`). Its progress is shown on /data/imports/ and by `tilannekuva import_jobs`."""
+
+    source = models.CharField(_("source"), max_length=40)
+    arguments = models.JSONField(_("arguments"), default=list, blank=True)
     import_run = models.ForeignKey(
         ImportRun, verbose_name=_("import run"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -197,10 +218,9 @@ class BackgroundImport(models.Model):
         return f"{self.command_line} ({self.get_status_display()})"
 
     @property
-    def active(self) -> bool:
-        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
-
-    @property
     def command_line(self) -> str:
         """The import as it would be typed: `file /path/x.csv --indicator-title 'Väestö 31.12.'`."""
         return shlex.join([self.source, *self.arguments])
+
+    def same_work(self) -> dict[str, object]:
+        return {"source": self.source, "arguments": self.arguments}

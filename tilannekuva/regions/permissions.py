@@ -107,6 +107,11 @@ def can_freeze_snapshot(user: Any, region: Region) -> bool:
     return is_region_admin(user, region)
 
 
+def can_queue_report_build(user: Any, region: Region) -> bool:
+    """Build a report in the background (its file is kept for download): the region's administrators."""
+    return is_region_admin(user, region)
+
+
 def can_view_snapshot(user: Any, *, region: Region, public: bool) -> bool:
     """A frozen snapshot: public when it was frozen from a public dashboard and the dashboard is still public;
     else only for those with a role in the region."""

@@ -8,8 +8,13 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from tilannekuva.databank.exports import ExtraExport, register_export
+        from tilannekuva.databank.jobs import JobKind, register_job_kind
 
         from . import static_site
+        from .models import ReportBuild
+        from .tasks import run_report_build
+
+        register_job_kind("report", JobKind(model=ReportBuild, task=run_report_build))
 
         register_export(
             "site",

@@ -1,5 +1,8 @@
 """Forms of the reports app: freezing a snapshot; the rules for the values live in services."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,3 +12,18 @@ class SnapshotForm(forms.Form):
     meeting_date = forms.DateField(label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}))
     year = forms.IntegerField(label=_("Follow-up year"), min_value=1990, max_value=2100)
     language = forms.ChoiceField(label=_("Language"), choices=[("fi", _("Finnish")), ("sv", _("Swedish"))])
+
+
+class BuildForm(forms.Form):
+    """A report built in the background: the year, a municipality's edition or the whole region, the language
+    and the format."""
+
+    year = forms.IntegerField(label=_("Follow-up year"), min_value=1990, max_value=2100)
+    municipality_code = forms.ChoiceField(label=_("Edition"), required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=[("fi", _("Finnish")), ("sv", _("Swedish"))])
+    format = forms.ChoiceField(label=_("Format"), choices=[("pdf", "PDF"), ("html", "HTML")])
+
+    def __init__(self, *args: Any, municipalities: Iterable[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("The whole region"))] + [(m.code, m.name) for m in municipalities]
+        self.fields["municipality_code"].choices = choices  # type: ignore[attr-defined]

@@ -1,9 +1,13 @@
 """Snapshots: the dashboard and the follow-up report frozen for a council meeting, kept as rendered."""
 
+import shlex
+
 from django.conf import settings
 from django.db import models
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from tilannekuva.databank.models import BackgroundJob
 from tilannekuva.regions.models import Region
 
 
@@ -35,3 +39,56 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.meeting_date:%d.%m.%Y} {self.title}"
+
+
+class BuildFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    HTML = "html", "HTML"
+
+
+class ReportBuild(BackgroundJob):
+    """A report built in the background (`tilannekuva report build --background ...` or the reports page's
+    button), run by `tilannekuva worker`; the finished file is kept in the media storage for download."""
+
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("follow-up year"))
+    municipality_code = models.CharField(_("municipality"), max_length=3, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, default="followup")
+    language = models.CharField(_("language"), max_length=5, default="fi")
+    format = models.CharField(_("format"), max_length=4, choices=BuildFormat.choices, default=BuildFormat.PDF)
+    file = models.FileField(_("file"), upload_to="reports/builds/", blank=True, max_length=300)
+
+    class Meta:
+        verbose_name = _("background report build")
+        verbose_name_plural = _("background report builds")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status"], name="report_build_status")]
+
+    def __str__(self) -> str:
+        return f"{self.command_line} ({self.get_status_display()})"
+
+    @property
+    def command_line(self) -> str:
+        """The build as it would be typed: `report build etela-savo --year 2024 --format pdf --language fi`."""
+        parts = ["report", "build", self.region.slug, "--year", str(self.year), "--format", self.format]
+        parts += ["--language", self.language]
+        if self.municipality_code:
+            parts += ["--municipality", self.municipality_code]
+        if self.kind != "followup":
+            parts += ["--kind", self.kind]
+        return shlex.join(parts)
+
+    def same_work(self) -> dict[str, object]:
+        return {
+            "region": self.region_id,
+            "year": self.year,
+            "municipality_code": self.municipality_code,
+            "kind": self.kind,
+            "language": self.language,
+            "format": self.format,
+        }
+
+    @property
+    def filename(self) -> str:
+        parts = [self.region.slug, self.kind, str(self.year), self.municipality_code, self.language]
+        return slugify("-".join(filter(None, parts))) + "." + self.format

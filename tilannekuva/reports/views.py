@@ -9,8 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -20,17 +21,21 @@ from django.views.decorators.http import require_GET, require_POST
 from tilannekuva.audit.models import AuditEntry
 from tilannekuva.dashboard import selectors as dashboard_selectors
 from tilannekuva.dashboard import services as dashboard_services
+from tilannekuva.databank import jobs
+from tilannekuva.databank.models import JobStatus
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import (
     can_freeze_snapshot,
+    can_queue_report_build,
     can_view_dashboard,
     can_view_internal,
     can_view_snapshot,
 )
 
+from . import builds as report_builds
 from . import rendering, selectors, services
-from .forms import SnapshotForm
-from .models import Snapshot
+from .forms import BuildForm, SnapshotForm
+from .models import ReportBuild, Snapshot
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
@@ -131,9 +136,66 @@ def index(request: HttpRequest, region_slug: str) -> HttpResponse:
         snapshots = snapshots.filter(public=True)
     choices = selectors.report_index(region)
     may_freeze = can_freeze_snapshot(request.user, region)
-    form = SnapshotForm(initial={"year": choices["year"], "language": _language() if _language() != "en" else "fi"})
+    initial = {"year": choices["year"], "language": _language() if _language() != "en" else "fi"}
+    form = SnapshotForm(initial=initial)
     context = {"region": region, **choices, "snapshots": snapshots, "may_freeze": may_freeze, "form": form}
-    return render(request, "reports/index.html", context)
+    if can_queue_report_build(request.user, region):
+        context["build_form"] = BuildForm(
+            initial={**initial, "format": "pdf"}, municipalities=choices["municipalities"]
+        )
+    return render(request, "reports/index.html", {**context, **_builds_context(region)})
+
+
+def _builds_context(region: Region) -> dict[str, Any]:
+    recent = report_builds.recent(region)
+    return {
+        "builds": [(build, jobs.share_done(build)) for build in recent],
+        "polling": any(build.active for build in recent),
+    }
+
+
+@require_GET
+@_guarded
+def builds(request: HttpRequest, region_slug: str) -> HttpResponse:
+    """The background builds with their progress: the reports page's section, reloaded by HTMX while pending."""
+    region = _region(request, region_slug)
+    return render(request, "reports/index.html#builds", {"region": region, **_builds_context(region)})
+
+
+@require_POST
+@_guarded
+def build_create(request: HttpRequest, region_slug: str) -> HttpResponse:
+    region = dashboard_selectors.region_for(region_slug)
+    if not can_queue_report_build(request.user, region):
+        _refuse(request)
+    form = BuildForm(request.POST, municipalities=selectors.report_index(region)["municipalities"])
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else field
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
+        return redirect("reports:index", region.slug)
+    try:
+        report_builds.queue_build(region=region, user=request.user, **form.cleaned_data)
+    except report_builds.BuildError as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:index", region.slug)
+    messages.success(request, _("The report is being built in the background; its progress is shown below."))
+    return redirect(reverse("reports:index", args=[region.slug]) + "#builds-title")
+
+
+@require_GET
+@_guarded
+def build_download(request: HttpRequest, region_slug: str, pk: int) -> FileResponse:
+    """A finished background build's file, for those who may see the region's reports."""
+    region = _region(request, region_slug)
+    build = ReportBuild.objects.filter(region=region, pk=pk, status=JobStatus.SUCCEEDED).first()
+    if build is None or not build.file:
+        raise Http404("no such finished report build")
+    content_type = "application/pdf" if build.format == "pdf" else "text/html; charset=utf-8"
+    response = FileResponse(build.file.open("rb"), content_type=content_type)
+    disposition = "inline" if build.format == "pdf" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{build.filename}"'
+    return response
 
 
 @require_GET

@@ -1,45 +1,26 @@
 """`tilannekuva import_jobs [ID] [--follow]`: the background imports and their progress."""
 
-import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from tilannekuva.databank import jobs
 from tilannekuva.databank.models import BackgroundImport, JobStatus
 
 
 def describe(job: BackgroundImport) -> str:
-    share = jobs.share_done(job)
-    elapsed = ""
-    if job.started_at is not None:
-        seconds = int(((job.finished_at or timezone.now()) - job.started_at).total_seconds())
-        elapsed = f", {seconds // 60} min {seconds % 60} s"
-    estimate = f", about {share} %" if share is not None and job.status == JobStatus.RUNNING else ""
-    run = f", import run {job.import_run_id}" if job.import_run_id else ""
-    return (
-        f"[{job.pk}] {job.command_line}: {job.get_status_display()}"
-        f" (attempt {job.attempts}{elapsed}{estimate}{run}) {job.progress}"
-    ).rstrip()
+    return jobs.describe(job, result=f"import run {job.import_run_id}" if job.import_run_id else "")
 
 
 def follow(job_id: int, *, stdout: Any, interval: float = 2.0) -> BackgroundImport:
     """Print the job's progress whenever it changes, until it has ended; fail the command if the import did."""
-    shown = ""
-    while True:
-        job = BackgroundImport.objects.select_related("import_run").get(pk=job_id)
-        line = describe(job)
-        if line != shown:
-            stdout.write(line)
-            shown = line
-        if not job.active:
-            if job.status == JobStatus.FAILED:
-                raise CommandError(job.output or job.progress)
-            if job.output:
-                stdout.write(job.output)
-            return job
-        time.sleep(interval)
+    job = jobs.follow(BackgroundImport, job_id, stdout=stdout, line=describe, interval=interval)
+    if job.status == JobStatus.FAILED:
+        raise CommandError(job.output or job.progress)
+    if job.output:
+        stdout.write(job.output)
+    assert isinstance(job, BackgroundImport)
+    return job
 
 
 class Command(BaseCommand):

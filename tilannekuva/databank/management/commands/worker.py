@@ -1,7 +1,8 @@
-"""`tilannekuva worker`: the background worker (django-tasks' `db_worker`) with crash recovery of imports.
+"""`tilannekuva worker`: the background worker (django-tasks' `db_worker`) with crash recovery of its jobs.
 
-Before it takes its first task, and every RECOVERY_SECONDS while it runs, it queues again the background
-imports whose worker died (tilannekuva.databank.jobs.recover_interrupted). Every option of `db_worker` applies.
+Before it takes its first task, and every RECOVERY_SECONDS while it runs, it queues again the background jobs
+(imports, report builds: every registered kind) whose worker died (tilannekuva.databank.jobs.recover_interrupted).
+Every option of `db_worker` applies.
 """
 
 import logging
@@ -20,13 +21,13 @@ RECOVERY_SECONDS = 30.0
 def recover() -> None:
     try:
         for job in jobs.recover_interrupted():
-            logger.warning("background import %s: %s", job.pk, job.progress)
+            logger.warning("background job %s %s: %s", type(job).__name__, job.pk, job.progress)
     except DatabaseError as exc:  # the database is busy or away: the next round tries again
-        logger.warning("recovery of interrupted imports skipped: %s", exc)
+        logger.warning("recovery of interrupted background jobs skipped: %s", exc)
 
 
 class Command(DatabaseWorkerCommand):
-    help = "Run background tasks (imports of the data bank); interrupted imports are run again."
+    help = "Run background tasks (imports, report builds); interrupted jobs are run again."
 
     def handle(self, *args: Any, **options: Any) -> None:
         recover()
@@ -37,7 +38,7 @@ class Command(DatabaseWorkerCommand):
                 recover()
                 connection.close()
 
-        threading.Thread(target=keep_recovering, name="import-recovery", daemon=True).start()
+        threading.Thread(target=keep_recovering, name="job-recovery", daemon=True).start()
         try:
             super().handle(*args, **options)
         finally:

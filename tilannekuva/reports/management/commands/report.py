@@ -1,5 +1,6 @@
 """`tilannekuva report build REGION --year 2024 --format pdf --output report.pdf`: the yearly follow-up report
-(or a municipality's edition, or the welfare-report variant) as PDF or HTML."""
+(or a municipality's edition, or the welfare-report variant) as PDF or HTML; with `--background [--follow]` it
+is queued for the worker instead, and `tilannekuva report jobs [ID] [--follow]` shows the background builds."""
 
 from pathlib import Path
 from typing import Any
@@ -7,7 +8,21 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tilannekuva.dashboard import selectors as dashboard_selectors
-from tilannekuva.reports import rendering, selectors
+from tilannekuva.databank import jobs
+from tilannekuva.databank.models import JobStatus
+from tilannekuva.reports import builds, rendering, selectors
+from tilannekuva.reports.models import ReportBuild
+
+
+def describe(build: ReportBuild) -> str:
+    return jobs.describe(build, result=build.file.name if build.file else "")
+
+
+def follow(build_id: int, *, stdout: Any, interval: float = 2.0) -> None:
+    """Print the build's progress until it has ended; fail the command if it failed."""
+    build = jobs.follow(ReportBuild, build_id, stdout=stdout, line=describe, interval=interval)
+    if build.status == JobStatus.FAILED:
+        raise CommandError(build.output or build.progress)
 
 
 class Command(BaseCommand):
@@ -19,7 +34,7 @@ class Command(BaseCommand):
         build.add_argument("region", help="the region, e.g. etela-savo")
         build.add_argument("--year", type=int, help="the follow-up year (default: the last full year)")
         build.add_argument("--format", default="pdf", choices=["pdf", "html"], help="pdf (default) or html")
-        build.add_argument("--output", type=Path, required=True, help="the file to write")
+        build.add_argument("--output", type=Path, help="the file to write (required unless --background)")
         build.add_argument("--municipality", default="", help="a municipality's edition: its code, e.g. 491")
         build.add_argument("--language", default="fi", choices=list(selectors.LANGUAGES), help="fi (default) or sv")
         build.add_argument(
@@ -28,8 +43,63 @@ class Command(BaseCommand):
             choices=list(selectors.KINDS),
             help="followup (default) or welfare (a municipal welfare report's structure; needs --municipality)",
         )
+        build.add_argument(
+            "--background",
+            action="store_true",
+            help="queue the build for the worker (`tilannekuva worker`); the file is kept for download",
+        )
+        build.add_argument("--follow", action="store_true", help="with --background: show the progress until done")
+        listing = sub.add_parser("jobs", help="List the background builds, or show one (--follow: until it ends).")
+        listing.add_argument("job", nargs="?", type=int, help="the id of one background build")
+        listing.add_argument("--follow", action="store_true", help="show the progress until the build ends")
+        listing.add_argument("--limit", type=int, default=20, help="how many builds to list (default 20)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["what"] == "jobs":
+            self.jobs(options)
+        elif options["background"]:
+            self.background(options)
+        elif options["output"] is None:
+            raise CommandError("--output: give the file to write (or --background)")
+        else:
+            self.build(options)
+
+    def jobs(self, options: dict[str, Any]) -> None:
+        if options["job"] is None:
+            for found in ReportBuild.objects.select_related("region")[: options["limit"]]:
+                self.stdout.write(describe(found))
+            return
+        build = ReportBuild.objects.select_related("region").filter(pk=options["job"]).first()
+        if build is None:
+            raise CommandError(f"no background report build {options['job']}")
+        if options["follow"]:
+            follow(build.pk, stdout=self.stdout)
+        else:
+            self.stdout.write(describe(build))
+            if build.output:
+                self.stdout.write(build.output)
+
+    def background(self, options: dict[str, Any]) -> None:
+        try:
+            region = dashboard_selectors.region_for(options["region"])
+            build = builds.queue_build(
+                region=region,
+                year=options["year"] or dashboard_selectors.default_year(),
+                format=options["format"],
+                language=options["language"],
+                municipality_code=options["municipality"],
+                kind=options["kind"],
+            )
+        except (dashboard_selectors.NotFound, builds.BuildError) as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"Queued as background report build {build.pk}: {build.command_line}. "
+            f"The worker (`tilannekuva worker`) builds it; `tilannekuva report jobs {build.pk}` shows its progress."
+        )
+        if options["follow"]:
+            follow(build.pk, stdout=self.stdout)
+
+    def build(self, options: dict[str, Any]) -> None:
         year = options["year"] or dashboard_selectors.default_year()
         try:
             region = dashboard_selectors.region_for(options["region"])
