@@ -3,7 +3,6 @@ independent scoring, the weighted score, ranking, the allocation proposal within
 Each write checks who may do it and runs in one transaction."""
 
 import hashlib
-import re
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -25,6 +24,7 @@ from tilannekuva.audit.services import record
 from tilannekuva.databank.binding import indicators_for
 from tilannekuva.databank.models import Direction, Indicator, Observation
 from tilannekuva.databank.regional import Aggregation, RegionSeries, region_series_many
+from tilannekuva.databank.sources.ptv import business_id_is_valid
 from tilannekuva.followup.services import FollowupError, check_evidence_file
 from tilannekuva.regions.models import Area, Region
 from tilannekuva.regions.permissions import (
@@ -480,19 +480,10 @@ def remove_reviewer(*, grant_round: GrantRound, user: Any, reviewer: Any) -> Non
 
 # --- applications ----------------------------------------------------------------------------------------------
 
-BUSINESS_ID = re.compile(r"(\d{7})-(\d)")
-BUSINESS_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
-
 
 def valid_business_id(text: str) -> bool:
-    """A Finnish business id (Y-tunnus) 1234567-8 whose check digit is right."""
-    match = BUSINESS_ID.fullmatch(text.strip())
-    if match is None:
-        return False
-    remainder = sum(int(d) * w for d, w in zip(match.group(1), BUSINESS_ID_WEIGHTS, strict=True)) % 11
-    if remainder == 1:
-        return False
-    return int(match.group(2)) == (0 if remainder == 0 else 11 - remainder)
+    """A Finnish business id (Y-tunnus) 1234567-8 whose check digit is right (the PTV source's check)."""
+    return business_id_is_valid(text.strip())
 
 
 def token_hash(token: str) -> str:
