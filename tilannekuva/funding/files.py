@@ -13,6 +13,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from tilannekuva.databank.services import ImportDataError
+from tilannekuva.databank.sources.files import check_zip_size
+
 from .models import FigureKind
 
 # Column names, English first, with the Finnish names a table from THL or VM is likely to carry.
@@ -78,6 +81,10 @@ def read_table(content: bytes, *, name: str) -> list[list[Any]]:
 def _read_xlsx(content: bytes) -> list[list[Any]]:
     import openpyxl
 
+    try:
+        check_zip_size(content)  # the data bank's guard against a zip bomb, before openpyxl unpacks anything
+    except ImportDataError as exc:
+        raise FigureFileError(exc.errors) from exc
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilannekuva.audit.services import record
+from tilannekuva.databank.services import ImportDataError
+from tilannekuva.databank.sources.files import check_zip_size
 from tilannekuva.regions.models import OrganisationKind
 from tilannekuva.regions.permissions import can_manage_surveys
 
@@ -75,6 +77,10 @@ def read_rows(name: str, content: bytes) -> list[list[str]]:
 def _xlsx_rows(content: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    try:
+        check_zip_size(content)  # the data bank's guard against a zip bomb, before openpyxl unpacks anything
+    except ImportDataError as exc:
+        raise ImportError_(_("The XLSX file cannot be read: %(error)s") % {"error": "; ".join(exc.errors)}) from exc
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file

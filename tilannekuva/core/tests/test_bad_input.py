@@ -186,6 +186,18 @@ def test_a_zip_bomb_disguised_as_xlsx_is_refused_before_it_is_opened(world, tmp_
     assert not Observation.objects.exists()
 
 
+def test_the_hyte_and_survey_imports_refuse_a_zip_bomb_before_opening_it():
+    from tilannekuva.funding.files import FigureFileError
+    from tilannekuva.funding.files import read_table as read_figures
+    from tilannekuva.surveys.exchange import ImportError_, read_rows
+
+    bomb = zip_bomb(megabytes=20)
+    with pytest.raises(FigureFileError, match="zip bomb"):
+        read_figures(bomb, name="synthetic-bomb.xlsx")
+    with pytest.raises(ImportError_, match="zip bomb"):
+        read_rows("synthetic-bomb.xlsx", bomb)
+
+
 def test_a_workbook_that_would_unpack_too_large_is_refused(world, tmp_path, settings):
     settings.XLSX_MAX_UNCOMPRESSED_MB = 2
     big = tmp_path / "synthetic-big.xlsx"
