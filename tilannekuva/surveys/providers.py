@@ -9,7 +9,7 @@ from tilannekuva.dashboard.providers import MetricData, register
 from tilannekuva.regions.models import Region
 from tilannekuva.strategy.models import BindingType, Direction, Metric
 
-from .models import QuestionKind, Survey, SurveyStatus
+from .models import Question, QuestionKind, Survey, SurveyStatus
 from .selectors import EUROHIS_SCORE, headline_values
 
 
@@ -19,6 +19,8 @@ def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData
         Survey.objects.filter(region=region, key__in=keys).exclude(status=SurveyStatus.DRAFT).order_by("year")
     )
     headlines = {s.pk: headline_values(s) for s in surveys}
+    question_keys = {m.binding.get("question") for m in metrics} - {None}
+    questions = {(q.survey_id, q.key): q for q in Question.objects.filter(survey__in=surveys, key__in=question_keys)}
     found = {}
     for metric in metrics:
         key, question_key = metric.binding.get("survey"), metric.binding.get("question")
@@ -33,7 +35,7 @@ def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData
         for survey in mine:
             figures = headlines[survey.pk]
             wanted = question_key or (EUROHIS_SCORE if EUROHIS_SCORE in figures else None)
-            question = survey.questions.filter(key=question_key).first() if question_key else None
+            question = questions.get((survey.pk, question_key)) if question_key else None
             if question is not None and question.kind == QuestionKind.TEXT:
                 published = question.answers.filter(moderation="published").exclude(text="").count()
                 total = question.answers.exclude(text="").count()
