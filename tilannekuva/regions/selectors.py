@@ -37,3 +37,16 @@ def members_of(area: Area, *, year: int, kind: str = AreaKind.MUNICIPALITY) -> Q
 
 def municipalities_of(identifier: str, *, year: int) -> QuerySet[Area]:
     return members_of(area_for(identifier), year=year)
+
+
+def lies_within(area: Area, parent: Area, *, year: int) -> bool:
+    """Whether `area` is `parent` itself or lies inside it in `year`: a municipality that belongs to it, or an
+    area (a seutukunta) whose municipalities all belong to it. Seutukunnat and maakunnat share no membership
+    rows, so an area is placed by its municipalities."""
+    if area.pk == parent.pk:
+        return True
+    inside = set(members_of(parent, year=year).values_list("pk", flat=True))
+    if area.kind == AreaKind.MUNICIPALITY:
+        return area.pk in inside
+    own = set(members_of(area, year=year).values_list("pk", flat=True))
+    return bool(own) and own <= inside

@@ -100,9 +100,10 @@ class ActionAdmin(VersionScopedAdmin):
 
 @admin.register(Group)
 class GroupAdmin(VersionScopedAdmin):
-    list_display = ["name", "kind", "in_responsibility_table", "version"]
+    list_display = ["name", "kind", "area", "parent", "in_responsibility_table", "version"]
     search_fields = ["name", "key"]
     filter_horizontal = ["member_organisations"]
+    raw_id_fields = ["area"]
 
 
 class ProcessEventInline(RegionScopedInline, admin.TabularInline):

@@ -5,7 +5,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from tilannekuva.regions.models import Organisation, OrganisationKind, Region
+from tilannekuva.regions.models import Area, Organisation, OrganisationKind, Region
 
 
 def _number(value: float | None) -> str:
@@ -60,6 +60,12 @@ class StrategyVersion(models.Model):
     background = models.JSONField(_("background"), default=list, blank=True)
     source = models.JSONField(_("source document"), default=dict, blank=True)
     process_title = models.CharField(_("process title"), max_length=300, blank=True)
+    dialogue_levels = models.JSONField(
+        _("dialogue levels"),
+        default=list,
+        blank=True,
+        help_text=_("The levels at which the partners meet, e.g. leadership, interface, everyday, participation."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -130,17 +136,22 @@ class GroupKind(models.TextChoices):
     NETWORK = "network", _("Network")
     COUNCIL = "council", _("Council or board")
     NEGOTIATION = "negotiation", _("Negotiation")
+    PARTNERSHIP_TABLE = "partnership_table", _("Partnership table")
+    THEME_GROUP = "theme_group", _("Theme group")
+    RESPONSIBLE_PARTY = "responsible_party", _("Responsible party")
     OTHER = "other", _("Other")
 
 
 class Group(KeyedPart):
-    """A working group from the responsibility table, or a forum or network of co-operation."""
+    """A working group from the responsibility table, or a forum or network of co-operation. A group may work
+    in one area of the region (a seutukunta, a municipality) and under a parent group (a theme group under its
+    partnership table)."""
 
     version = models.ForeignKey(StrategyVersion, on_delete=models.CASCADE, related_name="groups")
     in_responsibility_table = models.BooleanField(
         _("in the responsibility table"), default=False, help_text=_("Listed under responsibilities.")
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=GroupKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=GroupKind.choices)
     name = models.CharField(_("name"), max_length=300)
     task = models.TextField(_("task"), blank=True)
     purpose = models.TextField(_("purpose"), blank=True)
@@ -159,6 +170,25 @@ class Group(KeyedPart):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The sub-region (seutukunta) or other area of the region the group works in; empty: all of it."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text=_("The group this one works under, e.g. the partnership table of a theme group."),
+    )
+    source = models.TextField(_("source"), blank=True, help_text=_("Where the group's description is drawn from."))
 
     class Meta(KeyedPart.Meta):
         verbose_name = _("working group or forum")
@@ -196,6 +226,18 @@ class Goal(KeyedPart):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="goals",
+    )
+    dialogue_levels = models.JSONField(
+        _("dialogue levels with counterpart pairs"),
+        default=list,
+        blank=True,
+        help_text=_("Of an interface: the keys of the dialogue levels at which it needs a counterpart pair."),
+    )
+    client_paths = models.JSONField(
+        _("client paths"),
+        default=list,
+        blank=True,
+        help_text=_("Of an interface: the client paths that need their own counterpart pairs, as key and name."),
     )
 
     class Meta(KeyedPart.Meta):
@@ -300,6 +342,17 @@ class BindingType(models.TextChoices):
     SURVEY = "survey", _("Survey")
     COMPUTED = "computed", _("Computed index")
     DATABANK = "databank", _("Data bank")
+    COUNTERPARTS = "counterparts", _("Counterpart pairs")
+    AGREEMENT = "agreement", _("Agreements register")
+
+
+class AgreementKind(models.TextChoices):
+    """The kinds of written agreement a strategy's metrics may name (a binding of type agreement)."""
+
+    INTERFACE_AGREEMENT = "interface_agreement", _("Interface agreement (yhdyspintasopimus)")
+    COOPERATION_AGREEMENT = "cooperation_agreement", _("Co-operation agreement (yhteistyösopimus)")
+    PARTNERSHIP_AGREEMENT = "partnership_agreement", _("Partnership agreement (kumppanuussopimus)")
+    OTHER = "other", _("Other agreement")
 
 
 class Metric(KeyedPart):
@@ -384,6 +437,8 @@ class Metric(KeyedPart):
             return f"{label}: {OrganisationKind(details['organisation_kind']).label}"
         if self.binding_type == BindingType.DATABANK and "series" in details:
             return f"{label}: {details.get('source', '')} {details['series']}"
+        if self.binding_type == BindingType.AGREEMENT and details.get("agreement_kind") in AgreementKind.values:
+            return f"{label}: {AgreementKind(details['agreement_kind']).label}"
         if self.binding_type == BindingType.SURVEY and "survey" in details:
             question = f" / {details['question']}" if details.get("question") else ""
             return f"{label}: {details['survey']}{question}"

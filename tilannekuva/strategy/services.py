@@ -10,13 +10,14 @@ from django.db import transaction
 
 from tilannekuva.regions.models import Area, AreaKind, Organisation, OrganisationKind, Region, valid_in
 
-from . import files
+from . import files, structures
 from .files import StrategyFileError
 from .models import (
     Action,
     Goal,
     GoalLevel,
     Group,
+    GroupKind,
     Metric,
     Partner,
     ProcessEvent,
@@ -135,6 +136,9 @@ def semantic_errors(data: dict) -> list[str]:
     year = data["version"]["year"]
     for i, partner in enumerate(data.get("partners", [])):
         errors.extend(partner_errors(f"partners[{i}]", partner, year))
+    for path, member in structures.member_refs(data):
+        errors.extend(partner_errors(path, member, year))
+    errors.extend(structures.structure_errors(data, kinds=kinds))
     return errors
 
 
@@ -216,6 +220,7 @@ def import_strategy(data: Any) -> ImportResult:
         "background": data.get("background", []),
         "source": data.get("source", {}),
         "process_title": (data.get("process") or {}).get("title", ""),
+        "dialogue_levels": data.get("dialogue_levels", []),
     }
     version, created = StrategyVersion.objects.update_or_create(
         strategy=strategy, year=version_data["year"], defaults=fields
@@ -237,7 +242,10 @@ def organisation_for(partner: dict) -> Organisation:
         organisation, _ = Organisation.objects.get_or_create(kind=kind, area=area, defaults={"name": area.name_fi})
     else:
         organisation, _ = Organisation.objects.get_or_create(kind=kind, name=partner["name"])
-    changes = {"short_name": partner.get("short_name", organisation.short_name)}
+    changes = {
+        "short_name": partner.get("short_name", organisation.short_name),
+        "business_id": partner.get("business_id", organisation.business_id),
+    }
     if kind in AREA_KIND_OF and partner.get("name"):
         changes["name"] = partner["name"]
     if any(getattr(organisation, f) != v for f, v in changes.items()):
@@ -283,6 +291,7 @@ class Syncer:
         for section, in_table in (("working_groups", True), ("forums", False)):
             for item in data.get(section, []):
                 self.sync_group(item, in_table=in_table)
+        structures.link_parents(data, self.groups)
         for goal in data.get("main_goals", []):
             self.sync_goal(goal, parent=None, level=GoalLevel.MAIN_GOAL)
         for area in data.get("focus_areas", []):
@@ -312,8 +321,9 @@ class Syncer:
             reports_to=item.get("reports_to", ""),
             cadence=item.get("cadence", ""),
             focus_area=None,
+            **structures.group_values(item),
         )
-        members = item.get("members", []) if in_table else []
+        members = item.get("members", []) if in_table else item.get("member_organisations", [])
         group.member_organisations.set([organisation_for(m) for m in members])
         self.groups[item["key"]] = group
 
@@ -328,6 +338,7 @@ class Syncer:
             description=item.get("description", ""),
             themes=item.get("themes", []),
             responsible=self.groups.get(item.get("responsible", "")),
+            **structures.goal_values(item, level=level),
         )
         self.goals[item["key"]] = goal
         for metric in item.get("metrics", []):
@@ -446,7 +457,9 @@ def export_version(version: StrategyVersion) -> dict[str, Any]:
     phases = list(version.phases.prefetch_related("events"))
     if phases or version.process_title:
         process = compact([("title", version.process_title), ("phases", [export_phase(p) for p in phases])])
-    groups = list(version.groups.select_related("focus_area").prefetch_related("member_organisations"))
+    groups = list(
+        version.groups.select_related("focus_area", "area", "parent").prefetch_related("member_organisations__area")
+    )
     return compact(
         [
             ("format", FORMAT),
@@ -485,6 +498,7 @@ def export_version(version: StrategyVersion) -> dict[str, Any]:
                 [compact([("name", v.name), ("description", v.description)]) for v in version.values.all()],
             ),
             ("principles", version.principles),
+            ("dialogue_levels", structures.export_levels(version)),
             (
                 "background",
                 [compact(in_schema_order(b, "properties", "background", "items")) for b in version.background],
@@ -512,7 +526,13 @@ def export_partner(partner: Partner) -> dict[str, Any]:
     else:
         ident = [("name", organisation.name)]
     return compact(
-        [("kind", organisation.kind), *ident, ("short_name", organisation.short_name), ("role", partner.role)]
+        [
+            ("kind", organisation.kind),
+            *ident,
+            ("short_name", organisation.short_name),
+            ("business_id", organisation.business_id),
+            ("role", partner.role),
+        ]
     )
 
 
@@ -521,11 +541,19 @@ def export_working_group(group: Group) -> dict[str, Any]:
         [
             ("key", group.key),
             ("name", group.name),
+            ("kind", group.kind if group.kind != GroupKind.WORKING_GROUP else None),
             ("task", group.task),
             ("coordinator_role", group.coordinator_role),
             ("composition", group.composition),
-            ("members", [export_partner(Partner(organisation=o)) for o in group.member_organisations.all()]),
+            (
+                "members",
+                [
+                    export_partner(Partner(organisation=o))
+                    for o in structures.in_member_order(group.member_organisations.all())
+                ],
+            ),
             ("reports_to", group.reports_to),
+            *structures.group_fields(group),
         ]
     )
 
@@ -539,9 +567,17 @@ def export_forum(group: Group) -> dict[str, Any]:
             ("purpose", group.purpose),
             ("tasks", group.tasks),
             ("members", group.members_text),
+            (
+                "member_organisations",
+                [
+                    export_partner(Partner(organisation=o))
+                    for o in structures.in_member_order(group.member_organisations.all())
+                ],
+            ),
             ("coordinator_role", group.coordinator_role),
             ("cadence", group.cadence),
             ("focus_area", group.focus_area.key if group.focus_area else None),
+            *structures.group_fields(group),
         ]
     )
 
@@ -595,6 +631,8 @@ class _Exporter:
                 ("description", goal.description),
                 ("themes", goal.themes),
                 ("responsible", goal.responsible.key if goal.responsible else None),
+                ("dialogue_levels", goal.dialogue_levels),
+                ("client_paths", structures.export_client_paths(goal)),
                 ("goals", [self.goal(g) for g in self.children.get(goal.pk, [])]),
             ]
         )
@@ -712,11 +750,15 @@ def copy_version(*, version: StrategyVersion, year: int) -> StrategyVersion:
     groups: dict[int, Group] = {}
     old_groups = list(source.groups.all())
     focus_areas = {g.pk: g.focus_area_id for g in old_groups}
+    group_parents = {g.pk: g.parent_id for g in old_groups}
     for group in old_groups:
         old_pk = group.pk
-        group.pk, group.version, group.focus_area = None, copy, None
+        group.pk, group.version, group.focus_area, group.parent = None, copy, None, None
         group.save(force_insert=True)
         groups[old_pk] = group
+    for old_pk, parent_id in group_parents.items():
+        if parent_id:
+            Group.objects.filter(pk=groups[old_pk].pk).update(parent=groups[parent_id])
     # Through the link tables: the instances are reused for the copies, and a related manager would still
     # answer from the original's rows.
     members = Group.member_organisations.through
