@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from tilannekuva.regions.permissions import RegionScopedAdmin
 
-from .models import CounterpartPair, Meeting, ProgressNote
+from .models import Agreement, CounterpartPair, Meeting, ProgressNote
 
 
 @admin.register(Meeting)
@@ -15,8 +15,25 @@ class MeetingAdmin(RegionScopedAdmin):
 
 @admin.register(CounterpartPair)
 class CounterpartPairAdmin(RegionScopedAdmin):
-    list_display = ["interface_key", "municipality", "county", "contact_role", "region"]
-    list_filter = ["region"]
+    list_display = [
+        "interface_key",
+        "level_key",
+        "client_path_key",
+        "first_side",
+        "first_role",
+        "second_role",
+        "region",
+    ]
+    list_filter = ["region", "interface_key", "level_key"]
+    raw_id_fields = ["area", "first_organisation", "second_organisation"]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(RegionScopedAdmin):
+    list_display = ["title", "kind", "status", "signed_on", "area", "demo", "region"]
+    list_filter = ["region", "kind", "status", "demo"]
+    raw_id_fields = ["area"]
+    filter_horizontal = ["parties"]
 
 
 @admin.register(ProgressNote)

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CooperationConfig(AppConfig):
     name = "tilannekuva.cooperation"
     verbose_name = _("Co-operation: actions, groups and meetings")
+
+    def ready(self) -> None:
+        # Metrics answered from the counterpart pairs and the agreements; changes to them expire the cache.
+        from . import providers, signals  # noqa: F401

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tilannekuva.strategy.models import ActionStatus, Goal, PhaseStatus
 
-from . import selectors
-from .models import CounterpartPair, Meeting
+from . import registers, selectors
+from .models import Agreement, CounterpartPair, Meeting
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -33,7 +33,11 @@ class ActionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         everything: list[tuple[Any, Any]] = [("", _("All"))]
         _choices(self, "interface", everything + [(g.key, _interface_label(g)) for g in choices.interfaces])
-        _choices(self, "goal", everything + [(g.key, g.title[:90]) for g in choices.goals])
+        grouped = [
+            (_interface_label(interface)[:90], [(g.key, g.title[:90]) for g in goals])
+            for interface, goals in choices.goals
+        ]
+        _choices(self, "goal", everything + grouped)
         _choices(self, "organisation", everything + [(o.pk, str(o)) for o in choices.organisations])
         _choices(self, "status", everything + choices.statuses)
 
@@ -67,18 +71,87 @@ class MeetingForm(forms.ModelForm):
 
 
 class CounterpartForm(forms.ModelForm):
+    """A pair's fields; the choices come from the strategy version (interfaces, levels, client paths) and the
+    region (areas, organisations). The rules that tie them together are the service's."""
+
     interface_key = forms.ChoiceField(label=_("Interface"))
+    level_key = forms.ChoiceField(label=_("Dialogue level"))
+    client_path_key = forms.ChoiceField(label=_("Client path"), required=False)
 
     class Meta:
         model = CounterpartPair
-        fields = ["interface_key", "municipality", "county", "contact_role", "note"]
-        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+        fields = [
+            "interface_key",
+            "level_key",
+            "client_path_key",
+            "area",
+            "first_organisation",
+            "first_role",
+            "second_organisation",
+            "second_role",
+            "valid_from",
+            "valid_to",
+            "source",
+            "note",
+        ]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2}), "source": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, region: Any, version: Any, **kwargs: Any):
+    def __init__(self, *args: Any, choices: registers.PairChoices, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        _choices(self, "interface_key", [(g.key, _interface_label(g)) for g in selectors.interfaces_of(version)])
-        self.fields["municipality"].queryset = selectors.municipalities_in(region, version.year)  # type: ignore[attr-defined]
-        self.fields["county"].queryset = selectors.counties_for(version)  # type: ignore[attr-defined]
+        _choices(self, "interface_key", [(g.key, _interface_label(g)) for g in choices.interfaces])
+        _choices(self, "level_key", [(level.key, level.name) for level in choices.levels])
+        paths: list[tuple[Any, Any]] = [("", _("No client path"))]
+        paths += [(path.key, f"{label}: {path.name}") for label, path in choices.client_paths]
+        _choices(self, "client_path_key", paths)
+        self.fields["area"].queryset = choices.areas  # type: ignore[attr-defined]
+        self.fields["first_organisation"].queryset = choices.organisations  # type: ignore[attr-defined]
+        self.fields["second_organisation"].queryset = choices.organisations  # type: ignore[attr-defined]
+        self.fields["second_role"].required = True
+
+
+class AgreementForm(forms.ModelForm):
+    interface_key = forms.ChoiceField(label=_("Interface or focus area"), required=False)
+    group_key = forms.ChoiceField(label=_("Responsible group"), required=False)
+    url = forms.URLField(label=_("Link to the document"), max_length=1000, required=False, assume_scheme="https")
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "kind",
+            "title",
+            "parties",
+            "area",
+            "interface_key",
+            "group_key",
+            "status",
+            "signed_on",
+            "valid_from",
+            "valid_until",
+            "document",
+            "url",
+            "source",
+            "note",
+        ]
+        widgets = {
+            "parties": forms.CheckboxSelectMultiple,
+            "signed_on": DATE_INPUT,
+            "valid_from": DATE_INPUT,
+            "valid_until": DATE_INPUT,
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "source": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, choices: registers.AgreementChoices, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        everything: list[tuple[Any, Any]] = [("", _("None"))]
+        _choices(self, "interface_key", everything + [(g.key, _interface_label(g)) for g in choices.interfaces])
+        _choices(self, "group_key", everything + [(g.key, g.name) for g in choices.groups])
+        self.fields["parties"].queryset = choices.organisations  # type: ignore[attr-defined]
+        self.fields["area"].queryset = choices.areas  # type: ignore[attr-defined]
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2100)
 
 
 class CopyVersionForm(forms.Form):

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from tilannekuva.regions.models import Organisation, OrganisationKind, Region
-from tilannekuva.regions.selectors import members_of
+from tilannekuva.dashboard.selectors import default_year, version_for
+from tilannekuva.regions.models import Area, Organisation, Region
 from tilannekuva.strategy.models import (
     Action,
     ActionStatus,
+    BindingType,
     Goal,
     Group,
     Metric,
@@ -19,11 +20,15 @@ from tilannekuva.strategy.models import (
 )
 from tilannekuva.strategy.selectors import root_goal_of
 
-from .models import CounterpartPair, Meeting, ProgressNote
-
-# The seed 001 metric "Yhteystiedot löytyvät / ei löydy" of the action "Vastinparien löytyminen": the system
-# answers it from the counterpart pairs instead of someone reporting it by hand.
-COUNTERPART_METRIC_KEY = "c-vastinparit-m1"
+from .models import Agreement, Meeting, ProgressNote
+from .registers import (
+    CounterpartMatrix,
+    MatrixRow,
+    agreements_by_area,
+    counterpart_matrix,
+    interfaces_of_metric,
+    visible_agreements,
+)
 
 
 @dataclass
@@ -48,7 +53,7 @@ class ActionFilters:
 @dataclass
 class FilterChoices:
     interfaces: list[Goal]
-    goals: list[Goal]
+    goals: list[tuple[Goal, list[Goal]]]  # the goals with actions, under their interface
     organisations: list[Organisation]
     statuses: list[tuple[str, Any]] = field(default_factory=lambda: list(ActionStatus.choices))
 
@@ -61,9 +66,16 @@ def interfaces_of(version: StrategyVersion) -> list[Goal]:
 
 
 def filter_choices(version: StrategyVersion) -> FilterChoices:
-    goals = list(version.goals.filter(actions__isnull=False).distinct().order_by("position"))
+    """The filter's choices; the goals under their interface, since the interfaces of an interface plan share
+    the same four goal titles."""
+    by_pk = {g.pk: g for g in version.goals.all()}
+    with_actions = version.goals.filter(actions__isnull=False).distinct().order_by("position")
+    grouped: dict[int, tuple[Goal, list[Goal]]] = {}
+    for goal in with_actions:
+        root = root_goal_of(by_pk[goal.pk], by_pk)
+        grouped.setdefault(root.pk, (root, []))[1].append(goal)
     organisations = [p.organisation for p in version.partners.select_related("organisation")]
-    return FilterChoices(interfaces=interfaces_of(version), goals=goals, organisations=organisations)
+    return FilterChoices(interfaces=interfaces_of(version), goals=list(grouped.values()), organisations=organisations)
 
 
 def _responsible_for(action: Action, organisation: Organisation) -> bool:
@@ -121,7 +133,11 @@ def action_page(version: StrategyVersion, key: str, *, with_notes: bool) -> Acti
 
 
 def groups_of(version: StrategyVersion) -> QuerySet[Group]:
-    return version.groups.select_related("focus_area").prefetch_related("member_organisations").order_by("position")
+    return (
+        version.groups.select_related("focus_area", "area", "parent")
+        .prefetch_related("member_organisations__area")
+        .order_by("position")
+    )
 
 
 @dataclass
@@ -131,84 +147,116 @@ class GroupPage:
     metrics: list[Metric]
     actions: list[Action]
     meetings: list[Meeting] | None
-    counterparts_found: bool | None
+    children: list[Group]
+    agreements: list[Agreement]
+    counterparts: MatrixRow | None  # the counterpart row of the group's interface, as in the dashboard's year
+    year: int
 
 
-def group_page(version: StrategyVersion, key: str, *, with_meetings: bool) -> GroupPage | None:
+def group_page(version: StrategyVersion, key: str, *, with_meetings: bool, internal: bool) -> GroupPage | None:
     group = groups_of(version).filter(key=key).first()
     if group is None:
         return None
     region = version.region
     meetings = list(Meeting.objects.filter(region=region, group_key=key)) if with_meetings else None
-    found = None
-    if group.focus_area is not None and has_counterpart_metric(version, group.focus_area):
-        found = counterparts_found(region, group.focus_area.key, year=version.year)
+    year = default_year()
+    row = None
+    if group.focus_area is not None:
+        matrix = counterpart_matrix(region, version_for(region, year), year=year)
+        row = next((r for r in matrix.rows if r.interface.key == group.focus_area.key), None)
     return GroupPage(
         group=group,
         goals=list(group.goals.order_by("position")),
         metrics=list(group.metrics.select_related("goal").order_by("position")),
         actions=list(group.actions.select_related("goal").order_by("position")),
         meetings=meetings,
-        counterparts_found=found,
+        children=list(groups_of(version).filter(parent=group)),
+        agreements=list(visible_agreements(region, internal=internal).filter(group_key=key)),
+        counterparts=row,
+        year=year,
     )
-
-
-def municipalities_in(region: Region, year: int) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(
-        kind=OrganisationKind.MUNICIPALITY, area__in=members_of(region.area, year=year)
-    ).order_by("name")
-
-
-def counterparts_found(region: Region, interface_key: str, *, year: int | None = None) -> bool:
-    """Seed 001's 'contacts can be found': true when every municipality of the region in the year (this year
-    unless given) has at least one counterpart pair for the interface."""
-    year = year if year is not None else date.today().year
-    areas = members_of(region.area, year=year)
-    if not areas.exists():
-        return False
-    paired = set(
-        CounterpartPair.objects.filter(region=region, interface_key=interface_key).values_list(
-            "municipality__area_id", flat=True
-        )
-    )
-    return all(pk in paired for pk in areas.values_list("pk", flat=True))
-
-
-def has_counterpart_metric(version: StrategyVersion, interface: Goal) -> bool:
-    return version.metrics.filter(key=COUNTERPART_METRIC_KEY, goal__parent=interface).exists()
 
 
 @dataclass
-class InterfacePairs:
-    interface: Goal
-    pairs: list[CounterpartPair]
-    found: bool
-    missing: list[Organisation]
+class AreaGroups:
+    """The groups that work in one area of the region, as a tree: each top group with its sub-groups."""
+
+    area: Area
+    trees: list[tuple[Group, list[Group]]]
 
 
-def counterparts_page(region: Region, version: StrategyVersion) -> list[InterfacePairs]:
-    year = date.today().year
-    municipalities = list(municipalities_in(region, year))
-    pairs = list(CounterpartPair.objects.filter(region=region).select_related("municipality", "county"))
-    result = []
-    for interface in interfaces_of(version):
-        own = [p for p in pairs if p.interface_key == interface.key]
-        paired = {p.municipality_id for p in own}
-        result.append(
-            InterfacePairs(
-                interface=interface,
-                pairs=own,
-                found=counterparts_found(region, interface.key, year=year),
-                missing=[m for m in municipalities if m.pk not in paired],
-            )
+def groups_by_area(groups: list[Group]) -> list[AreaGroups]:
+    """Groups tied to an area, under their area (areas by name); a sub-group follows its parent."""
+    children: dict[int, list[Group]] = {}
+    for group in groups:
+        if group.parent_id is not None:
+            children.setdefault(group.parent_id, []).append(group)
+    areas: dict[int, AreaGroups] = {}
+    for group in groups:
+        if group.area is None or (group.parent is not None and group.parent.area_id == group.area_id):
+            continue
+        areas.setdefault(group.area.pk, AreaGroups(area=group.area, trees=[])).trees.append(
+            (group, children.get(group.pk, []))
         )
-    return result
+    return sorted(areas.values(), key=lambda a: (a.area.kind != "maakunta", a.area.name_fi))
 
 
-def counties_for(version: StrategyVersion) -> QuerySet[Organisation]:
-    counties = Organisation.objects.filter(kind=OrganisationKind.WELLBEING_SERVICES_COUNTY)
-    partners = counties.filter(pk__in=version.partners.values("organisation_id"))
-    return partners if partners.exists() else counties
+@dataclass
+class CounterpartsPage:
+    matrix: CounterpartMatrix
+    metrics: list[tuple[Metric, bool]]  # the metrics the matrix answers, with the answer
+
+
+def counterparts_page(region: Region, *, year: int) -> CounterpartsPage:
+    """The matrix of the version in force in `year` with the pairs valid in `year`, and the metrics it answers
+    (the same answer the dashboard gives for that year)."""
+    version = version_for(region, year)
+    matrix = counterpart_matrix(region, version, year=year)
+    goals = {g.pk: g for g in version.goals.all()}
+    metrics = [
+        (metric, matrix.found(interfaces_of_metric(metric, goals)))
+        for metric in version.metrics.filter(binding_type=BindingType.COUNTERPARTS).order_by("position")
+    ]
+    return CounterpartsPage(matrix=matrix, metrics=metrics)
+
+
+@dataclass
+class AgreementEntry:
+    agreement: Agreement
+    group: Group | None  # the group that keeps it, in the version in force
+    in_force: bool  # in the page's year
+
+
+@dataclass
+class AreaEntries:
+    area: Area | None  # None: the whole region
+    entries: list[AgreementEntry]
+
+
+@dataclass
+class AgreementsPage:
+    areas: list[AreaEntries]  # the whole region's agreements first, then each area's
+    area_choices: list[Area]  # the areas that have agreements, for the filter
+    area: Area | None  # the area chosen in the filter
+
+
+def agreements_page(
+    region: Region, version: StrategyVersion, *, year: int, internal: bool, area: str
+) -> AgreementsPage:
+    agreements = list(visible_agreements(region, internal=internal))
+    area_choices = sorted({a.area for a in agreements if a.area is not None}, key=lambda a: a.name_fi)
+    chosen = next((a for a in area_choices if a.slug == area), None)
+    if chosen is not None:
+        agreements = [a for a in agreements if a.area_id == chosen.pk]
+    groups = {g.key: g for g in version.groups.all()}
+    areas = [
+        AreaEntries(
+            area=group.area,
+            entries=[AgreementEntry(a, groups.get(a.group_key), a.in_force(year)) for a in group.agreements],
+        )
+        for group in agreements_by_area(agreements)
+    ]
+    return AgreementsPage(areas=areas, area_choices=area_choices, area=chosen)
 
 
 def phases_of(version: StrategyVersion) -> list[ProcessPhase]:

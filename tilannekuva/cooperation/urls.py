@@ -17,6 +17,13 @@ urlpatterns = [
     ),
     path("regions/<slug:region_slug>/counterparts/", views.counterparts, name="counterparts"),
     path("regions/<slug:region_slug>/counterparts/<int:pair_id>/", views.counterpart, name="counterpart"),
+    path("regions/<slug:region_slug>/agreements/", views.agreements, name="agreements"),
+    path("regions/<slug:region_slug>/agreements/<int:agreement_id>/", views.agreement, name="agreement"),
+    path(
+        "regions/<slug:region_slug>/agreements/<int:agreement_id>/document/",
+        views.agreement_document,
+        name="agreement_document",
+    ),
     path("regions/<slug:region_slug>/versions/", views.versions, name="versions"),
     path("regions/<slug:region_slug>/versions/<int:year>/copy/", views.version_copy, name="version_copy"),
     path("regions/<slug:region_slug>/versions/<int:year>/approve/", views.version_approve, name="version_approve"),

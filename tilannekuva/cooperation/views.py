@@ -6,20 +6,21 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tilannekuva.dashboard.selectors import default_year, version_for
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_coordinate, can_view_internal, is_region_admin
 from tilannekuva.strategy.models import StrategyVersion
 from tilannekuva.strategy.selectors import current_version
 
-from . import forms, selectors, services
-from .models import CounterpartPair, Meeting
+from . import forms, registers, selectors, services
+from .models import Agreement, CounterpartPair, Meeting
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
@@ -90,7 +91,8 @@ def action(request: HttpRequest, region_slug: str, action_key: str) -> HttpRespo
 def groups(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = _region(region_slug)
     version = _version(request, region)
-    context = {"region": region, "version": version, "groups": selectors.groups_of(version)}
+    groups = list(selectors.groups_of(version))
+    context = {"region": region, "version": version, "groups": groups, "areas": selectors.groups_by_area(groups)}
     return render(request, "cooperation/groups.html", context)
 
 
@@ -98,7 +100,8 @@ def groups(request: HttpRequest, region_slug: str) -> HttpResponse:
 def group(request: HttpRequest, region_slug: str, group_key: str) -> HttpResponse:
     region = _region(region_slug)
     version = _version(request, region)
-    page = selectors.group_page(version, group_key, with_meetings=can_view_internal(request.user, region))
+    internal = can_view_internal(request.user, region)
+    page = selectors.group_page(version, group_key, with_meetings=internal, internal=internal)
     if page is None:
         raise Http404("no such group in this version")
     may_keep = can_coordinate(request.user, region=region, group_key=group_key)
@@ -135,29 +138,44 @@ def meeting(request: HttpRequest, region_slug: str, group_key: str, meeting_id: 
     return render(request, "cooperation/meeting.html", {"region": region, "group_key": group_key, "form": form})
 
 
+def _follow_up_year(request: HttpRequest) -> int:
+    """The year the registers are shown as in: `?year=`, else the dashboard's default follow-up year."""
+    year = request.GET.get("year", "")
+    if year and not (year.isdigit() and 1900 <= int(year) <= 2100):
+        raise Http404("year must be a year")
+    return int(year) if year else default_year()
+
+
+def _with_year(url: str, year: int) -> str:
+    return f"{url}?{urlencode({'year': year})}"
+
+
+def _register_form_error(form: Any, exc: services.RegisterError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+
+
 @GET_POST
 def counterparts(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = _region(region_slug)
-    version = _version(request, region)
+    year = _follow_up_year(request)
+    page = selectors.counterparts_page(region, year=year)
+    version = page.matrix.version
     may_edit = is_region_admin(request.user, region)
     form = None
-    if request.method == "POST":
+    if may_edit or request.method == "POST":
         if not may_edit:
             raise PermissionDenied
-        form = forms.CounterpartForm(request.POST, region=region, version=version)
-        if form.is_valid():
-            services.save_counterpart(region=region, user=request.user, values=form.cleaned_data)
-            messages.success(request, _("The counterpart pair was added."))
-            return redirect("cooperation:counterparts", region.slug)
-    elif may_edit:
-        form = forms.CounterpartForm(region=region, version=version)
-    context = {
-        "region": region,
-        "version": version,
-        "interfaces": selectors.counterparts_page(region, version),
-        "form": form,
-        "may_edit": may_edit,
-    }
+        choices = registers.pair_choices(region, version, year=year)
+        form = forms.CounterpartForm(request.POST or None, choices=choices, initial={"valid_from": year})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.save_counterpart(region=region, version=version, user=request.user, values=form.cleaned_data)
+            except services.RegisterError as exc:
+                _register_form_error(form, exc)
+            else:
+                messages.success(request, _("The counterpart pair was added."))
+                return redirect(_with_year(reverse("cooperation:counterparts", args=[region.slug]), year))
+    context = {"region": region, "page": page, "matrix": page.matrix, "year": year, "form": form, "may_edit": may_edit}
     return render(request, "cooperation/counterparts.html", context)
 
 
@@ -167,19 +185,98 @@ def counterpart(request: HttpRequest, region_slug: str, pair_id: int) -> HttpRes
     if not is_region_admin(request.user, region):
         return _deny(request)
     pair = get_object_or_404(CounterpartPair, pk=pair_id, region=region)
-    version = _version(request, region)
+    year = _follow_up_year(request)
+    back = _with_year(reverse("cooperation:counterparts", args=[region.slug]), year)
     if request.method == "POST" and "delete" in request.POST:
         services.delete_counterpart(pair=pair, user=request.user)
         messages.success(request, _("The counterpart pair was removed."))
-        return redirect("cooperation:counterparts", region.slug)
+        return redirect(back)
+    version = version_for(region, year)
     form = forms.CounterpartForm(
-        request.POST or None, instance=CounterpartPair.objects.get(pk=pair.pk), region=region, version=version
+        request.POST or None,
+        instance=CounterpartPair.objects.get(pk=pair.pk),
+        choices=registers.pair_choices(region, version, year=year),
     )
     if request.method == "POST" and form.is_valid():
-        services.save_counterpart(region=region, user=request.user, values=form.cleaned_data, pair=pair)
-        messages.success(request, _("The counterpart pair was saved."))
-        return redirect("cooperation:counterparts", region.slug)
-    return render(request, "cooperation/counterpart.html", {"region": region, "pair": pair, "form": form})
+        try:
+            services.save_counterpart(
+                region=region, version=version, user=request.user, values=form.cleaned_data, pair=pair
+            )
+        except services.RegisterError as exc:
+            _register_form_error(form, exc)
+        else:
+            messages.success(request, _("The counterpart pair was saved."))
+            return redirect(back)
+    return render(request, "cooperation/counterpart.html", {"region": region, "pair": pair, "form": form, "year": year})
+
+
+@GET_POST
+def agreements(request: HttpRequest, region_slug: str) -> HttpResponse:
+    region = _region(region_slug)
+    year = _follow_up_year(request)
+    version = version_for(region, year)
+    may_edit = is_region_admin(request.user, region)
+    form = None
+    if may_edit or request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        choices = registers.agreement_choices(region, version, year=year)
+        form = forms.AgreementForm(request.POST or None, request.FILES or None, choices=choices)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.save_agreement(region=region, user=request.user, values=form.cleaned_data, year=year)
+            except services.RegisterError as exc:
+                _register_form_error(form, exc)
+            else:
+                messages.success(request, _("The agreement was added."))
+                return redirect(_with_year(reverse("cooperation:agreements", args=[region.slug]), year))
+    page = selectors.agreements_page(
+        region, version, year=year, internal=can_view_internal(request.user, region), area=request.GET.get("area", "")
+    )
+    context = {"region": region, "version": version, "page": page, "year": year, "form": form, "may_edit": may_edit}
+    return render(request, "cooperation/agreements.html", context)
+
+
+@GET_POST
+def agreement(request: HttpRequest, region_slug: str, agreement_id: int) -> HttpResponse:
+    region = _region(region_slug)
+    if not is_region_admin(request.user, region):
+        return _deny(request)
+    item = get_object_or_404(Agreement, pk=agreement_id, region=region)
+    year = _follow_up_year(request)
+    back = _with_year(reverse("cooperation:agreements", args=[region.slug]), year)
+    if request.method == "POST" and "delete" in request.POST:
+        services.delete_agreement(agreement=item, user=request.user)
+        messages.success(request, _("The agreement was removed."))
+        return redirect(back)
+    form = forms.AgreementForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=Agreement.objects.get(pk=item.pk),
+        choices=registers.agreement_choices(region, version_for(region, year), year=year),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_agreement(
+                region=region, user=request.user, values=form.cleaned_data, year=year, agreement=item
+            )
+        except services.RegisterError as exc:
+            _register_form_error(form, exc)
+        else:
+            messages.success(request, _("The agreement was saved."))
+            return redirect(back)
+    return render(request, "cooperation/agreement.html", {"region": region, "item": item, "form": form, "year": year})
+
+
+@require_http_methods(["GET", "HEAD"])
+def agreement_document(request: HttpRequest, region_slug: str, agreement_id: int) -> FileResponse:
+    region = _region(region_slug)
+    visible = registers.visible_agreements(region, internal=can_view_internal(request.user, region))
+    found = visible.filter(pk=agreement_id).exclude(document="").first()
+    if found is None:
+        raise Http404("no such document")
+    name = found.document.name.rsplit("/", 1)[-1]
+    return FileResponse(found.document.open("rb"), as_attachment=True, filename=name)
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -35,6 +35,7 @@ class MetricData:
     texts: dict[int, str] = field(default_factory=dict)  # year -> a value reported in words
     detail_url: str = ""  # a page of the providing app that explains the figure (a calculation, survey results)
     detail_label: str = ""
+    evidence: dict[int, str] = field(default_factory=dict)  # year -> what a register's answer rests on
 
     @property
     def decimals(self) -> int | None:

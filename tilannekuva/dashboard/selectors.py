@@ -91,6 +91,11 @@ class Card:
         return no_data_label(self.metric)
 
     @property
+    def evidence(self) -> str:
+        """What the latest value rests on, where a register answers the metric (the agreement, the pairs)."""
+        return self.data.evidence.get(self.latest[0], "") if self.data and self.latest else ""
+
+    @property
     def unit(self) -> str:
         return (self.data.unit if self.data else "") or self.metric.unit
 

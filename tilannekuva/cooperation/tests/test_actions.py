@@ -33,14 +33,31 @@ def test_goal_and_status_filters(ps_version):
 
 def test_organisation_filter_matches_group_members_and_the_responsible_text(ps_version):
     county = Organisation.objects.get(short_name="PSHVA")
-    by_text = {r.action.key for r in action_rows(ps_version, ActionFilters(organisation=county.pk))}
-    assert by_text and all(
-        "pshva" in Action.objects.get(version=ps_version, key=k).responsible.casefold() for k in by_text
-    )
+    found = {r.action.key for r in action_rows(ps_version, ActionFilters(organisation=county.pk))}
+
+    def names_or_holds_the_county(key):
+        action = Action.objects.get(version=ps_version, key=key)
+        members = action.responsible_group.member_organisations.all() if action.responsible_group else []
+        return "pshva" in action.responsible.casefold() or county in members
+
+    assert {"e-yhteistyosopimus", "a-jarjestoavustukset"} <= found  # by the group's members, by the text
+    assert all(names_or_holds_the_county(k) for k in found)
+    assert "c-vastinparit" not in found
     group = Action.objects.get(version=ps_version, key="c-vastinparit").responsible_group
     assert group is not None
     group.member_organisations.add(county)
     assert "c-vastinparit" in {r.action.key for r in action_rows(ps_version, ActionFilters(organisation=county.pk))}
+
+
+def test_the_goal_filter_groups_the_goals_under_their_interface(client, world):
+    page = client.get(reverse("cooperation:actions", args=["pohjois-savo"])).content.decode()
+    select = page.split('name="goal"')[1].split("</select>")[0]
+    assert select.count("<optgroup") == 6
+    employment = select.split('label="c. Työllisyyden edistämisen yhteistyön rakenteet')[1].split("</optgroup>")[0]
+    assert (
+        '<option value="c-yhdyspintapalvelut">Asiakaslähtöiset ja yhteensovitettut yhdyspintapalvelut</option>'
+        in employment
+    )
 
 
 def test_filters_come_from_a_shareable_address_and_bad_values_are_ignored(client, world):

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from tilannekuva.cooperation.models import CounterpartPair, Meeting, ProgressNote
-from tilannekuva.cooperation.selectors import counties_for, interfaces_of
+from tilannekuva.cooperation.models import Agreement, CounterpartPair, Meeting, ProgressNote
+from tilannekuva.cooperation.selectors import interfaces_of
 from tilannekuva.regions.models import Organisation, OrganisationKind
 from tilannekuva.strategy.models import Action, ProcessPhase, StrategyVersion
 
@@ -20,16 +20,40 @@ ES = "etela-savo"
 @pytest.fixture
 def setting(people, es_action, es_phase, es_version, etela_savo):
     mikkeli = Organisation.objects.get(kind=OrganisationKind.MUNICIPALITY, area__code="491")
-    county = counties_for(es_version)[0]
+    county = Organisation.objects.get(kind=OrganisationKind.WELLBEING_SERVICES_COUNTY, area__code="12")
     meeting = Meeting.objects.create(region=etela_savo, group_key=GROUP_KEY, date="2026-02-01", title="Kevään kokous")
+    # Etelä-Savo's strategy names no dialogue levels; one level on its first focus area makes a matrix to fill.
+    es_version.dialogue_levels = [{"key": "johdon-taso", "name": "Johdon taso"}]
+    es_version.save()
+    interface = interfaces_of(es_version)[0]
+    interface.dialogue_levels = ["johdon-taso"]
+    interface.save()
     pair = CounterpartPair.objects.create(
         region=etela_savo,
-        interface_key=interfaces_of(es_version)[0].key,
-        municipality=mikkeli,
-        county=county,
-        contact_role="hyte-koordinaattori",
+        interface_key=interface.key,
+        level_key="johdon-taso",
+        first_organisation=mikkeli,
+        first_role="hyte-koordinaattori",
+        second_organisation=county,
+        second_role="hyvinvointikoordinaattori",
     )
-    return {"people": people, "meeting": meeting, "pair": pair, "version": es_version, "mikkeli": mikkeli}
+    agreement = Agreement.objects.create(
+        region=etela_savo,
+        kind="cooperation_agreement",
+        title="Hyte-yhteistyösopimus",
+        status="signed",
+        signed_on="2024-02-01",
+    )
+    agreement.parties.set([mikkeli, county])
+    return {
+        "people": people,
+        "meeting": meeting,
+        "pair": pair,
+        "agreement": agreement,
+        "version": es_version,
+        "mikkeli": mikkeli,
+        "county": county,
+    }
 
 
 def login(client, setting, who):
@@ -37,7 +61,7 @@ def login(client, setting, who):
         client.force_login(setting["people"][who])
 
 
-READ_ANYONE = ["actions", "action", "groups", "group", "counterparts", "process"]
+READ_ANYONE = ["actions", "action", "groups", "group", "counterparts", "agreements", "process"]
 
 
 def read_url(name, setting):
@@ -50,6 +74,8 @@ def read_url(name, setting):
         "process": [ES],
         "meeting": [ES, GROUP_KEY, setting["meeting"].pk],
         "counterpart": [ES, setting["pair"].pk],
+        "agreements": [ES],
+        "agreement": [ES, setting["agreement"].pk],
         "versions": [ES],
     }[name]
     return reverse(f"cooperation:{name}", args=args)
@@ -66,6 +92,7 @@ def test_public_pages_open_to_everyone(client, setting, who, name):
 RESTRICTED_READS = {
     "meeting": {"anonymous": 302, "carol": 403, "erin": 403, "cody": 200, "alice": 200, "bob": 403},
     "counterpart": {"anonymous": 302, "carol": 403, "erin": 403, "cody": 403, "alice": 200, "bob": 403},
+    "agreement": {"anonymous": 302, "carol": 403, "erin": 403, "cody": 403, "alice": 200, "bob": 403},
     "versions": {"anonymous": 302, "carol": 200, "erin": 200, "cody": 200, "alice": 200, "bob": 403},
 }
 
@@ -130,11 +157,30 @@ WRITES = {
         lambda s: read_url("counterparts", s),
         lambda s: {
             "interface_key": s["pair"].interface_key,
-            "municipality": s["mikkeli"].pk,
-            "county": s["pair"].county_id,
-            "contact_role": "perhekeskuskoordinaattori",
+            "level_key": "johdon-taso",
+            "first_organisation": s["mikkeli"].pk,
+            "first_role": "perhekeskuskoordinaattori",
+            "second_organisation": s["county"].pk,
+            "second_role": "perhekeskuksen alue-esihenkilö",
         },
-        lambda s: CounterpartPair.objects.filter(contact_role="perhekeskuskoordinaattori").exists(),
+        lambda s: CounterpartPair.objects.filter(first_role="perhekeskuskoordinaattori").exists(),
+        {"alice"},
+    ),
+    "agreements": (
+        lambda s: read_url("agreements", s),
+        lambda s: {
+            "kind": "partnership_agreement",
+            "title": "Uusi kumppanuussopimus",
+            "parties": [s["mikkeli"].pk, s["county"].pk],
+            "status": "preparing",
+        },
+        lambda s: Agreement.objects.filter(title="Uusi kumppanuussopimus").exists(),
+        {"alice"},
+    ),
+    "agreement": (
+        lambda s: read_url("agreement", s),
+        lambda s: {"delete": "1"},
+        lambda s: not Agreement.objects.filter(pk=s["agreement"].pk).exists(),
         {"alice"},
     ),
     "counterpart": (

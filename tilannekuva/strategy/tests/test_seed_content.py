@@ -58,7 +58,8 @@ def test_every_pohjois_savo_action_and_metric_has_the_group_the_seed_names():
     version = latest_version("pohjois-savo")
     assert not version.actions.filter(responsible_group=None).exists()
     assert not version.metrics.filter(responsible=None).exists()
-    security = version.actions.get(key="e-yhteistyosopimus")
+    security = version.actions.select_related("responsible_group").get(key="e-yhteistyosopimus")
+    assert security.responsible_group is not None
     assert (security.responsible, security.responsible_group.name) == ("PSHVA", "Pohjois-Savon hyvinvointialue (PSHVA)")
     for action in version.actions.prefetch_related("metrics"):
         assert all(m.responsible_id == action.responsible_group_id for m in action.metrics.all())
