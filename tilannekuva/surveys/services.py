@@ -3,6 +3,7 @@ exactly once per invitation, and moderating open answers. Each function checks w
 transaction."""
 
 import datetime
+import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ from tilannekuva.audit.services import record
 from tilannekuva.dashboard.selectors import version_for
 from tilannekuva.regions.models import Organisation, OrganisationKind, Region
 from tilannekuva.regions.permissions import can_manage_surveys, can_moderate_survey_answers
-from tilannekuva.strategy.models import GoalLevel, StrategyVersion
+from tilannekuva.strategy.models import Action, GoalLevel, StrategyVersion
+from tilannekuva.strategy.selectors import root_goal_of
 
 from . import survey_templates
 from .models import (
@@ -38,6 +40,7 @@ from .models import (
     token_hash,
 )
 
+QUESTION_KEY_LENGTH = 80
 TOKEN_BYTES = 24  # 32 URL-safe characters: guessing one is out of reach
 
 
@@ -87,6 +90,9 @@ def _add_question(survey: Survey, section: Section, position: int, spec: Mapping
 
 
 def _compass_sections(survey: Survey, version: StrategyVersion, spec: Mapping[str, Any]) -> None:
+    """Seed 001's compass survey follows "tavoitteiden ja toimenpiteiden toteutumista": a section per main goal
+    (its progress and a comment), then a section per interface or focus area with its situation question
+    ("tilannekysely"), a comment and a progress question per action. Keys follow the strategy's keys."""
     goals = list(version.goals.filter(level=GoalLevel.MAIN_GOAL).order_by("position"))
     if not goals:
         goals = list(version.goals.filter(level=GoalLevel.GOAL).order_by("position"))
@@ -94,16 +100,45 @@ def _compass_sections(survey: Survey, version: StrategyVersion, spec: Mapping[st
         raise SurveyError(_("The strategy version of %(year)s has no goals to ask about.") % {"year": version.year})
     progress, comment = spec["goal_questions"]["progress"], spec["goal_questions"]["comment"]
     for index, goal in enumerate(goals):
-        section = Section.objects.create(
-            survey=survey,
-            position=index,
-            title_fi=goal.title[:300],
-            title_sv=goal.title[:300],
-            title_en=goal.title[:300],
-        )
-        number = index + 1
-        _add_question(survey, section, 0, {**progress, "key": f"goal-{number}"})
-        _add_question(survey, section, 1, {**comment, "key": f"goal-{number}-comment"})
+        section = _section(survey, index, goal.title)
+        _add_question(survey, section, 0, {**progress, "key": _question_key("goal", goal.key)})
+        _add_question(survey, section, 1, {**comment, "key": _question_key("goal", goal.key, "comment")})
+    situation, remark = spec["interface_questions"]["situation"], spec["interface_questions"]["comment"]
+    action_progress = spec["action_questions"]["progress"]
+    all_goals = {g.pk: g for g in version.goals.all()}
+    actions: dict[int, list[Action]] = {}
+    for action in version.actions.order_by("position"):
+        actions.setdefault(root_goal_of(all_goals[action.goal_id], all_goals).pk, []).append(action)
+    interfaces = version.goals.filter(level=GoalLevel.FOCUS_AREA).order_by("position")
+    for index, interface in enumerate(interfaces, start=len(goals)):
+        title = f"{interface.code}. {interface.title}" if interface.code else interface.title
+        section = _section(survey, index, title)
+        _add_question(survey, section, 0, {**situation, "key": _question_key("interface", interface.key)})
+        _add_question(survey, section, 1, {**remark, "key": _question_key("interface", interface.key, "comment")})
+        for position, action in enumerate(actions.get(interface.pk, []), start=2):
+            texts = dict.fromkeys(("fi", "sv", "en"), action.title)
+            _add_question(
+                survey,
+                section,
+                position,
+                {**action_progress, "key": _question_key("action", action.key), "text": texts},
+            )
+
+
+def _question_key(prefix: str, key: str, suffix: str = "") -> str:
+    """prefix-KEY[-suffix]; a strategy key may be 80 characters, a question key no more than 80 in all, so a
+    long one is cut and told apart by a hash of the whole."""
+    found = "-".join(p for p in (prefix, key, suffix) if p)
+    if len(found) <= QUESTION_KEY_LENGTH:
+        return found
+    digest = hashlib.sha256(found.encode()).hexdigest()[:8]
+    return f"{found[: QUESTION_KEY_LENGTH - 9].rstrip('-')}-{digest}"
+
+
+def _section(survey: Survey, position: int, title: str) -> Section:
+    return Section.objects.create(
+        survey=survey, position=position, title_fi=title[:300], title_sv=title[:300], title_en=title[:300]
+    )
 
 
 @transaction.atomic

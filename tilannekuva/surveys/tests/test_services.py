@@ -33,15 +33,56 @@ def test_the_partner_template_is_the_seeds_survey(survey):
     assert survey.anonymous and survey.min_group_size == 5 and survey.status == SurveyStatus.OPEN
 
 
-def test_the_compass_survey_asks_about_each_goal_of_the_strategy_version(people, world):
+def test_the_compass_survey_asks_about_each_main_goal_then_each_interface_and_its_actions(people, world):
     region = Region.objects.get(slug="pohjois-savo")
-    survey = services.create_survey(region=region, template="compass-survey", year=2024, user=people["bob"])
-    goals = version_for(region, 2024).goals.filter(level="main_goal").order_by("position")
-    assert [s.title_fi for s in survey.sections.all()] == [g.title for g in goals]
-    assert survey.questions.filter(kind=QuestionKind.SCALE_1_5).count() == goals.count() == 4
-    assert survey.questions.filter(kind=QuestionKind.TEXT, required=False).count() == 4
-    labels = [c.text_fi for c in survey.questions.get(key="goal-1").choices.all()]
+    survey = services.create_survey(region=region, template="compass-survey", year=2025, user=people["bob"])
+    version = version_for(region, 2025)
+    goals = list(version.goals.filter(level="main_goal").order_by("position"))
+    interfaces = list(version.goals.filter(level="focus_area").order_by("position"))
+    sections = list(survey.sections.all())
+    assert [s.title_fi for s in sections[:4]] == [g.title for g in goals]
+    assert [s.title_fi for s in sections[4:]] == [f"{i.code}. {i.title}" for i in interfaces]
+    keys = set(survey.questions.values_list("key", flat=True))
+    assert {f"goal-{g.key}" for g in goals} | {f"interface-{i.key}" for i in interfaces} <= keys
+    assert {f"action-{a.key}" for a in version.actions.all()} <= keys  # every action of the version in force
+    labels = [c.text_fi for c in survey.questions.get(key=f"goal-{goals[0].key}").choices.all()]
     assert labels[0] == "Ei lainkaan" and len(labels) == 5
+    immigration = survey.questions.get(key="interface-kotoutuminen-yhdyspinta")
+    assert immigration.kind == QuestionKind.SCALE_1_5 and immigration.section.title_fi.startswith("d. ")
+    action = survey.questions.get(key="action-d-tyovoiman-tarpeiden-ennakointi")
+    assert action.text_fi.startswith("Työvoiman tarpeiden ennakkoinnin") and action.section == immigration.section
+    assert action.help_fi == "Miten toimenpide on edennyt kuluneen vuoden aikana?"
+
+
+def test_the_compass_results_answer_the_four_compass_metrics_as_numbers(people, world):
+    region = Region.objects.get(slug="pohjois-savo")
+    survey = services.create_survey(region=region, template="compass-survey", year=2025, user=people["bob"])
+    services.set_status(survey=survey, status=SurveyStatus.OPEN, user=people["bob"])
+    questions = {q.key: q for q in survey.questions.all()}
+    scores = {
+        "hyte": [4, 4, 3, 5, 4],
+        "sivistys-sote": [3, 3, 3, 3, 3],
+        "tyollisyys": [2, 3, 2, 3, 2],
+        "kotoutuminen": [1, 2, 2, 1, 4],
+    }
+    for n in range(5):
+        cleaned = {questions[f"interface-{name}-yhdyspinta"]: values[n] for name, values in scores.items()}
+        services.write_response(survey=survey, cleaned=cleaned, organisation_kind="municipality", import_key=f"r{n}")
+    compass = Metric.objects.filter(version=version_for(region, 2025), binding__survey="compass-survey")
+    assert compass.count() == 4 and {m.kind for m in compass} == {"scale_1_5"}
+    found = data_for(list(compass), region=region)
+    by_interface = {m.binding["question"]: found[m.pk].values[2025] for m in compass}
+    assert by_interface == {
+        "interface-hyte-yhdyspinta": 4.0,
+        "interface-sivistys-sote-yhdyspinta": 3.0,
+        "interface-tyollisyys-yhdyspinta": 2.4,
+        "interface-kotoutuminen-yhdyspinta": 2.0,
+    }
+
+
+def test_a_long_strategy_key_gives_a_question_key_within_the_limit():
+    key = services._question_key("action", "a" * 80)
+    assert len(key) == 80 and key != services._question_key("action", "a" * 79 + "b")
 
 
 def test_the_resident_survey_is_eurohis_qol_8_with_a_threshold_of_ten(people, region):
