@@ -1,6 +1,8 @@
 """Strategy files: exact round trip, faults named by path, nothing changed by a refused file."""
 
 import copy
+import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -148,3 +150,22 @@ def test_any_text_is_either_refused_cleanly_or_valid(text):
 def test_any_structure_is_refused_with_named_paths(data):
     with pytest.raises(StrategyFileError):
         services.import_strategy(data)
+
+
+def test_every_field_of_the_format_is_documented(settings):
+    """docs/STRATEGY-FORMAT.md names every property of the JSON Schema."""
+    schema = json.loads(files.SCHEMA_PATH.read_text(encoding="utf-8"))
+    names: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            names.update(node.get("properties", {}))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    doc = (settings.BASE_DIR / "docs" / "STRATEGY-FORMAT.md").read_text(encoding="utf-8")
+    assert sorted(n for n in names if not re.search(rf"\b{re.escape(n)}\b", doc)) == []
