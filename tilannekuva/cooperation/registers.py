@@ -128,6 +128,7 @@ def counterpart_matrix(
     levels = dialogue_levels_of(version)
     interfaces = matrix_interfaces(version)
     level_names = {level.key: level.name for level in levels}
+    level_order = {level.key: i for i, level in enumerate(levels)}
     path_names = {(i.key, path.key): path.name for i in interfaces for path in client_paths_of(i)}
 
     def listed(pair: CounterpartPair) -> ListedPair:
@@ -139,7 +140,11 @@ def counterpart_matrix(
     rows = []
     for interface in interfaces:
         paths = client_paths_of(interface)
-        own = [p for p in current if p.interface_key == interface.key]
+        path_order = {path.key: i for i, path in enumerate(paths)}
+        own = sorted(
+            (p for p in current if p.interface_key == interface.key),
+            key=lambda p: (level_order.get(p.level_key, len(levels)), path_order.get(p.client_path_key, -1), p.pk),
+        )
         columns: list[list[MatrixCell]] = []
         for level in levels:
             if level.key not in interface.dialogue_levels:

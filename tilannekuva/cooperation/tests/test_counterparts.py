@@ -190,8 +190,9 @@ def test_a_pair_in_an_area_outside_the_region_is_refused(pohjois_savo, county, u
     assert caught.value.field == "area"
 
 
-def test_the_form_offers_the_client_paths_and_the_page_adds_a_pair(pohjois_savo, county, client, users):
+def test_the_form_offers_the_client_paths_and_the_page_adds_a_pair(pohjois_savo, county, client, users, settings):
     client.force_login(users["bob"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     url = reverse("cooperation:counterparts", args=["pohjois-savo"])
     page = client.get(url).content.decode()
     assert '<option value="perhekeskusverkostot">c: Perhekeskusverkostot</option>' in page
