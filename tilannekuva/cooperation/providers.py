@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from tilannekuva.dashboard.providers import MetricData, register
 from tilannekuva.regions.models import Region
-from tilannekuva.strategy.models import BindingType, Direction, Goal, Metric, StrategyVersion
+from tilannekuva.strategy.models import AgreementKind, BindingType, Direction, Goal, Metric, StrategyVersion
 
 from .registers import (
     agreement_evidence,
@@ -70,6 +70,8 @@ def agreement_values(metrics: list[Metric], region: Region) -> dict[int, MetricD
     found = {}
     for metric in metrics:
         kind = metric.binding.get("agreement_kind", "")
+        if kind not in AgreementKind.values:  # a binding edited by hand in the administration; the file is checked
+            continue
         interfaces = interfaces_of_metric(metric, goals[metric.version_id])
         values: dict[int, float] = {}
         evidence: dict[int, str] = {}

@@ -80,6 +80,8 @@ class RegisterError(Exception):
         super().__init__(message)
 
 
+# Fields that stay None when empty; the others are text, "" when empty.
+NULLABLE = {"area", "first_organisation", "second_organisation", "valid_from", "valid_to", "signed_on", "valid_until"}
 PAIR_FIELDS = (
     "interface_key",
     "level_key",
@@ -165,9 +167,6 @@ def save_counterpart(
     return pair
 
 
-NULLABLE = {"area", "first_organisation", "second_organisation", "valid_from", "valid_to", "signed_on", "valid_until"}
-
-
 @transaction.atomic
 def delete_counterpart(*, pair: CounterpartPair, user: Any) -> None:
     record(actor=user, obj=pair, action="deleted", note=str(pair), region=pair.region)
@@ -217,7 +216,8 @@ def save_agreement(
     year: int,
     agreement: Agreement | None = None,
 ) -> Agreement:
-    """Add or change an agreement of the register; the document, when one is given, replaces the earlier one."""
+    """Add or change an agreement of the register. A document given replaces the earlier one; `document` False
+    (the form's "clear" box) removes it."""
     fields = {name: values.get(name) if name in NULLABLE else values.get(name) or "" for name in AGREEMENT_FIELDS}
     parties = list(values.get("parties") or [])
     check_agreement(region=region, values=fields, parties=parties, year=year)
@@ -234,10 +234,14 @@ def save_agreement(
         changes = {name: [str(before), str(after)] for name, (before, after) in _changes(agreement, fields).items()}
         for name, value in fields.items():
             setattr(agreement, name, value)
-    if isinstance(document, UploadedFile):
-        agreement.document.save(document.name or "document", document, save=False)
+    if isinstance(document, UploadedFile) or (document is False and agreement.document):
+        before = agreement.document.name if agreement.document else ""
+        if agreement.document:  # the earlier file goes: the register keeps one document per agreement
+            agreement.document.delete(save=False)
+        if isinstance(document, UploadedFile):
+            agreement.document.save(document.name or "document", document, save=False)
         if changes is not None:
-            changes["document"] = ["", document.name or ""]
+            changes["document"] = [before, agreement.document.name if agreement.document else ""]
     agreement.save()
     before = {o.pk for o in agreement.parties.all()}
     if before != {o.pk for o in parties}:

@@ -194,6 +194,16 @@ def test_a_document_is_downloaded_by_those_who_may_see_the_agreement(
     client.force_login(users["bob"])
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    stored = tmp_path / agreement.document.name
+    services.save_agreement(
+        region=pohjois_savo,
+        user=users["bob"],
+        values={**values(status="preparing", signed_on=None), "parties": parties, "document": False},
+        year=2025,
+        agreement=agreement,
+    )
+    assert not stored.exists() and not Agreement.objects.get(pk=agreement.pk).document
+    assert client.get(url).status_code == 404
 
 
 # --- the Etelä-Savo demo: an example agreement for each partnership table ---------------------------------------
