@@ -23,6 +23,8 @@ def structures_world(e2e_world, django_user_model):
     list(demo.load_demo_data(password="x"))  # Pohjois-Savo's pairs from seed 001, Etelä-Savo's example agreements
     admin = django_user_model.objects.create_user("e2e-ps-admin", password="e2e-ps-admin-password-1")
     RegionRole.objects.create(user=admin, region=Region.objects.get(slug="pohjois-savo"), role=RoleKind.ADMIN)
+    admin = django_user_model.objects.create_user("e2e-es-admin", password="e2e-es-admin-password-1")
+    RegionRole.objects.create(user=admin, region=Region.objects.get(slug="etela-savo"), role=RoleKind.ADMIN)
 
 
 @pytest.fixture
@@ -137,4 +139,30 @@ def test_the_partnership_tables_sit_under_their_seutukunnat_with_an_example_agre
     expect(page.locator("article.agreement .demo-tag")).to_have_count(3)
     expect(page.get_by_role("heading", level=2, name=re.compile("^Mikkeli"))).to_be_visible()
     assert fits(page)
+    assert axe_violations(page) == []
+
+
+def test_an_administrator_adds_an_agreement_with_its_document(sized_page, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    page = sized_page("laptop")
+    page.goto("/accounts/login/?next=/regions/etela-savo/agreements/")
+    page.fill("#id_username", "e2e-es-admin")
+    page.fill("#id_password", "e2e-es-admin-password-1")
+    page.click("form.login-form button[type=submit]")
+    expect(page.get_by_role("heading", name="Lisää sopimus")).to_be_visible()
+    assert axe_violations(page) == []
+    page.locator("#id_kind").select_option("cooperation_agreement")
+    page.locator("#id_title").fill("Hyte-yhteistyösopimus Mikkelin seudulla")
+    page.locator("#id_parties").get_by_label("Mikkeli", exact=True).check()
+    page.locator("#id_parties").get_by_label("Eloisa", exact=True).check()
+    page.locator("#id_status").select_option("signed")
+    page.locator("#id_signed_on").fill("2025-02-03")
+    document = tmp_path / "sopimus.pdf"
+    document.write_bytes(b"%PDF-1.4 hyte-yhteistyosopimus")
+    page.locator("#id_document").set_input_files(str(document))
+    page.locator("form.bind-form button[type=submit]").click()
+    added = page.locator("article.agreement", has_text="Hyte-yhteistyösopimus Mikkelin seudulla")
+    expect(added).to_contain_text("Voimassa")
+    expect(added.get_by_role("link", name="Lataa asiakirja")).to_be_visible()
+    expect(added.locator(".demo-tag")).to_have_count(0)
     assert axe_violations(page) == []
