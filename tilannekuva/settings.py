@@ -211,8 +211,13 @@ IMPORT_MAX_FILE_MB = int(os.environ.get("IMPORT_MAX_FILE_MB", "50"))
 XLSX_MAX_UNCOMPRESSED_MB = int(os.environ.get("XLSX_MAX_UNCOMPRESSED_MB", "200"))
 XLSX_MAX_RATIO = int(os.environ.get("XLSX_MAX_RATIO", "100"))
 
-# Background imports (tilannekuva.databank.jobs): a job whose worker stopped sending its heartbeat for
-# IMPORT_STALE_SECONDS (or whose process is gone) is run again, up to IMPORT_MAX_ATTEMPTS times in all.
+# Outside services (the data bank's sources, the OpenID Connect provider) are asked through the one HTTP client,
+# tilannekuva.core.http, which names the product with this User-Agent.
+HTTP_USER_AGENT = "Tilannekuva/0.1 (+https://github.com/tilannekuva; open-source regional strategy platform)"
+
+# Background jobs of every kind (tilannekuva.core.jobs: imports, report builds): a job whose worker stopped sending
+# its heartbeat for IMPORT_STALE_SECONDS (or whose process is gone) is run again, up to IMPORT_MAX_ATTEMPTS times
+# in all (the names are older than the other kinds of job).
 IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "120"))
 IMPORT_MAX_ATTEMPTS = int(os.environ.get("IMPORT_MAX_ATTEMPTS", "3"))
 

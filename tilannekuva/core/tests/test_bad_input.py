@@ -18,8 +18,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tilannekuva.core.http import OutsideClient, SourceError
 from tilannekuva.core.tests.test_permission_matrix import PAGES, arguments, people  # noqa: F401 - fixtures
-from tilannekuva.databank.http import OutsideClient, SourceError
 from tilannekuva.databank.models import ImportRun, ImportStatus, Observation
 from tilannekuva.databank.services import ImportDataError
 from tilannekuva.databank.sources import ptv, sotkanet_snapshot

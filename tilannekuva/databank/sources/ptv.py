@@ -29,8 +29,8 @@ from typing import Any, TextIO
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from tilannekuva.core.http import OutsideClient
 from tilannekuva.databank import services
-from tilannekuva.databank.http import OutsideClient
 from tilannekuva.databank.models import Direction, Gender, ImportRun, Indicator, Observation
 from tilannekuva.databank.services import Counts, ImportDataError, ObservationRow
 from tilannekuva.regions.models import Area, AreaKind, Organisation, OrganisationKind, valid_in

@@ -10,25 +10,20 @@ the indicator `<table>:<value code>`.
 import argparse
 import itertools
 import json
-import logging
 import math
 import re
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TextIO
 
-import httpx
 from django.db.models import Max, Min
 
+from tilannekuva.core.http import OutsideClient, SourceError
 from tilannekuva.databank import services
-from tilannekuva.databank.http import RETRY_STATUSES, OutsideClient, SourceError
 from tilannekuva.databank.models import Gender, ImportRun, Indicator, Observation
 from tilannekuva.databank.services import Counts, ImportDataError, ObservationRow
 from tilannekuva.regions.models import Area, AreaKind
-
-logger = logging.getLogger(__name__)
 
 help = "Statistics Finland (PxWeb, StatFin): one value of a table for the municipalities, maakunnat and country."
 
@@ -347,35 +342,6 @@ def _status(raw: Any, total: int) -> dict[int, str]:
 # --- PxWeb ------------------------------------------------------------------------------------------------
 
 
-def post_json(client: OutsideClient, path: str, body: dict[str, Any]) -> httpx.Response:
-    """POST a JSON body with OutsideClient's discipline (retries with backoff on 429/5xx and network faults,
-    one clear SourceError naming the address). Answers to POST are not cached."""
-    url = client.url(path)
-    last_error = ""
-    attempt = 0
-    for attempt in range(1, client.retries + 1):
-        try:
-            response = client.client.post(path.lstrip("/"), json=body)
-        except httpx.TimeoutException:
-            last_error = "no answer in time"
-        except httpx.TransportError as exc:
-            last_error = f"connection failed ({exc.__class__.__name__}: {exc})"
-        else:
-            if response.status_code < 400:
-                return response
-            last_error = f"HTTP {response.status_code}"
-            if response.status_code not in RETRY_STATUSES:
-                # PxWeb says what was wrong with a query (an unknown variable or value) in the body.
-                said = " ".join(response.text.split())[:200]
-                last_error += f" ({said})" if said else ""
-                break
-        if attempt < client.retries:
-            delay = client.backoff * 2 ** (attempt - 1)
-            logger.warning("%s: %s for %s; retrying in %.1f s", client.name, last_error, url, delay)
-            time.sleep(delay)
-    raise SourceError(f"{client.name} answered {last_error} for {url} (after {attempt} tries)")
-
-
 def table_path(table: str) -> str:
     """`statfin_vaerak_pxt_11ra` → `vaerak/statfin_vaerak_pxt_11ra.px`; a path with a folder is kept as given."""
     table = table.strip().strip("/")
@@ -599,7 +565,7 @@ def run(options: dict[str, Any], stdout: TextIO) -> ImportRun:
         url = client.url(path)
 
         def work(import_run: ImportRun) -> Counts:
-            response = post_json(client, path, query)
+            response = client.post(path, json=query)
             services.keep_payload(import_run, response.content)
             dataset = read_dataset(load_json(response.content, url=url))
             indicator = upsert_indicator(

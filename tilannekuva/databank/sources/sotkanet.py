@@ -19,8 +19,8 @@ from django.core.management.base import CommandError
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from tilannekuva.core.http import OutsideClient, SourceError
 from tilannekuva.databank import services
-from tilannekuva.databank.http import OutsideClient, SourceError
 from tilannekuva.databank.models import Gender, ImportRun, Indicator, Observation
 from tilannekuva.databank.services import Counts, ImportDataError, ObservationRow
 from tilannekuva.regions.models import Area, AreaKind

@@ -16,8 +16,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from tilannekuva.databank import http
-from tilannekuva.databank.http import OutsideClient
+from tilannekuva.core.http import OutsideClient
 from tilannekuva.databank.models import ImportRun, ImportStatus, Indicator, Observation
 from tilannekuva.databank.services import ImportDataError
 from tilannekuva.databank.sources import ptv
@@ -90,7 +89,7 @@ def ptv_server(recorded_server: RecordedServer) -> RecordedServer:
 @pytest.fixture
 def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
     """Retries back off for seconds in production; the tests need not wait."""
-    monkeypatch.setattr(http.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr("tilannekuva.core.http.time.sleep", lambda seconds: None)
 
 
 def import_ptv(server: RecordedServer, *arguments: str) -> str:

@@ -113,7 +113,7 @@ def pxweb_server() -> Iterator[PostServer]:
 @pytest.fixture
 def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
     """Retries back off for seconds in production; the tests need not wait."""
-    monkeypatch.setattr(pxweb.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr("tilannekuva.core.http.time.sleep", lambda seconds: None)
 
 
 def serve(server: PostServer, body: bytes | dict[str, Any], status: int = 200) -> None:
