@@ -12,11 +12,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tilannekuva.core import jobs
 from tilannekuva.core.charts import line_chart
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import administered_regions, can_view_import_jobs
 
-from . import binding, jobs, selectors_catalogue
+from . import binding, selectors_catalogue
 from .forms import BindForm
 from .models import BackgroundImport, Gender, ImportRun, Indicator
 from .regional import Aggregation, region_series

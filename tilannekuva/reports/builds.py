@@ -1,4 +1,4 @@
-"""Report builds in the background: one more kind of the data bank's background jobs (tilannekuva.databank.jobs),
+"""Report builds in the background: one more kind of background job (tilannekuva.core.jobs),
 queued by `tilannekuva report build --background` or the reports page, run by `tilannekuva worker`. The finished
 PDF or HTML is kept in the media storage; a build whose worker died is queued again like an import."""
 
@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
-from tilannekuva.databank import jobs
+from tilannekuva.core import jobs
 from tilannekuva.regions.models import Region
 
 from . import rendering, selectors

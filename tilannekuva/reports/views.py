@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tilannekuva.audit.models import AuditEntry
+from tilannekuva.core import jobs
+from tilannekuva.core.models import JobStatus
 from tilannekuva.dashboard import selectors as dashboard_selectors
 from tilannekuva.dashboard import services as dashboard_services
-from tilannekuva.databank import jobs
-from tilannekuva.databank.models import JobStatus
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import (
     can_freeze_snapshot,

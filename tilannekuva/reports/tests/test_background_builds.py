@@ -1,4 +1,4 @@
-"""Report builds in the background: one more kind of the data bank's background jobs. Queued by
+"""Report builds in the background: one more kind of background job (tilannekuva.core.jobs). Queued by
 `tilannekuva report build --background` or the reports page's button, run by the worker's task, the file kept
 for those who may see the region's reports, progress polled on the page, a build whose worker died run again."""
 
@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from tilannekuva.databank import jobs
-from tilannekuva.databank.models import JobStatus
+from tilannekuva.core import jobs
+from tilannekuva.core.models import JobStatus
 from tilannekuva.regions.models import Region
 from tilannekuva.reports import builds
 from tilannekuva.reports.models import ReportBuild

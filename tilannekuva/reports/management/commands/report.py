@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tilannekuva.core import jobs
+from tilannekuva.core.models import JobStatus
 from tilannekuva.dashboard import selectors as dashboard_selectors
-from tilannekuva.databank import jobs
-from tilannekuva.databank.models import JobStatus
 from tilannekuva.reports import builds, rendering, selectors
 from tilannekuva.reports.models import ReportBuild
 
