@@ -15,10 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from tilannekuva.databank.models import Direction, Indicator
-from tilannekuva.databank.sources.ptv import business_id_is_valid
 from tilannekuva.databank.sources.sotkanet_snapshot import SOURCE_KEY as SNAPSHOT_SOURCE
 from tilannekuva.regions.models import Area, Organisation, OrganisationKind, Region, RegionRole, RoleKind
 from tilannekuva.regions.selectors import members_of
+from tilannekuva.regions.validators import business_id_is_valid
 
 from . import services
 from .models import GrantRound, Principles, PriorityStatus, RoundReviewer
@@ -68,7 +68,7 @@ SCORES = [
 
 
 def business_id(digits: str) -> str:
-    """The demo business id with the seven `digits` and the check digit that the PTV source's check accepts."""
+    """The demo business id with the seven `digits` and the check digit that tilannekuva.regions.validators accepts."""
     for check in range(10):
         if business_id_is_valid(f"{digits}-{check}"):
             return f"{digits}-{check}"

@@ -24,7 +24,6 @@ from tilannekuva.audit.services import record
 from tilannekuva.databank.binding import indicators_for
 from tilannekuva.databank.models import Direction, Indicator, Observation
 from tilannekuva.databank.regional import Aggregation, RegionSeries, region_series_many
-from tilannekuva.databank.sources.ptv import business_id_is_valid
 from tilannekuva.followup.services import FollowupError, check_evidence_file
 from tilannekuva.regions.models import Area, Region
 from tilannekuva.regions.permissions import (
@@ -33,6 +32,7 @@ from tilannekuva.regions.permissions import (
     can_set_grant_priorities,
 )
 from tilannekuva.regions.selectors import members_of
+from tilannekuva.regions.validators import business_id_is_valid
 from tilannekuva.strategy.models import Metric
 
 from .models import (
@@ -482,7 +482,7 @@ def remove_reviewer(*, grant_round: GrantRound, user: Any, reviewer: Any) -> Non
 
 
 def valid_business_id(text: str) -> bool:
-    """A Finnish business id (Y-tunnus) 1234567-8 whose check digit is right (the PTV source's check)."""
+    """A Finnish business id (Y-tunnus) 1234567-8 whose check digit is right (tilannekuva.regions.validators)."""
     return business_id_is_valid(text.strip())
 
 

@@ -34,6 +34,7 @@ from tilannekuva.databank import services
 from tilannekuva.databank.models import Direction, Gender, ImportRun, Indicator, Observation
 from tilannekuva.databank.services import Counts, ImportDataError, ObservationRow
 from tilannekuva.regions.models import Area, AreaKind, Organisation, OrganisationKind, valid_in
+from tilannekuva.regions.validators import business_id_is_valid
 
 help = "PTV: service descriptions published by municipalities, the wellbeing services county and associations."
 
@@ -75,8 +76,6 @@ KIND_OF_PTV_TYPE = {
     "Company": OrganisationKind.COMPANY.value,
 }
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-BUSINESS_ID = re.compile(r"^(\d{7})-(\d)$")
-BUSINESS_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 MAX_PAGES = 10_000
 
 
@@ -352,15 +351,6 @@ def place(counted: Counted, *, year: int) -> None:
 
 
 # --- the command --------------------------------------------------------------------------------------------
-
-
-def business_id_is_valid(text: str) -> bool:
-    """The Finnish business id (Y-tunnus) 1234567-8 with its check digit."""
-    match = BUSINESS_ID.match(text)
-    if not match:
-        return False
-    remainder = sum(int(d) * w for d, w in zip(match.group(1), BUSINESS_ID_WEIGHTS, strict=True)) % 11
-    return remainder != 1 and int(match.group(2)) == (0 if remainder == 0 else 11 - remainder)
 
 
 def organisation_ids(text: str) -> list[str]:
