@@ -23,7 +23,7 @@ ANY_REGION_ADMIN = "any-region-admin"
 # (URL name, kind of page); the arguments come from `arguments` below. POST-only and download views are tested
 # in their apps: they are listed under POST_ONLY so that the completeness check knows them.
 PAGES = [
-    ("core:home", PUBLIC),
+    ("portal:home", PUBLIC),
     ("core:healthz", PUBLIC),
     ("strategy:region", PUBLIC),
     ("databank:catalogue", PUBLIC),

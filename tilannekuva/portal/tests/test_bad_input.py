@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tilannekuva.core.http import OutsideClient, SourceError
-from tilannekuva.core.tests.test_permission_matrix import PAGES, arguments, people  # noqa: F401 - fixtures
 from tilannekuva.databank.models import ImportRun, ImportStatus, Observation
 from tilannekuva.databank.services import ImportDataError
 from tilannekuva.databank.sources import ptv, sotkanet_snapshot
 from tilannekuva.followup.services import FollowupError, check_evidence_file
+from tilannekuva.portal.tests.test_permission_matrix import PAGES, arguments, people  # noqa: F401 - fixtures
 from tilannekuva.strategy import files as strategy_files
 from tilannekuva.strategy.files import StrategyFileError
 
