@@ -36,9 +36,11 @@ demo: install messages
 	@echo "Tilannekuva demo: http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(BIN)/tilannekuva runserver --insecure $(HOST):$(PORT)
 
+# lint-imports checks the layering contract in pyproject.toml (an app imports only the apps below it).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 fmt: install
 	$(BIN)/ruff format .
