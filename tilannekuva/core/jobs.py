@@ -81,11 +81,11 @@ def this_worker() -> str:
 
 
 class _Output(io.StringIO):
-    """What the source writes for the command line, kept for the job."""
+    """What the job's work writes for the command line, kept with the job."""
 
 
 class _ProgressLog(logging.Handler):
-    """The log lines during the job (the data bank's retries, slow sources) become its progress text."""
+    """The log lines during the job (an outside service's retries, a slow step) become its progress text."""
 
     def __init__(self) -> None:
         super().__init__(level=logging.INFO)
@@ -121,7 +121,7 @@ def _heartbeat(model: type[BackgroundJob], job_id: int, log: _ProgressLog) -> It
                 fields: dict[str, Any] = {"heartbeat_at": timezone.now()}
                 if log.latest:
                     fields["progress"] = log.latest
-                # On SQLite this waits for the import's transaction and may give up: the process check covers it.
+                # On SQLite this waits for the job's write transaction and may give up: the process check covers it.
                 with suppress(DatabaseError):
                     model._default_manager.filter(pk=job_id, status=JobStatus.RUNNING).update(**fields)
         finally:
@@ -158,8 +158,8 @@ def execute_job(
         job.save(update_fields=["status", "attempts", "worker", "started_at", "heartbeat_at", "progress"])
     log = _ProgressLog()
     context = JobContext(model, job.pk, log)
-    source_logger = logging.getLogger(log_from)
-    source_logger.addHandler(log)
+    work_logger = logging.getLogger(log_from)
+    work_logger.addHandler(log)
     status, message, fields = JobStatus.FAILED, "", dict[str, Any]()
     try:
         with _heartbeat(model, job.pk, log):
@@ -171,7 +171,7 @@ def execute_job(
         logger.exception("background job %s %s failed", model.__name__, job.pk)
         message = f"{failure} ({exc.__class__.__name__}: {exc})"
     finally:
-        source_logger.removeHandler(log)
+        work_logger.removeHandler(log)
     fields = {
         "status": status,
         "finished_at": timezone.now(),
