@@ -56,18 +56,18 @@ def load_bundled_data() -> Iterator[str]:
     """The bundled real data through the same importers a user runs; idempotent like them."""
     data = settings.DATA_DIR
     imports = [
-        lambda out: sotkanet_snapshot.run({}, out),
-        lambda out: files.run(
-            {
-                "path": data / "population" / "sotkadata_population.csv",
-                "format": "long",
-                "source_key": sotkanet.SOURCE_KEY,
-                "indicator": "127",
-                "indicator_title": "Väestö 31.12.",
-                "unit": "lukumäärä",
-                "vintage": POPULATION_VINTAGE,
-                "map": [("area", "municipality_code"), ("value", "primary.value")],
-            },
+        lambda out: sotkanet_snapshot.SOURCE.run(sotkanet_snapshot.SnapshotOptions(), out),
+        lambda out: files.SOURCE.run(
+            files.FileOptions(
+                path=data / "population" / "sotkadata_population.csv",
+                format="long",
+                source_key=sotkanet.SOURCE_KEY,
+                indicator="127",
+                indicator_title="Väestö 31.12.",
+                unit="lukumäärä",
+                vintage=POPULATION_VINTAGE,
+                map={"area": "municipality_code", "value": "primary.value"},
+            ),
             out,
         ),
         lambda out: sotkanet.import_recorded_metadata(

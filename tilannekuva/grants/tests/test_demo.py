@@ -11,7 +11,7 @@ from tilannekuva.grants.models import Application, GrantRound, PriorityOrigin, P
 
 
 def test_the_demo_proposes_from_the_bundled_data_and_allocates_within_the_budget(world):
-    sotkanet_snapshot.run({}, StringIO())
+    sotkanet_snapshot.SOURCE.run({}, StringIO())
     get_user_model().objects.create_superuser("demo-admin", password="demo-password-1")
 
     lines = list(demo.load_demo_data(password="demo-password-1"))
