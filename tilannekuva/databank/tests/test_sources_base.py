@@ -55,7 +55,7 @@ def test_a_command_line_is_parsed_once_into_the_sources_typed_options(name):
     source_.add_arguments(parser)
     options = source_.options(vars(parser.parse_args(COMMAND_LINES[name])))
     assert isinstance(options, source_.options_type) and dataclasses.is_dataclass(options)
-    assert source_.options(dataclasses.asdict(options)) == options  # a job's stored options give the same
+    assert source_.options(vars(options)) == options  # a job's stored options give the same
     json.dumps(source_.parameters(options))  # what the run records is plain JSON
 
 
