@@ -5,7 +5,7 @@ from typing import Any
 
 from tilannekuva.core import tables
 
-from . import services
+from . import scoring
 from .models import GrantRound
 
 COLUMNS = [
@@ -36,8 +36,8 @@ COLUMNS = [
 
 
 def decision_rows(grant_round: GrantRound) -> list[list[Any]]:
-    scores = services.round_scores(grant_round)
-    proposal = services.allocation_proposal(grant_round, scores)
+    scores = scoring.round_scores(grant_round)
+    proposal = scoring.allocation_proposal(grant_round, scores)
     rows = []
     for position, score in enumerate(scores, start=1):
         a = score.application
