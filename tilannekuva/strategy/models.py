@@ -374,7 +374,7 @@ class Metric(KeyedPart):
             self.typed_binding  # noqa: B018 - parsing is the check
         except BindingError as exc:
             field = "binding_type" if exc.field == "type" else "binding"
-            raise ValidationError({field: f"{exc.field}: {exc.message}"})
+            raise ValidationError({field: _("Not a valid data source: %(error)s") % {"error": exc}})
 
     @property
     def binding_summary(self) -> str:
