@@ -15,7 +15,8 @@ Where the counts go: an observation for the organisation's area in the run's yea
 from its `municipality.code`; any organisation whose business id is on an Organisation of Tilannekuva that has an
 area (the wellbeing services county) gets that area. Organisations without an area (associations, State bodies)
 cannot be placed on a municipality: their counts stay in the run's raw payload, in the indicators' metadata and
-in the run summary. Every run fetches everything again; nothing is cached between runs.
+in the run summary. Every run fetches everything again; nothing is cached between runs. PTV's answers (pages,
+organisation records) are read and checked in `ptv_api.py`.
 """
 
 import argparse
@@ -77,7 +78,7 @@ BUSINESS_ID = re.compile(r"^(\d{7})-(\d)$")
 BUSINESS_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 
 
-# --- counting ------------------------------------------------------------------------------------------
+# --- counting ------------------------------------------------------------------------------------------------
 
 
 @dataclass

@@ -4,7 +4,7 @@
 --value-dimension Tiedot:vaesto --indicator-id population --indicator-title "Väestö 31.12."` asks PxWeb (API v1)
 for every area and the chosen years of one value of the table, and stores the values of the areas that
 Tilannekuva knows (municipalities "KU491", maakunnat "MK10", the whole country "SSS", ...) as observations of
-the indicator `<table>:<value code>`.
+the indicator `<table>:<value code>`. The JSON-stat 2.0 answer is read and checked in `pxweb_jsonstat.py`.
 """
 
 import argparse
