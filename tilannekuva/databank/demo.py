@@ -21,18 +21,18 @@ def load_demo_data() -> Iterator[str]:
     """The 2013 Sotkanet snapshot, the population series and the recorded 2025 metadata; idempotent."""
     data = settings.DATA_DIR
     imports = [
-        lambda out: sotkanet_snapshot.run({}, out),
-        lambda out: files.run(
-            {
-                "path": data / "population" / "sotkadata_population.csv",
-                "format": "long",
-                "source_key": sotkanet.SOURCE_KEY,
-                "indicator": "127",
-                "indicator_title": "Väestö 31.12.",
-                "unit": "lukumäärä",
-                "vintage": POPULATION_VINTAGE,
-                "map": [("area", "municipality_code"), ("value", "primary.value")],
-            },
+        lambda out: sotkanet_snapshot.SOURCE.run(sotkanet_snapshot.SnapshotOptions(), out),
+        lambda out: files.SOURCE.run(
+            files.FileOptions(
+                path=data / "population" / "sotkadata_population.csv",
+                format="long",
+                source_key=sotkanet.SOURCE_KEY,
+                indicator="127",
+                indicator_title="Väestö 31.12.",
+                unit="lukumäärä",
+                vintage=POPULATION_VINTAGE,
+                map={"area": "municipality_code", "value": "primary.value"},
+            ),
             out,
         ),
         lambda out: sotkanet.import_recorded_metadata(

@@ -20,7 +20,7 @@ from tilannekuva.regions.models import Area, Organisation, OrganisationKind, Reg
 from tilannekuva.regions.selectors import members_of
 from tilannekuva.regions.validators import business_id_is_valid
 
-from . import services
+from . import scoring, services
 from .models import GrantRound, Principles, PriorityStatus, RoundReviewer
 
 DEMO_REGION = "etela-savo"
@@ -129,7 +129,7 @@ def _round(principles: Principles, funder: Organisation, **fields: Any) -> tuple
 
 
 def _apply(grant_round: GrantRound, which: list[int], areas: dict[str, Area], today: datetime.date) -> list[Any]:
-    priorities = services.accepted_priorities(grant_round.principles)
+    priorities = scoring.accepted_priorities(grant_round.principles)
     made = []
     for n, index in enumerate(which):
         name, digits, activity, groups, codes, budget, applied = APPLICANTS[index]
@@ -190,7 +190,7 @@ def _load(region: Region, admin: Any, password: str) -> list[str]:
     areas = {a.code: a for a in members_of(region.area, year=year)}
     mikkeli = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY, area__code="491").first()
     county = Organisation.objects.filter(name="Etelä-Savon hyvinvointialue").first()
-    scored = services.scored_criteria(principles)
+    scored = scoring.scored_criteria(principles)
     lines = []
     if county is not None:
         closed, created = _round(
@@ -209,7 +209,7 @@ def _load(region: Region, admin: Any, password: str) -> list[str]:
                 RoundReviewer.objects.get_or_create(round=closed, user=user, defaults={"named_by": admin})
             made = _apply(closed, [0, 2, 3, 4], areas, closed.opens_on)
             _score(made, [reviewer, second], scored)
-            proposal = services.allocation_proposal(closed)
+            proposal = scoring.allocation_proposal(closed)
             services.record_decisions(grant_round=closed, user=admin, amounts=proposal)
         granted = sum(a.granted_amount or 0 for a in closed.applications.all())
         lines.append(f"{closed.title}: decided, {granted} € of {closed.budget} €")
@@ -232,7 +232,7 @@ def _load(region: Region, admin: Any, password: str) -> list[str]:
             # The second reviewer has scored all; demo-arvioija has scored two and has two left to try.
             _score(made, [second], scored)
             _score(made[:2], [reviewer], scored)
-        proposal = services.allocation_proposal(open_round)
+        proposal = scoring.allocation_proposal(open_round)
         lines.append(
             f"{open_round.title}: open, allocation proposal {sum(proposal.values())} € of {open_round.budget} €"
         )

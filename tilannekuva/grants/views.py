@@ -21,7 +21,7 @@ from tilannekuva.regions.models import Region, RegionRole
 from tilannekuva.regions.permissions import can_set_grant_priorities, can_view_internal
 from tilannekuva.regions.selectors import members_of
 
-from . import exports, selectors, services
+from . import exports, proposals, scoring, selectors, services
 from .forms import (
     AddPriorityForm,
     ApplicationForm,
@@ -85,8 +85,8 @@ def index(request: HttpRequest, region_slug: str) -> HttpResponse:
     context = {
         "region": region,
         "principles": principles,
-        "priorities": services.accepted_priorities(principles) if principles else [],
-        "rounds": [(r, services.is_open(r)) for r in selectors.rounds_of(region)],
+        "priorities": scoring.accepted_priorities(principles) if principles else [],
+        "rounds": [(r, selectors.is_open(r)) for r in selectors.rounds_of(region)],
         "may_draft": can_view_internal(request.user, region),
         "this_year": timezone.localdate().year,
     }
@@ -100,10 +100,11 @@ def round_detail(request: HttpRequest, region_slug: str, pk: int) -> HttpRespons
     context = {
         "region": region,
         "round": grant_round,
-        "open": services.is_open(grant_round),
-        "priorities": services.accepted_priorities(grant_round.principles),
+        "open": selectors.is_open(grant_round),
+        "priorities": scoring.accepted_priorities(grant_round.principles),
         "criteria": list(grant_round.principles.criteria.all()),
-        "may_manage": services.may_manage(request.user, grant_round) or services.may_review(request.user, grant_round),
+        "may_manage": selectors.may_manage(request.user, grant_round)
+        or selectors.may_review(request.user, grant_round),
     }
     return render(request, "grants/round.html", context)
 
@@ -112,7 +113,7 @@ def _application_form(grant_round: GrantRound, data: Any = None, files: Any = No
     return ApplicationForm(
         data,
         files,
-        priorities=services.accepted_priorities(grant_round.principles),
+        priorities=scoring.accepted_priorities(grant_round.principles),
         municipalities=list(members_of(grant_round.region.area, year=grant_round.year)),
         max_mb=_max_mb(),
     )
@@ -123,7 +124,7 @@ def apply(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     """The public application form: no account; a confirmation with a private link goes to the e-mail given."""
     region = _region(region_slug)
     grant_round = _round(region, pk)
-    is_open = services.is_open(grant_round)
+    is_open = selectors.is_open(grant_round)
     form = _application_form(grant_round)
     status = 200
     if request.method == "POST":
@@ -169,7 +170,7 @@ def apply(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
 @require_GET
 def application_status(request: HttpRequest, token: str) -> HttpResponse:
     """The applicant's private page: the address holds the only key (its hash is stored)."""
-    application = services.application_for_token(token)
+    application = selectors.application_for_token(token)
     if application is None:
         raise Http404("no such application")
     context = {"application": application, "round": application.round, "region": application.round.region}
@@ -227,7 +228,7 @@ def priorities(request: HttpRequest, region_slug: str, year: int) -> HttpRespons
         "may_edit": may_edit and not principles.is_published,
         "add_form": AddPriorityForm(),
         "publish_form": PublishForm(initial={"reasoning": principles.reasoning}),
-        "proposal": services.propose(region=region) if may_edit and not principles.is_published else None,
+        "proposal": proposals.propose(region=region) if may_edit and not principles.is_published else None,
     }
     return render(request, "grants/priorities.html", context)
 
@@ -316,8 +317,8 @@ def publish(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
 def _managed_round(request: HttpRequest, region_slug: str, pk: int, *, reviewers_too: bool = True) -> GrantRound:
     region = _region(region_slug)
     grant_round = _round(region, pk, published_only=False)
-    allowed = services.may_manage(request.user, grant_round) or (
-        reviewers_too and services.may_review(request.user, grant_round)
+    allowed = selectors.may_manage(request.user, grant_round) or (
+        reviewers_too and selectors.may_review(request.user, grant_round)
     )
     if not allowed:
         raise PermissionDenied
@@ -333,8 +334,8 @@ def _candidates(region: Region) -> Any:
 @require_GET
 def manage(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     grant_round = _managed_round(request, region_slug, pk)
-    may_manage = services.may_manage(request.user, grant_round)
-    may_review = services.may_review(request.user, grant_round)
+    may_manage = selectors.may_manage(request.user, grant_round)
+    may_review = selectors.may_review(request.user, grant_round)
     rows = selectors.ranking(grant_round, user=request.user)
     visible = selectors.ranking_visible(rows, may_manage=may_manage, may_review=may_review)
     if not visible:  # in the order received, so that the order tells nothing of the others' scores
@@ -428,7 +429,7 @@ def _application(request: HttpRequest, region_slug: str, pk: int) -> tuple[Appli
 
 def _render_review(request: HttpRequest, page: selectors.ReviewPage, form: ScoreForm | None = None) -> HttpResponse:
     application = page.application
-    criteria = services.scored_criteria(application.round.principles)
+    criteria = scoring.scored_criteria(application.round.principles)
     if form is None and page.may_review and page.own is None and application.round.decided_at is None:
         form = ScoreForm(criteria=criteria)
     context = {
@@ -454,7 +455,7 @@ def score(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     found, page = _application(request, region_slug, pk)
     if not page.may_review:
         raise PermissionDenied
-    form = ScoreForm(request.POST, criteria=services.scored_criteria(found.round.principles))
+    form = ScoreForm(request.POST, criteria=scoring.scored_criteria(found.round.principles))
     if form.is_valid():
         try:
             services.score_application(
@@ -480,7 +481,7 @@ def attachment(request: HttpRequest, region_slug: str, pk: int) -> FileResponse:
     if found is None:
         raise Http404("no such attachment")
     grant_round = found.application.round
-    if not (services.may_manage(request.user, grant_round) or services.may_review(request.user, grant_round)):
+    if not (selectors.may_manage(request.user, grant_round) or selectors.may_review(request.user, grant_round)):
         raise PermissionDenied
     return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)
 

@@ -1,9 +1,7 @@
 """The open data API (/api/v1/): read-only, public data only, JSON, CSV and JSON-stat 2.0, with the licence and
 sources on every answer, an ETag tied to the dashboard's cache generation, and a rate limit per client address."""
 
-import csv
 import hashlib
-import io
 import json
 import time
 from collections.abc import Callable
@@ -15,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.http import urlencode
 
 from tilannekuva.accounts.throttle import client_address
+from tilannekuva.core import tables
 from tilannekuva.dashboard import selectors as dashboard_selectors
 from tilannekuva.dashboard import services as dashboard_services
 from tilannekuva.surveys import selectors as survey_selectors
@@ -56,14 +55,8 @@ def _error(message: str, *, status: int, meta: dict[str, Any] | None = None) -> 
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
     columns = list(rows[0]) if rows else []
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    if columns:
-        writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row[c] is None else row[c] for c in columns])
-    return out.getvalue()
+    return tables.csv_text([columns, *([row[c] for c in columns] for row in rows)] if columns else [])
 
 
 def _rate_limited(request: HttpRequest) -> int:

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from tilannekuva.regions.models import Area, AreaKind, Organisation, OrganisationKind, Region, valid_in
 
-from . import files
+from . import bindings, files
 from .files import StrategyFileError
 from .models import (
     Action,
@@ -118,6 +118,7 @@ def semantic_errors(data: dict) -> list[str]:
             expect(f"{path}.focus_area", item.get("focus_area"), {"focus_area"}, "focus area")
         if kind == "metric":
             errors.extend(target_errors(path, item.get("target")))
+            errors.extend(bindings.errors_of(path, item))
 
     period = data["period"]
     if period["start"] > period["end"]:
@@ -353,7 +354,7 @@ class Syncer:
 
     def sync_metric(self, item: dict, *, goal: Goal, action: Action | None) -> None:
         target = item.get("target", {})
-        binding = dict(item.get("binding", {"type": "manual"}))
+        binding = bindings.parse_item(item.get("binding", {"type": "manual"}))
         self.upsert(
             Metric,
             item["key"],
@@ -373,8 +374,8 @@ class Syncer:
             target_max=target.get("max"),
             target_rule=target.get("rule", ""),
             target_text=target.get("text", ""),
-            binding_type=binding.pop("type"),
-            binding=binding,
+            binding_type=binding.type,
+            binding=bindings.details_of(binding),
             per_organisation=item.get("per_organisation", False),
             responsible=self.groups.get(item.get("responsible", "")),
         )
@@ -643,7 +644,7 @@ class _Exporter:
                 ("text", metric.target_text),
             ]
         )
-        binding = compact(in_schema_order({"type": metric.binding_type, **metric.binding}, "$defs", "binding"))
+        binding = bindings.item_of(metric.typed_binding)
         return compact(
             [
                 ("key", metric.key),

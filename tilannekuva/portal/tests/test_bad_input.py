@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from tilannekuva.core.http import OutsideClient, SourceError
 from tilannekuva.databank.models import ImportRun, ImportStatus, Observation
 from tilannekuva.databank.services import ImportDataError
-from tilannekuva.databank.sources import ptv, sotkanet_snapshot
+from tilannekuva.databank.sources import ptv_api, sotkanet_snapshot
 from tilannekuva.followup.services import FollowupError, check_evidence_file
 from tilannekuva.portal.tests.test_permission_matrix import PAGES, arguments, people  # noqa: F401 - fixtures
 from tilannekuva.strategy import files as strategy_files
@@ -43,7 +43,7 @@ PTV_KEYS = ["id", "name", "organizationNames", "services", "businessCode", "orga
 @given(JSON)
 def test_any_json_is_a_ptv_page_or_refused_with_a_message(payload):
     try:
-        ptv.read_page(payload, url="https://ptv.example/api", asked=1)
+        ptv_api.read_page(payload, url="https://ptv.example/api", asked=1)
     except ImportDataError as exc:
         assert "https://ptv.example/api" in str(exc)
 
@@ -52,7 +52,7 @@ def test_any_json_is_a_ptv_page_or_refused_with_a_message(payload):
 @given(st.dictionaries(st.sampled_from(PTV_KEYS), JSON, max_size=7) | JSON)
 def test_any_json_is_a_ptv_organisation_or_refused_with_a_message(payload):
     try:
-        ptv.read_organisation(payload, where="Organization/x")
+        ptv_api.read_organisation(payload, where="Organization/x")
     except ImportDataError as exc:
         assert str(exc)
 

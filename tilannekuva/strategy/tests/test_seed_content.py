@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tilannekuva.strategy.models import Goal, GoalLevel, Metric, StrategyVersion
+from tilannekuva.strategy.bindings import DataBankBinding
+from tilannekuva.strategy.models import BindingType, Goal, GoalLevel, Metric, StrategyVersion
 from tilannekuva.strategy.services import latest_version
 
 DATA = Path(__file__).with_name("data")
@@ -38,9 +39,13 @@ def test_etela_savo_mission_values_and_main_goals():
 
 def test_etela_savo_metrics_carry_their_bindings():
     version = latest_version("etela-savo")
-    sotkanet = Metric.objects.get(version=version, binding_type="sotkanet")
-    assert sotkanet.binding["indicator"] == 3037
-    assert Metric.objects.filter(version=version, binding_type="ptv").count() == 3
+    bound = [m.typed_binding for m in Metric.objects.filter(version=version, binding_type=BindingType.DATABANK)]
+    assert DataBankBinding(source="sotkanet", series="3037", aggregation="region_value") in bound
+    assert sorted(b.organisation_kind for b in bound if isinstance(b, DataBankBinding) and b.source == "ptv") == [
+        "association",
+        "municipality",
+        "wellbeing_services_county",
+    ]
     assert Metric.objects.filter(version=version, kind="yes_no").count() >= 8
 
 
