@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .i18n import supported_language
+
 
 class FinnishFirstLocaleMiddleware:
     """Unlike Django's LocaleMiddleware, the browser's Accept-Language is not consulted: public-sector
@@ -14,11 +16,9 @@ class FinnishFirstLocaleMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        language = supported_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
         translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         response = self.get_response(request)

@@ -3,18 +3,17 @@ and a metric's downloads. Public unless the region marks its dashboard internal.
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tilannekuva.core import charts
+from tilannekuva.core.i18n import current_language
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal
 
@@ -49,10 +48,6 @@ def _year(request: HttpRequest) -> int:
     return int(text)
 
 
-def _language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE)[:2]
-
-
 def _page(request: HttpRequest, body_template: str, parts: tuple[object, ...], build: Any) -> HttpResponse:
     """Render the page around a body fragment that is cached per generation, language and visitor kind.
 
@@ -63,7 +58,7 @@ def _page(request: HttpRequest, body_template: str, parts: tuple[object, ...], b
     """
     region: Region = parts[0]  # type: ignore[assignment]
     internal = can_view_internal(request.user, region)
-    key = (body_template, region.pk, _language(), internal, *parts[1:])
+    key = (body_template, region.pk, current_language(), internal, *parts[1:])
 
     def render_body() -> dict[str, Any]:
         context = build()
@@ -119,7 +114,7 @@ def metric_page(request: HttpRequest, region_slug: str, metric_key: str) -> Http
 
     def build() -> dict[str, Any]:
         card = selectors.metric_card(region=region, metric_key=metric_key, year=year)
-        chart = downloads.metric_chart(card, region=region, choice=choice, language=_language())
+        chart = downloads.metric_chart(card, region=region, choice=choice, language=current_language())
         return {
             "card": card,
             "chart": chart,
@@ -147,7 +142,7 @@ def comparison(request: HttpRequest, region_slug: str, metric_key: str) -> HttpR
                 result.values_by_code,
                 title=result.card.metric.title[:120],
                 legend_title=result.card.unit or "",
-                language=_language(),
+                language=current_language(),
                 higher_is_better=downloads.higher_is_better(result.direction),
             )
         title = _("Comparison: %(metric)s") % {"metric": result.card.metric.title[:80]}
@@ -191,5 +186,5 @@ def metric_download(request: HttpRequest, region_slug: str, metric_key: str, fmt
     except selectors.NotFound as exc:
         raise Http404(str(exc)) from exc
     return downloads.response(
-        card, region=region, fmt=fmt, choice=downloads.chart_choice(request.GET), language=_language()
+        card, region=region, fmt=fmt, choice=downloads.chart_choice(request.GET), language=current_language()
     )

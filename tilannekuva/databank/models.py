@@ -4,9 +4,9 @@ import shlex
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tilannekuva.core.i18n import translated
 from tilannekuva.regions.models import Area
 
 
@@ -73,13 +73,11 @@ class Indicator(models.Model):
 
     @property
     def title(self) -> str:
-        language = (get_language() or "fi")[:2]
-        return getattr(self, f"title_{language}", "") or self.title_fi
+        return translated(self, "title")
 
     @property
     def description(self) -> str:
-        language = (get_language() or "fi")[:2]
-        return getattr(self, f"description_{language}", "") or self.description_fi
+        return translated(self, "description")
 
 
 class Gender(models.TextChoices):

@@ -8,11 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tilannekuva.core.charts import line_chart
+from tilannekuva.core.i18n import current_language
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import administered_regions, can_view_import_jobs
 
@@ -69,7 +69,7 @@ def indicator_page(request: HttpRequest, source_key: str, external_id: str) -> H
         title=indicator.title,
         y_title=indicator.unit or _("value"),
         series_title=_("Area"),
-        language=(get_language() or "fi")[:2],
+        language=current_language(),
     )
     can_bind = region in administered_regions(request.user)
     version = region.strategy.versions.order_by("-year").first() if hasattr(region, "strategy") else None

@@ -9,11 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tilannekuva.core import charts
+from tilannekuva.core.i18n import current_language
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal
 
@@ -50,10 +50,6 @@ def _level(request: HttpRequest) -> str:
     if level not in Level.values:
         raise Http404("no such level")
     return level
-
-
-def _language() -> str:
-    return (get_language() or "fi")[:2]
 
 
 def _section(region: Region, *, level: str, year: int) -> dict[str, Any]:
@@ -101,7 +97,7 @@ def hyte(request: HttpRequest, region_slug: str) -> HttpResponse:
                 chart_rows,
                 title=_("HYTE coefficient points %(year)s (0–100)") % {"year": year},
                 x_title=_("points"),
-                language=_language(),
+                language=current_language(),
                 domain=(0, 100),
             )
     return render(request, "funding/hyte.html", context)
@@ -189,7 +185,7 @@ def vitality_page(request: HttpRequest, region_slug: str) -> HttpResponse:
             title=_("Mean of %(region)s's municipalities (z-score)") % {"region": region.name},
             y_title=_("z-score"),
             series_title=_("Dimension"),
-            language=_language(),
+            language=current_language(),
         )
     context = {
         "region": region,

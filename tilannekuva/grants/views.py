@@ -13,10 +13,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tilannekuva.core.i18n import current_language
 from tilannekuva.regions.models import Region, RegionRole
 from tilannekuva.regions.permissions import can_set_grant_priorities, can_view_internal
 from tilannekuva.regions.selectors import members_of
@@ -185,9 +186,7 @@ def report(request: HttpRequest, region_slug: str) -> HttpResponse:
     titles = {key: str(title) for key, title in REPORT_TITLES.items()} | {"euros": _("Granted (€)")}
     context = {
         "region": region,
-        "report": selectors.year_report(
-            region=region, year=_year(request), titles=titles, language=get_language() or "fi"
-        ),
+        "report": selectors.year_report(region=region, year=_year(request), titles=titles, language=current_language()),
     }
     return render(request, "grants/report.html", context)
 

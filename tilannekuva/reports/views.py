@@ -4,7 +4,6 @@ the region's dashboard is public, as the dashboard is."""
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -14,11 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tilannekuva.audit.models import AuditEntry
+from tilannekuva.core.i18n import current_language
 from tilannekuva.dashboard import selectors as dashboard_selectors
 from tilannekuva.dashboard import services as dashboard_services
 from tilannekuva.databank import jobs
@@ -77,10 +76,6 @@ def _year(year: int) -> int:
     return year
 
 
-def _language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE)[:2]
-
-
 def _code(request: HttpRequest) -> str:
     code = request.GET.get("municipality", "")
     if code and not (code.isdigit() and len(code) == 3):
@@ -90,7 +85,7 @@ def _code(request: HttpRequest) -> str:
 
 def _report(region: Region, *, year: int, code: str, kind: str, draw: bool = True) -> selectors.FollowUpReport:
     return selectors.follow_up_report(
-        region=region, year=year, language=_language(), municipality_code=code, kind=kind, draw_charts=draw
+        region=region, year=year, language=current_language(), municipality_code=code, kind=kind, draw_charts=draw
     )
 
 
@@ -102,7 +97,7 @@ def _changes(region: Region) -> int:
 
 def _page(request: HttpRequest, region: Region, *, year: int, code: str, kind: str) -> HttpResponse:
     internal = can_view_internal(request.user, region)
-    key = ("report-page", region.pk, _changes(region), year, code, kind, _language(), internal)
+    key = ("report-page", region.pk, _changes(region), year, code, kind, current_language(), internal)
 
     def build() -> dict[str, str]:
         report = _report(region, year=year, code=code, kind=kind)
@@ -115,12 +110,12 @@ def _page(request: HttpRequest, region: Region, *, year: int, code: str, kind: s
 
 
 def _pdf(region: Region, *, year: int, code: str, kind: str) -> HttpResponse:
-    key = ("report-pdf", region.pk, _changes(region), year, code, kind, _language())
+    key = ("report-pdf", region.pk, _changes(region), year, code, kind, current_language())
 
     def build() -> bytes:
         return rendering.report_pdf(_report(region, year=year, code=code, kind=kind))
 
-    name = "-".join(filter(None, [region.slug, kind, str(year), code, _language()]))
+    name = "-".join(filter(None, [region.slug, kind, str(year), code, current_language()]))
     response = HttpResponse(dashboard_services.cached_fragment(key, build), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{slugify(name)}.pdf"'
     return response
@@ -136,7 +131,7 @@ def index(request: HttpRequest, region_slug: str) -> HttpResponse:
         snapshots = snapshots.filter(public=True)
     choices = selectors.report_index(region)
     may_freeze = can_freeze_snapshot(request.user, region)
-    initial = {"year": choices["year"], "language": _language() if _language() != "en" else "fi"}
+    initial = {"year": choices["year"], "language": current_language() if current_language() != "en" else "fi"}
     form = SnapshotForm(initial=initial)
     context = {"region": region, **choices, "snapshots": snapshots, "may_freeze": may_freeze, "form": form}
     if can_queue_report_build(request.user, region):
