@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tilannekuva.core.years import requested_year, year_in_address
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_coordinate, can_view_internal, is_region_admin
 from tilannekuva.strategy.models import StrategyVersion
@@ -29,10 +30,7 @@ def _region(region_slug: str) -> Region:
 
 
 def _version(request: HttpRequest, region: Region) -> StrategyVersion:
-    year = request.GET.get("year", "")
-    if year and not year.isdigit():
-        raise Http404("year must be a number")
-    version = current_version(region, year=int(year) if year else None)
+    version = current_version(region, year=requested_year(request))
     if version is None:
         raise Http404("no strategy version for that year")
     return version
@@ -46,8 +44,8 @@ def _deny(request: HttpRequest) -> HttpResponse:
 
 
 def _year_query(request: HttpRequest) -> str:
-    year = request.GET.get("year", "")
-    return f"?{urlencode({'year': year})}" if year else ""
+    year = requested_year(request)
+    return f"?{urlencode({'year': year})}" if year is not None else ""
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -201,7 +199,7 @@ def _admin_version(request: HttpRequest, region_slug: str, year: int) -> tuple[R
     region = _region(region_slug)
     if not is_region_admin(request.user, region):
         raise PermissionDenied
-    return region, get_object_or_404(StrategyVersion, strategy__region=region, year=year)
+    return region, get_object_or_404(StrategyVersion, strategy__region=region, year=year_in_address(year))
 
 
 @require_POST

@@ -14,13 +14,12 @@ from django.views.decorators.http import require_GET
 
 from tilannekuva.core import charts
 from tilannekuva.core.i18n import current_language
+from tilannekuva.core.years import requested_year
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal
 
 from . import downloads, selectors, services
 from .geo import region_features
-
-MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
 def _region(request: HttpRequest, region_slug: str) -> Region:
@@ -40,12 +39,7 @@ class _LoginRequired(Exception):
 
 
 def _year(request: HttpRequest) -> int:
-    text = request.GET.get("year", "")
-    if not text:
-        return selectors.default_year()
-    if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
-        raise Http404("year must be a year such as 2024")
-    return int(text)
+    return requested_year(request, default=selectors.default_year())
 
 
 def _page(request: HttpRequest, body_template: str, parts: tuple[object, ...], build: Any) -> HttpResponse:

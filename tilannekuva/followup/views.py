@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from tilannekuva.core.years import requested_year
 from tilannekuva.regions.models import Organisation, Region
 from tilannekuva.regions.permissions import can_view_internal, is_region_admin, organisations_edited
 
@@ -30,20 +31,11 @@ def _region(request: HttpRequest, region_slug: str) -> Region:
     return region
 
 
-def _year(request: HttpRequest) -> int | None:
-    text = request.GET.get("year", "")
-    if not text:
-        return None
-    if not text.isdigit():
-        raise Http404("year must be a number")
-    return int(text)
-
-
 @login_required
 @require_GET
 def overview(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = _region(request, region_slug)
-    period = selectors.period_of(region, _year(request))
+    period = selectors.period_of(region, requested_year(request))
     by_organisation, by_group = services.completeness(period) if period else ([], [])
     context = {
         "region": region,

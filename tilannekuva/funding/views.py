@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from tilannekuva.core import charts
 from tilannekuva.core.i18n import current_language
+from tilannekuva.core.years import requested_year
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal
 
@@ -21,8 +22,6 @@ from . import calculator, parameters, selectors
 from .forms import SimulatorForm
 from .models import Level
 from .vitality import compute
-
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def _region(request: HttpRequest, region_slug: str, *, internal: bool = False) -> Region:
@@ -34,15 +33,6 @@ def _region(request: HttpRequest, region_slug: str, *, internal: bool = False) -
     if not allowed:
         raise PermissionDenied
     return region
-
-
-def _year(request: HttpRequest, level: str = Level.MUNICIPALITY) -> int | None:
-    text = request.GET.get("year", "")
-    if not text:
-        return selectors.default_year(level)
-    if not (text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR):
-        raise Http404("year must be a year")
-    return int(text)
 
 
 def _level(request: HttpRequest) -> str:
@@ -75,7 +65,7 @@ def _section(region: Region, *, level: str, year: int) -> dict[str, Any]:
 @require_GET
 def hyte(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = _region(request, region_slug)
-    year = _year(request)
+    year = requested_year(request, default=selectors.default_year(Level.MUNICIPALITY))
     context: dict[str, Any] = {
         "region": region,
         "year": year,
@@ -108,7 +98,7 @@ def hyte(request: HttpRequest, region_slug: str) -> HttpResponse:
 def simulator(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = _region(request, region_slug, internal=True)
     level = _level(request)
-    year = _year(request, level)
+    year = requested_year(request, default=selectors.default_year(level))
     context: dict[str, Any] = {"region": region, "year": year, "level": level}
     status = 200
     data = selectors.year_data(level=level, year=year) if year is not None else None

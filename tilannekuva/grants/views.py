@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tilannekuva.core.i18n import current_language
+from tilannekuva.core.years import requested_year, year_in_address
 from tilannekuva.regions.models import Region, RegionRole
 from tilannekuva.regions.permissions import can_set_grant_priorities, can_view_internal
 from tilannekuva.regions.selectors import members_of
@@ -63,15 +64,6 @@ def _round(region: Region, pk: int, *, published_only: bool = True) -> GrantRoun
         raise Http404(str(exc)) from exc
 
 
-def _year(request: HttpRequest) -> int | None:
-    text = request.GET.get("year", "")
-    if not text:
-        return None
-    if not text.isdigit():
-        raise Http404("year must be a number")
-    return int(text)
-
-
 def _max_mb() -> int:
     return int(settings.FOLLOWUP_MAX_UPLOAD_MB)
 
@@ -82,7 +74,7 @@ def _max_mb() -> int:
 @require_GET
 def index(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = _region(region_slug)
-    principles = selectors.published_principles(region, _year(request))
+    principles = selectors.published_principles(region, requested_year(request))
     context = {
         "region": region,
         "principles": principles,
@@ -186,7 +178,9 @@ def report(request: HttpRequest, region_slug: str) -> HttpResponse:
     titles = {key: str(title) for key, title in REPORT_TITLES.items()} | {"euros": _("Granted (€)")}
     context = {
         "region": region,
-        "report": selectors.year_report(region=region, year=_year(request), titles=titles, language=current_language()),
+        "report": selectors.year_report(
+            region=region, year=requested_year(request), titles=titles, language=current_language()
+        ),
     }
     return render(request, "grants/report.html", context)
 
@@ -205,6 +199,7 @@ def _principles(region: Region, year: int) -> Principles:
 @require_GET
 def priorities(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
     region = _internal_region(request, region_slug)
+    year = year_in_address(year)
     principles = _principles(region, year)
     may_edit = can_set_grant_priorities(request.user, region=region, group_key=principles.group_key)
     items = list(principles.priorities.all()) if principles.pk else []
@@ -239,6 +234,7 @@ def _back_to_priorities(region: Region, year: int) -> HttpResponse:
 @require_POST
 def propose(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
     region = _internal_region(request, region_slug)
+    year = year_in_address(year)
     try:
         services.apply_proposal(region=region, year=year, user=request.user)
     except services.GrantError as exc:
@@ -272,6 +268,7 @@ def priority_edit(request: HttpRequest, region_slug: str, pk: int) -> HttpRespon
 @require_POST
 def priority_add(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
     region = _internal_region(request, region_slug)
+    year = year_in_address(year)
     principles = _principles(region, year)
     if not can_set_grant_priorities(request.user, region=region, group_key=principles.group_key):
         raise PermissionDenied
@@ -294,6 +291,7 @@ def priority_add(request: HttpRequest, region_slug: str, year: int) -> HttpRespo
 @require_POST
 def publish(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
     region = _internal_region(request, region_slug)
+    year = year_in_address(year)
     principles = Principles.objects.filter(region=region, year=year).first()
     if principles is None:
         raise Http404("no priorities for the year")

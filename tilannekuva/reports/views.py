@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tilannekuva.audit.models import AuditEntry
 from tilannekuva.core.i18n import current_language
+from tilannekuva.core.years import year_in_address
 from tilannekuva.dashboard import selectors as dashboard_selectors
 from tilannekuva.dashboard import services as dashboard_services
 from tilannekuva.databank import jobs
@@ -35,8 +36,6 @@ from . import builds as report_builds
 from . import rendering, selectors, services
 from .forms import BuildForm, SnapshotForm
 from .models import ReportBuild, Snapshot
-
-MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
 class _LoginRequired(Exception):
@@ -68,12 +67,6 @@ def _region(request: HttpRequest, region_slug: str) -> Region:
     if not can_view_dashboard(request.user, region):
         _refuse(request)
     return region
-
-
-def _year(year: int) -> int:
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise Http404("year must be a year such as 2024")
-    return year
 
 
 def _code(request: HttpRequest) -> str:
@@ -197,28 +190,28 @@ def build_download(request: HttpRequest, region_slug: str, pk: int) -> FileRespo
 @_guarded
 def report(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
     region = _region(request, region_slug)
-    return _page(request, region, year=_year(year), code=_code(request), kind=selectors.FOLLOW_UP)
+    return _page(request, region, year=year_in_address(year), code=_code(request), kind=selectors.FOLLOW_UP)
 
 
 @require_GET
 @_guarded
 def report_pdf(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
     region = _region(request, region_slug)
-    return _pdf(region, year=_year(year), code=_code(request), kind=selectors.FOLLOW_UP)
+    return _pdf(region, year=year_in_address(year), code=_code(request), kind=selectors.FOLLOW_UP)
 
 
 @require_GET
 @_guarded
 def welfare(request: HttpRequest, region_slug: str, year: int, code: str) -> HttpResponse:
     region = _region(request, region_slug)
-    return _page(request, region, year=_year(year), code=code, kind=selectors.WELFARE)
+    return _page(request, region, year=year_in_address(year), code=code, kind=selectors.WELFARE)
 
 
 @require_GET
 @_guarded
 def welfare_pdf(request: HttpRequest, region_slug: str, year: int, code: str) -> HttpResponse:
     region = _region(request, region_slug)
-    return _pdf(region, year=_year(year), code=code, kind=selectors.WELFARE)
+    return _pdf(region, year=year_in_address(year), code=code, kind=selectors.WELFARE)
 
 
 @require_POST
