@@ -15,7 +15,7 @@ from tilannekuva.databank.services import run_summary
 from tilannekuva.databank.sources import files, sotkanet, sotkanet_snapshot
 from tilannekuva.regions.models import Region, RegionRole, RoleKind
 from tilannekuva.regions.services import load_areas
-from tilannekuva.strategy.services import import_file
+from tilannekuva.strategy.yaml_import import import_file
 
 DEMO_STRATEGIES = ["etela-savo.yaml", "pohjois-savo.yaml", "keski-uusimaa.yaml"]
 POPULATION_VINTAGE = (

@@ -1,8 +1,11 @@
-"""Finnish first: the interface language comes from the user's own choice (the language cookie), else Finnish."""
+"""Finnish first (the interface language comes from the user's own choice, the language cookie, else Finnish), a
+request size limit, and anonymous visitors sent to log in where a page needs a role."""
 
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -49,3 +52,23 @@ class RequestSizeLimitMiddleware:
             }
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class LoginRequired(PermissionDenied):
+    """An anonymous visitor asked for something that needs a role: `LoginRedirectMiddleware` sends them to log in
+    and back. Without the middleware it is a plain 403."""
+
+
+class LoginRedirectMiddleware:
+    """Turns `LoginRequired`, raised anywhere in a view, into a redirect to the login page and back."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, LoginRequired):
+            return redirect_to_login(request.get_full_path())
+        return None

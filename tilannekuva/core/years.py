@@ -28,22 +28,23 @@ def parse_year(text: str) -> int:
 
 
 @overload
-def requested_year(request: HttpRequest, *, default: int) -> int: ...
+def requested_year(request: HttpRequest, *, default: int, parameter: str = "year") -> int: ...
 
 
 @overload
-def requested_year(request: HttpRequest, *, default: int | None = None) -> int | None: ...
+def requested_year(request: HttpRequest, *, default: int | None = None, parameter: str = "year") -> int | None: ...
 
 
-def requested_year(request: HttpRequest, *, default: int | None = None) -> int | None:
-    """The request's `?year=`: `default` when it is absent or empty, 404 with the reason when it is not a year."""
-    text = request.GET.get("year", "")
+def requested_year(request: HttpRequest, *, default: int | None = None, parameter: str = "year") -> int | None:
+    """The request's `?year=` (or another `parameter` that holds a year): `default` when it is absent or empty,
+    404 with the reason when it is not a year."""
+    text = request.GET.get(parameter, "")
     if not text.strip():
         return default
     try:
         return parse_year(text)
     except BadYear as exc:
-        raise Http404(str(exc)) from exc
+        raise Http404(str(exc).replace("year: ", f"{parameter}: ", 1)) from exc
 
 
 def year_in_address(year: int) -> int:

@@ -3,8 +3,6 @@ and a metric's downloads. Public unless the region marks its dashboard internal.
 
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import urlencode
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_GET
 from tilannekuva.core import charts
 from tilannekuva.core.i18n import current_language
 from tilannekuva.core.years import requested_year
+from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal
 
@@ -23,19 +22,7 @@ from .geo import region_features
 
 
 def _region(request: HttpRequest, region_slug: str) -> Region:
-    try:
-        region = selectors.region_for(region_slug)
-    except selectors.NotFound as exc:
-        raise Http404(str(exc)) from exc
-    if not can_view_dashboard(request.user, region):
-        if not request.user.is_authenticated:
-            raise _LoginRequired
-        raise PermissionDenied
-    return region
-
-
-class _LoginRequired(Exception):
-    """An anonymous visitor asked for an internal dashboard: send them to log in."""
+    return region_for(request, region_slug, may=can_view_dashboard, with_strategy=True)
 
 
 def _year(request: HttpRequest) -> int:
@@ -77,19 +64,7 @@ def _page(request: HttpRequest, body_template: str, parts: tuple[object, ...], b
     return response
 
 
-def _guarded(view: Any) -> Any:
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except _LoginRequired:
-            return redirect_to_login(request.get_full_path())
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return require_GET(wrapper)
-
-
-@_guarded
+@require_GET
 def dashboard(request: HttpRequest, region_slug: str) -> HttpResponse:
     region, year = _region(request, region_slug), _year(request)
 
@@ -101,7 +76,7 @@ def dashboard(request: HttpRequest, region_slug: str) -> HttpResponse:
     return _page(request, "dashboard/_dashboard.html", (region, year), build)
 
 
-@_guarded
+@require_GET
 def metric_page(request: HttpRequest, region_slug: str, metric_key: str) -> HttpResponse:
     region, year = _region(request, region_slug), _year(request)
     choice = downloads.chart_choice(request.GET)
@@ -122,7 +97,7 @@ def metric_page(request: HttpRequest, region_slug: str, metric_key: str) -> Http
     return _page(request, "dashboard/_metric.html", (region, metric_key, year, choice.key), build)
 
 
-@_guarded
+@require_GET
 def comparison(request: HttpRequest, region_slug: str, metric_key: str) -> HttpResponse:
     region, year = _region(request, region_slug), _year(request)
     sort, order = request.GET.get("sort", "better"), request.GET.get("order", "asc")
@@ -155,7 +130,7 @@ def comparison(request: HttpRequest, region_slug: str, metric_key: str) -> HttpR
     return _page(request, "dashboard/_comparison.html", (region, metric_key, year, sort, order), build)
 
 
-@_guarded
+@require_GET
 def municipality(request: HttpRequest, region_slug: str, code: str) -> HttpResponse:
     region, year = _region(request, region_slug), _year(request)
 
@@ -171,7 +146,7 @@ def municipality(request: HttpRequest, region_slug: str, code: str) -> HttpRespo
     return _page(request, "dashboard/_municipality.html", (region, code, year), build)
 
 
-@_guarded
+@require_GET
 def metric_download(request: HttpRequest, region_slug: str, metric_key: str, fmt: str) -> HttpResponse:
     """The metric's data (csv, xlsx) or its chart (svg, png), as on the metric page with the same filters."""
     region, year = _region(request, region_slug), _year(request)

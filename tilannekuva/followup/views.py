@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tilannekuva.core.years import requested_year
+from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Organisation, Region
 from tilannekuva.regions.permissions import can_view_internal, is_region_admin, organisations_edited
 
@@ -22,13 +23,7 @@ from .models import Report, ReportingPeriod
 
 
 def _region(request: HttpRequest, region_slug: str) -> Region:
-    try:
-        region = selectors.region_for(region_slug)
-    except selectors.NotFound as exc:
-        raise Http404(str(exc)) from exc
-    if not can_view_internal(request.user, region):
-        raise PermissionDenied
-    return region
+    return region_for(request, region_slug, may=can_view_internal)
 
 
 @login_required

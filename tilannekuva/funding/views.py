@@ -5,7 +5,6 @@ role in the region. Every page reads only: nothing here writes."""
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET
 from tilannekuva.core import charts
 from tilannekuva.core.i18n import current_language
 from tilannekuva.core.years import requested_year
+from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal
 
@@ -25,14 +25,7 @@ from .vitality import compute
 
 
 def _region(request: HttpRequest, region_slug: str, *, internal: bool = False) -> Region:
-    try:
-        region = selectors.region_for(region_slug)
-    except selectors.NotFound as exc:
-        raise Http404(str(exc)) from exc
-    allowed = can_view_internal(request.user, region) if internal else can_view_dashboard(request.user, region)
-    if not allowed:
-        raise PermissionDenied
-    return region
+    return region_for(request, region_slug, may=can_view_internal if internal else can_view_dashboard)
 
 
 def _level(request: HttpRequest) -> str:

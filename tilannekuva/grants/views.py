@@ -19,8 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tilannekuva.core.i18n import current_language
 from tilannekuva.core.years import requested_year, year_in_address
+from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Region, RegionRole
-from tilannekuva.regions.permissions import can_set_grant_priorities, can_view_internal
+from tilannekuva.regions.permissions import can_set_grant_priorities, can_view_internal, can_view_public_pages
 from tilannekuva.regions.selectors import members_of
 
 from . import exports, selectors, services
@@ -43,18 +44,13 @@ REPORT_TITLES = {
 }
 
 
-def _region(region_slug: str) -> Region:
-    try:
-        return selectors.region_for(region_slug)
-    except selectors.NotFound as exc:
-        raise Http404(str(exc)) from exc
+def _region(request: HttpRequest, region_slug: str) -> Region:
+    """The published priorities and rounds, the form and the yearly report are public; each view checks the rest."""
+    return region_for(request, region_slug, may=can_view_public_pages)
 
 
 def _internal_region(request: HttpRequest, region_slug: str) -> Region:
-    region = _region(region_slug)
-    if not can_view_internal(request.user, region):
-        raise PermissionDenied
-    return region
+    return region_for(request, region_slug, may=can_view_internal)
 
 
 def _round(region: Region, pk: int, *, published_only: bool = True) -> GrantRound:
@@ -73,7 +69,7 @@ def _max_mb() -> int:
 
 @require_GET
 def index(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     principles = selectors.published_principles(region, requested_year(request))
     context = {
         "region": region,
@@ -88,7 +84,7 @@ def index(request: HttpRequest, region_slug: str) -> HttpResponse:
 
 @require_GET
 def round_detail(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     grant_round = _round(region, pk)
     context = {
         "region": region,
@@ -114,7 +110,7 @@ def _application_form(grant_round: GrantRound, data: Any = None, files: Any = No
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     """The public application form: no account; a confirmation with a private link goes to the e-mail given."""
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     grant_round = _round(region, pk)
     is_open = services.is_open(grant_round)
     form = _application_form(grant_round)
@@ -174,7 +170,7 @@ def application_status(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def report(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     titles = {key: str(title) for key, title in REPORT_TITLES.items()} | {"euros": _("Granted (€)")}
     context = {
         "region": region,
@@ -311,7 +307,7 @@ def publish(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
 
 
 def _managed_round(request: HttpRequest, region_slug: str, pk: int, *, reviewers_too: bool = True) -> GrantRound:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     grant_round = _round(region, pk, published_only=False)
     allowed = services.may_manage(request.user, grant_round) or (
         reviewers_too and services.may_review(request.user, grant_round)
@@ -412,7 +408,7 @@ def export(request: HttpRequest, region_slug: str, pk: int, fmt: str) -> HttpRes
 
 
 def _application(request: HttpRequest, region_slug: str, pk: int) -> tuple[Application, selectors.ReviewPage]:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     try:
         application = selectors.application_for(region, pk)
     except selectors.NotFound as exc:
@@ -468,7 +464,7 @@ def score(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def attachment(request: HttpRequest, region_slug: str, pk: int) -> FileResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     found = (
         Attachment.objects.select_related("application__round")
         .filter(pk=pk, application__round__principles__region=region)

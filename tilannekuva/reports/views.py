@@ -5,8 +5,6 @@ the region's dashboard is public, as the dashboard is."""
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +21,7 @@ from tilannekuva.dashboard import selectors as dashboard_selectors
 from tilannekuva.dashboard import services as dashboard_services
 from tilannekuva.databank import jobs
 from tilannekuva.databank.models import JobStatus
+from tilannekuva.regions.access import refuse, region_for
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import (
     can_freeze_snapshot,
@@ -38,16 +37,12 @@ from .forms import BuildForm, SnapshotForm
 from .models import ReportBuild, Snapshot
 
 
-class _LoginRequired(Exception):
-    """An anonymous visitor asked for an internal region's report: send them to log in."""
-
-
 def _guarded(view: Any) -> Any:
+    """A report, a municipality or a kind that is not found is a 404."""
+
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
-        except _LoginRequired:
-            return redirect_to_login(request.get_full_path())
         except (dashboard_selectors.NotFound, selectors.NotFound) as exc:
             raise Http404(str(exc)) from exc
 
@@ -56,17 +51,8 @@ def _guarded(view: Any) -> Any:
     return wrapper
 
 
-def _refuse(request: HttpRequest) -> None:
-    if not request.user.is_authenticated:
-        raise _LoginRequired
-    raise PermissionDenied
-
-
 def _region(request: HttpRequest, region_slug: str) -> Region:
-    region = dashboard_selectors.region_for(region_slug)
-    if not can_view_dashboard(request.user, region):
-        _refuse(request)
-    return region
+    return region_for(request, region_slug, may=can_view_dashboard, with_strategy=True)
 
 
 def _code(request: HttpRequest) -> str:
@@ -153,9 +139,7 @@ def builds(request: HttpRequest, region_slug: str) -> HttpResponse:
 @require_POST
 @_guarded
 def build_create(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = dashboard_selectors.region_for(region_slug)
-    if not can_queue_report_build(request.user, region):
-        _refuse(request)
+    region = region_for(request, region_slug, may=can_queue_report_build, with_strategy=True)
     form = BuildForm(request.POST, municipalities=selectors.report_index(region)["municipalities"])
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -217,9 +201,7 @@ def welfare_pdf(request: HttpRequest, region_slug: str, year: int, code: str) ->
 @require_POST
 @_guarded
 def snapshot_create(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = dashboard_selectors.region_for(region_slug)
-    if not can_freeze_snapshot(request.user, region):
-        _refuse(request)
+    region = region_for(request, region_slug, may=can_freeze_snapshot, with_strategy=True)
     form = SnapshotForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -240,7 +222,7 @@ def _snapshot(request: HttpRequest, region_slug: str, pk: int) -> Snapshot:
     if snapshot is None:
         raise Http404("no such snapshot")
     if not can_view_snapshot(request.user, region=snapshot.region, public=snapshot.public):
-        _refuse(request)
+        refuse(request)
     return snapshot
 
 

@@ -31,8 +31,10 @@ class Strategy(models.Model):
         verbose_name_plural = _("strategies")
 
     def __str__(self) -> str:
-        latest = self.versions.order_by("-year").first()
-        return latest.name if latest else str(self.region)
+        from .selectors import version_in_force  # the selectors read these models
+
+        version = version_in_force(self.region)
+        return version.name if version else str(self.region)
 
 
 class VersionStatus(models.TextChoices):
