@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilannekuva.audit.services import record
-from tilannekuva.dashboard import services as dashboard_services
 from tilannekuva.regions.models import Organisation, Region, RegionRole, RoleKind
 from tilannekuva.regions.permissions import can_coordinate, can_report, is_region_admin, organisations_edited
 from tilannekuva.strategy.models import BindingType, MeasureKind, Metric
@@ -213,9 +212,6 @@ def submit_report(
     task.save(update_fields=["organisation", "status"])
     # Recorded on the task, so that its page shows the whole story of its reports in one history.
     record(actor=user, obj=task, action="submitted", region=region, changes=changes, note=comment)
-    if before is not None and before.status == ReportStatus.APPROVED:
-        # An approved value that is corrected leaves the dashboard until the correction is approved.
-        transaction.on_commit(dashboard_services.invalidate)
     return report
 
 
@@ -246,7 +242,6 @@ def review_report(*, report: Report, user: Any, approve: bool, comment: str = ""
         changes={"status": [ReportStatus.SUBMITTED.value, report.status]},
         note=comment,
     )
-    transaction.on_commit(dashboard_services.invalidate)
     return report
 
 
