@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tilannekuva.core.i18n import translated
 from tilannekuva.regions.models import Area
+from tilannekuva.strategy.models import Direction  # one enum for a metric's and an indicator's direction
 
 
 class Source(models.Model):
@@ -26,12 +27,6 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Direction(models.TextChoices):
-    HIGHER_IS_BETTER = "higher_is_better", _("Higher is better")
-    LOWER_IS_BETTER = "lower_is_better", _("Lower is better")
-    NEUTRAL = "neutral", _("No direction")
 
 
 class Indicator(models.Model):

@@ -263,6 +263,8 @@ class MeasureKind(models.TextChoices):
 
 
 class Direction(models.TextChoices):
+    """Which way is better, for a metric and for the data bank's indicators alike (the one enum of both)."""
+
     HIGHER_IS_BETTER = "higher_is_better", _("Higher is better")
     LOWER_IS_BETTER = "lower_is_better", _("Lower is better")
     NEUTRAL = "neutral", _("No direction")
