@@ -4,7 +4,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from tilannekuva.regions.models import Region
+from tilannekuva.regions.selectors import region_by_slug
 
 from . import files
 from .files import AREA_KIND_OF, FORMAT
@@ -268,7 +268,7 @@ class NoVersion(LookupError):
 
 def version_to_export(region_slug: str, *, year: int | None = None) -> StrategyVersion:
     """The version of `year` (a draft too: a version is named by its year), else the version in force this year."""
-    region = Region.objects.filter(slug=region_slug, strategy__isnull=False).first()
+    region = region_by_slug(region_slug, with_strategy=True)
     if region is None:
         raise NoVersion(f"No strategy for region '{region_slug}'.")
     if year is None:
