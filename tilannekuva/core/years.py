@@ -18,12 +18,13 @@ class BadYear(ValueError):
     """Text that is not a year from FIRST_YEAR to LAST_YEAR; the message says what was given and what is wanted."""
 
 
-def parse_year(text: str) -> int:
-    """`text` as a year, or BadYear naming the parameter, the text and the bound."""
+def parse_year(text: str, *, name: str = "year") -> int:
+    """`text` as a year, or BadYear naming the parameter (`name`), the text and the bound."""
     text = text.strip()
-    # isascii: str.isdigit() also accepts "²" and other digits that int() refuses.
-    if not (text.isascii() and text.isdigit()) or not FIRST_YEAR <= int(text) <= LAST_YEAR:
-        raise BadYear(f"year: '{text[:20]}' is not a year from {FIRST_YEAR} to {LAST_YEAR}, e.g. 2024")
+    # Four ASCII digits first: str.isdigit() also accepts "²", which int() refuses, and int() refuses more than
+    # 4300 digits.
+    if not (len(text) == 4 and text.isascii() and text.isdigit()) or not FIRST_YEAR <= int(text) <= LAST_YEAR:
+        raise BadYear(f"{name}: '{text[:20]}' is not a year from {FIRST_YEAR} to {LAST_YEAR}, e.g. 2024")
     return int(text)
 
 
@@ -42,9 +43,9 @@ def requested_year(request: HttpRequest, *, default: int | None = None, paramete
     if not text.strip():
         return default
     try:
-        return parse_year(text)
+        return parse_year(text, name=parameter)
     except BadYear as exc:
-        raise Http404(str(exc).replace("year: ", f"{parameter}: ", 1)) from exc
+        raise Http404(str(exc)) from exc
 
 
 def year_in_address(year: int) -> int:
