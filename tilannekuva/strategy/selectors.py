@@ -16,7 +16,7 @@ from .models import Action, Goal, GoalLevel, Group, Metric, Partner, ProcessPhas
 ADOPTED = (VersionStatus.APPROVED, VersionStatus.ARCHIVED)
 
 
-def versions_that_apply(versions: Iterable[StrategyVersion]) -> list[StrategyVersion]:
+def _versions_that_apply(versions: Iterable[StrategyVersion]) -> list[StrategyVersion]:
     """Of one region's versions, oldest first, those that can be in force: the adopted ones; a region that has
     adopted none yet works by its latest draft (shown as a draft)."""
     ordered = sorted(versions, key=lambda v: v.year)
@@ -24,9 +24,9 @@ def versions_that_apply(versions: Iterable[StrategyVersion]) -> list[StrategyVer
     return adopted or ordered[-1:]
 
 
-def in_force(versions: Iterable[StrategyVersion], year: int) -> StrategyVersion | None:
+def _in_force(versions: Iterable[StrategyVersion], year: int) -> StrategyVersion | None:
     """The rule of docs/DECISIONS.md ("Which strategy version is in force"), over one region's versions."""
-    applying = versions_that_apply(versions)
+    applying = _versions_that_apply(versions)
     earlier = [v for v in applying if v.year <= year]
     if earlier:
         return earlier[-1]  # in force from its year until a later adopted version
@@ -41,7 +41,7 @@ def version_in_force(region: Region, year: int | None = None) -> StrategyVersion
     their baseline. A region that has adopted no version yet works by its latest draft. Every page, report,
     export and API answer that picks a version for a year asks this function."""
     versions = StrategyVersion.objects.select_related("strategy__region__area").filter(strategy__region=region)
-    return in_force(versions, timezone.localdate().year if year is None else year)
+    return _in_force(versions, timezone.localdate().year if year is None else year)
 
 
 def regions_with_strategy() -> list[Region]:
@@ -54,7 +54,7 @@ def regions_with_strategy() -> list[Region]:
         by_strategy[version.strategy_id].append(version)
     this_year = timezone.localdate().year
     for region in regions:
-        region.latest = in_force(by_strategy[region.strategy.pk], this_year)  # type: ignore[attr-defined]
+        region.latest = _in_force(by_strategy[region.strategy.pk], this_year)  # type: ignore[attr-defined]
         region.partner_count = getattr(region.latest, "partner_count", 0)  # type: ignore[attr-defined]
     return [r for r in regions if r.latest]  # type: ignore[attr-defined]
 
@@ -80,10 +80,10 @@ def strategy_page(*, region: Region, year: int | None, draft: int | None = None)
     if draft is not None:
         version = next((v for v in versions if v.year == draft and v.status == VersionStatus.DRAFT), None)
     else:
-        version = in_force(versions, timezone.localdate().year if year is None else year)
+        version = _in_force(versions, timezone.localdate().year if year is None else year)
     if version is None:
         return None
-    years = sorted((v.year for v in versions_that_apply(versions)), reverse=True)
+    years = sorted((v.year for v in _versions_that_apply(versions)), reverse=True)
 
     goals = list(version.goals.select_related("responsible").prefetch_related("contributes_to"))
     actions = list(version.actions.select_related("responsible_group"))

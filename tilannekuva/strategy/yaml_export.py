@@ -2,8 +2,6 @@
 
 from typing import Any
 
-from django.utils import timezone
-
 from tilannekuva.regions.selectors import region_by_slug
 
 from . import files
@@ -272,7 +270,7 @@ def version_to_export(region_slug: str, *, year: int | None = None) -> StrategyV
     if region is None:
         raise NoVersion(f"No strategy for region '{region_slug}'.")
     if year is None:
-        version = version_in_force(region, timezone.localdate().year)
+        version = version_in_force(region)
     else:
         version = (
             StrategyVersion.objects.select_related("strategy__region__area")
