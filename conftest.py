@@ -7,7 +7,7 @@ from django.test.utils import override_settings
 
 from tilannekuva.regions.models import Area, Region, RegionRole, RoleKind
 from tilannekuva.regions.services import load_areas
-from tilannekuva.strategy.services import import_file
+from tilannekuva.strategy.yaml_import import import_file
 
 STRATEGY_FILES = ["etela-savo.yaml", "pohjois-savo.yaml", "keski-uusimaa.yaml"]
 

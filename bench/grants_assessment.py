@@ -56,7 +56,7 @@ def prepare(indicators: int, applications: int) -> tuple[int, "Region", "GrantRo
     from tilannekuva.grants.models import Application, CriterionScore, GrantRound, Review, RoundReviewer
     from tilannekuva.regions.models import Area, AreaKind, Organisation, Region
     from tilannekuva.regions.services import load_areas
-    from tilannekuva.strategy.services import import_file
+    from tilannekuva.strategy.yaml_import import import_file
 
     call_command("migrate", verbosity=0, interactive=False)
     load_areas()

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A view that refuses an anonymous visitor (regions.access.refuse) sends them to log in.
+    "tilannekuva.core.middleware.LoginRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "tilannekuva.urls"

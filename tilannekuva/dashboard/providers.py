@@ -1,7 +1,8 @@
 """Where a metric's values come from: one provider per kind of data binding, behind one registry.
 
 The data bank's provider is registered here; the follow-up, survey and funding apps register theirs for manual,
-survey and computed metrics when they are installed (they sit below the dashboard and may import it).
+survey and computed metrics when they are installed (they sit below the dashboard and may import it). Each
+provider names the models it reads, and a change to any of them expires the dashboard's cache (dashboard.signals).
 """
 
 from collections import defaultdict
@@ -9,15 +10,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from tilannekuva.databank.binding import databank_binding, indicators_for
-from tilannekuva.databank.models import Indicator, Observation
+from tilannekuva.databank.models import ImportRun, Indicator, Observation
 from tilannekuva.databank.regional import RegionSeries, region_series_many
 from tilannekuva.databank.sources.ptv import SOURCE_KEY as PTV_SOURCE
 from tilannekuva.regions.models import Area, AreaKind, AreaMembership, Region, valid_in
 from tilannekuva.strategy.bindings import ComputedBinding, ManualBinding, SurveyBinding
 from tilannekuva.strategy.models import BindingType, Direction, Metric, TargetRule
+
+from .signals import Watch, watch
 
 
 @dataclass
@@ -56,9 +60,12 @@ Provider = Callable[[list[Metric], Region], dict[int, MetricData]]
 _PROVIDERS: dict[str, Provider] = {}
 
 
-def register(binding_types: Iterable[str], provider: Provider) -> None:
+def register(binding_types: Iterable[str], provider: Provider, *, watches: Iterable[type[Model] | Watch]) -> None:
+    """`provider` gives the values of metrics of these binding types from the models it `watches`: a change to
+    any of them expires the cached dashboard pages."""
     for binding_type in binding_types:
         _PROVIDERS[binding_type] = provider
+    watch(*watches)
 
 
 def data_for(metrics: list[Metric], *, region: Region) -> dict[int, MetricData]:
@@ -147,4 +154,13 @@ def no_data_label(metric: Metric) -> str:
     return _("No values have been imported for the region yet.")
 
 
-register([BindingType.DATABANK], databank_data)
+def _finished(run: ImportRun) -> bool:
+    """A run that has just started has changed nothing yet; its rows are written in bulk, so its end stands for them."""
+    return run.finished_at is not None
+
+
+register(
+    [BindingType.DATABANK],
+    databank_data,
+    watches=[Watch(ImportRun, shows=_finished), Indicator, Observation],
+)

@@ -3,11 +3,12 @@
 import shlex
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tilannekuva.core.i18n import translated
 from tilannekuva.core.models import BackgroundJob
 from tilannekuva.regions.models import Area
+from tilannekuva.strategy.models import Direction  # one enum for a metric's and an indicator's direction
 
 
 class Source(models.Model):
@@ -26,12 +27,6 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Direction(models.TextChoices):
-    HIGHER_IS_BETTER = "higher_is_better", _("Higher is better")
-    LOWER_IS_BETTER = "lower_is_better", _("Lower is better")
-    NEUTRAL = "neutral", _("No direction")
 
 
 class Indicator(models.Model):
@@ -73,13 +68,11 @@ class Indicator(models.Model):
 
     @property
     def title(self) -> str:
-        language = (get_language() or "fi")[:2]
-        return getattr(self, f"title_{language}", "") or self.title_fi
+        return translated(self, "title")
 
     @property
     def description(self) -> str:
-        language = (get_language() or "fi")[:2]
-        return getattr(self, f"description_{language}", "") or self.description_fi
+        return translated(self, "description")
 
 
 class Gender(models.TextChoices):

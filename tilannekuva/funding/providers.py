@@ -8,13 +8,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tilannekuva.dashboard.providers import MetricData, register
+from tilannekuva.dashboard.signals import Watch
+from tilannekuva.databank.models import Observation
 from tilannekuva.regions.models import AreaKind, Region
 from tilannekuva.regions.selectors import members_of
 from tilannekuva.strategy.bindings import HYTE_COEFFICIENT, VITALITY_INDEX, ComputedBinding
 from tilannekuva.strategy.models import BindingType, Direction, Metric
 
 from . import parameters
-from .models import IndicatorFigure, Level
+from .models import FigureImport, IndicatorFigure, Level
 from .vitality import compute
 
 
@@ -93,4 +95,10 @@ def computed_data(metrics: list[Metric], region: Region) -> dict[int, MetricData
     return found
 
 
-register([BindingType.COMPUTED], computed_data)
+def _changed_figures(batch: FigureImport) -> bool:
+    """An import's figures are written in bulk; its batch, saved with the counts, stands for them."""
+    return bool(batch.rows_added or batch.rows_changed or batch.rows_removed)
+
+
+# THL's points (hyte_values) and the data bank's observations (the vitality index).
+register([BindingType.COMPUTED], computed_data, watches=[Watch(FigureImport, shows=_changed_figures), Observation])

@@ -14,11 +14,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from tilannekuva.databank.models import Direction, Indicator
+from tilannekuva.databank.models import Indicator
 from tilannekuva.databank.sources.sotkanet_snapshot import SOURCE_KEY as SNAPSHOT_SOURCE
 from tilannekuva.regions.models import Area, Organisation, OrganisationKind, Region, RegionRole, RoleKind
 from tilannekuva.regions.selectors import members_of
 from tilannekuva.regions.validators import business_id_is_valid
+from tilannekuva.strategy.models import Direction
 
 from . import scoring, services
 from .models import GrantRound, Principles, PriorityStatus, RoundReviewer

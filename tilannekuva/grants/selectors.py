@@ -22,13 +22,6 @@ class NotFound(LookupError):
     """No such region, round or application."""
 
 
-def region_for(region_slug: str) -> Region:
-    region = Region.objects.select_related("area").filter(slug=region_slug).first()
-    if region is None:
-        raise NotFound(f"no region '{region_slug}'")
-    return region
-
-
 def published_principles(region: Region, year: int | None = None) -> Principles | None:
     found = Principles.objects.filter(region=region, status=PrinciplesStatus.PUBLISHED)
     if year is not None:

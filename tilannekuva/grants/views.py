@@ -13,12 +13,15 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tilannekuva.core.i18n import current_language
+from tilannekuva.core.years import requested_year, year_in_address
+from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Region, RegionRole
-from tilannekuva.regions.permissions import can_set_grant_priorities, can_view_internal
+from tilannekuva.regions.permissions import can_set_grant_priorities, can_view_internal, can_view_public_pages
 from tilannekuva.regions.selectors import members_of
 
 from . import exports, proposals, scoring, selectors, services
@@ -41,18 +44,13 @@ REPORT_TITLES = {
 }
 
 
-def _region(region_slug: str) -> Region:
-    try:
-        return selectors.region_for(region_slug)
-    except selectors.NotFound as exc:
-        raise Http404(str(exc)) from exc
+def _region(request: HttpRequest, region_slug: str) -> Region:
+    """The published priorities and rounds, the form and the yearly report are public; each view checks the rest."""
+    return region_for(request, region_slug, may=can_view_public_pages)
 
 
 def _internal_region(request: HttpRequest, region_slug: str) -> Region:
-    region = _region(region_slug)
-    if not can_view_internal(request.user, region):
-        raise PermissionDenied
-    return region
+    return region_for(request, region_slug, may=can_view_internal)
 
 
 def _round(region: Region, pk: int, *, published_only: bool = True) -> GrantRound:
@@ -60,15 +58,6 @@ def _round(region: Region, pk: int, *, published_only: bool = True) -> GrantRoun
         return selectors.round_for(region, pk, published_only=published_only)
     except selectors.NotFound as exc:
         raise Http404(str(exc)) from exc
-
-
-def _year(request: HttpRequest) -> int | None:
-    text = request.GET.get("year", "")
-    if not text:
-        return None
-    if not text.isdigit():
-        raise Http404("year must be a number")
-    return int(text)
 
 
 def _max_mb() -> int:
@@ -80,8 +69,8 @@ def _max_mb() -> int:
 
 @require_GET
 def index(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
-    principles = selectors.published_principles(region, _year(request))
+    region = _region(request, region_slug)
+    principles = selectors.published_principles(region, requested_year(request))
     context = {
         "region": region,
         "principles": principles,
@@ -95,7 +84,7 @@ def index(request: HttpRequest, region_slug: str) -> HttpResponse:
 
 @require_GET
 def round_detail(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     grant_round = _round(region, pk)
     context = {
         "region": region,
@@ -122,7 +111,7 @@ def _application_form(grant_round: GrantRound, data: Any = None, files: Any = No
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     """The public application form: no account; a confirmation with a private link goes to the e-mail given."""
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     grant_round = _round(region, pk)
     is_open = selectors.is_open(grant_round)
     form = _application_form(grant_round)
@@ -182,12 +171,12 @@ def application_status(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def report(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     titles = {key: str(title) for key, title in REPORT_TITLES.items()} | {"euros": _("Granted (€)")}
     context = {
         "region": region,
         "report": selectors.year_report(
-            region=region, year=_year(request), titles=titles, language=get_language() or "fi"
+            region=region, year=requested_year(request), titles=titles, language=current_language()
         ),
     }
     return render(request, "grants/report.html", context)
@@ -207,6 +196,7 @@ def _principles(region: Region, year: int) -> Principles:
 @require_GET
 def priorities(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
     region = _internal_region(request, region_slug)
+    year = year_in_address(year)
     principles = _principles(region, year)
     may_edit = can_set_grant_priorities(request.user, region=region, group_key=principles.group_key)
     items = list(principles.priorities.all()) if principles.pk else []
@@ -241,6 +231,7 @@ def _back_to_priorities(region: Region, year: int) -> HttpResponse:
 @require_POST
 def propose(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
     region = _internal_region(request, region_slug)
+    year = year_in_address(year)
     try:
         services.apply_proposal(region=region, year=year, user=request.user)
     except services.GrantError as exc:
@@ -274,6 +265,7 @@ def priority_edit(request: HttpRequest, region_slug: str, pk: int) -> HttpRespon
 @require_POST
 def priority_add(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
     region = _internal_region(request, region_slug)
+    year = year_in_address(year)
     principles = _principles(region, year)
     if not can_set_grant_priorities(request.user, region=region, group_key=principles.group_key):
         raise PermissionDenied
@@ -296,6 +288,7 @@ def priority_add(request: HttpRequest, region_slug: str, year: int) -> HttpRespo
 @require_POST
 def publish(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
     region = _internal_region(request, region_slug)
+    year = year_in_address(year)
     principles = Principles.objects.filter(region=region, year=year).first()
     if principles is None:
         raise Http404("no priorities for the year")
@@ -315,7 +308,7 @@ def publish(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
 
 
 def _managed_round(request: HttpRequest, region_slug: str, pk: int, *, reviewers_too: bool = True) -> GrantRound:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     grant_round = _round(region, pk, published_only=False)
     allowed = selectors.may_manage(request.user, grant_round) or (
         reviewers_too and selectors.may_review(request.user, grant_round)
@@ -416,7 +409,7 @@ def export(request: HttpRequest, region_slug: str, pk: int, fmt: str) -> HttpRes
 
 
 def _application(request: HttpRequest, region_slug: str, pk: int) -> tuple[Application, selectors.ReviewPage]:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     try:
         application = selectors.application_for(region, pk)
     except selectors.NotFound as exc:
@@ -472,7 +465,7 @@ def score(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def attachment(request: HttpRequest, region_slug: str, pk: int) -> FileResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     found = (
         Attachment.objects.select_related("application__round")
         .filter(pk=pk, application__round__principles__region=region)

@@ -15,7 +15,7 @@ from tilannekuva.grants import demo as grants_demo
 from tilannekuva.regions.models import Region, RegionRole, RoleKind
 from tilannekuva.regions.services import load_areas
 from tilannekuva.reports import demo as reports_demo
-from tilannekuva.strategy.services import import_file
+from tilannekuva.strategy.yaml_import import import_file
 from tilannekuva.surveys import demo as surveys_demo
 
 DEMO_STRATEGIES = ["etela-savo.yaml", "pohjois-savo.yaml", "keski-uusimaa.yaml"]

@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 
 from tilannekuva.accounts.throttle import client_address
 from tilannekuva.core import tables
+from tilannekuva.core.years import BadYear, parse_year
 from tilannekuva.dashboard import selectors as dashboard_selectors
 from tilannekuva.dashboard import services as dashboard_services
 from tilannekuva.surveys import selectors as survey_selectors
@@ -166,9 +167,10 @@ def _region(request: HttpRequest, region: str) -> Answer:
 def _strategy(request: HttpRequest, region: str) -> Answer:
     found = opendata.public_region(region)
     text = request.GET.get("year", "")
-    if text and not (text.isdigit() and 1990 <= int(text) <= 2100):
-        raise BadRequest("year: a follow-up year such as 2024")
-    year = int(text) if text else dashboard_selectors.default_year()
+    try:
+        year = parse_year(text) if text.strip() else dashboard_selectors.default_year()
+    except BadYear as exc:
+        raise BadRequest(str(exc)) from None
     body = opendata.strategy_json(found, year=year)
     rows = [
         {

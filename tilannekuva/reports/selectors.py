@@ -22,6 +22,7 @@ from tilannekuva.regions.models import Area, AreaKind, Region
 from tilannekuva.regions.selectors import members_of
 from tilannekuva.strategy.bindings import HYTE_COEFFICIENT, VITALITY_INDEX, ComputedBinding
 from tilannekuva.strategy.models import Action, ActionStatus, BindingType, Goal, Metric
+from tilannekuva.strategy.selectors import version_in_force
 
 from . import sections
 
@@ -362,6 +363,8 @@ def actions_of(board: Dashboard) -> list[ActionEntry]:
 def report_index(region: Region) -> dict[str, Any]:
     """What the region's reports page offers: the follow-up years and the municipalities of the latest one."""
     year = dashboard_selectors.default_year()
-    version = dashboard_selectors.version_for(region, year)
+    version = version_in_force(region, year)
+    if version is None:
+        raise NotFound(f"{region} has no strategy")
     years = list(range(max(year, version.period_start), version.period_start - 1, -1))
     return {"years": years, "year": year, "municipalities": list(members_of(region.area, year=year))}

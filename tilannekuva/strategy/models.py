@@ -35,8 +35,10 @@ class Strategy(models.Model):
         verbose_name_plural = _("strategies")
 
     def __str__(self) -> str:
-        latest = self.versions.order_by("-year").first()
-        return latest.name if latest else str(self.region)
+        from .selectors import version_in_force  # the selectors read these models
+
+        version = version_in_force(self.region)
+        return version.name if version else str(self.region)
 
 
 class VersionStatus(models.TextChoices):
@@ -265,6 +267,8 @@ class MeasureKind(models.TextChoices):
 
 
 class Direction(models.TextChoices):
+    """Which way is better, for a metric and for the data bank's indicators alike (the one enum of both)."""
+
     HIGHER_IS_BETTER = "higher_is_better", _("Higher is better")
     LOWER_IS_BETTER = "lower_is_better", _("Lower is better")
     NEUTRAL = "neutral", _("No direction")

@@ -6,18 +6,12 @@ import hashlib
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tilannekuva.core.i18n import translated
 from tilannekuva.regions.models import Organisation, OrganisationKind, Region
 
 MIN_GROUP_SIZE = 5  # the house rule's floor: no group under five respondents is ever shown broken down
-
-
-def translated(obj: object, field: str) -> str:
-    """`field_fi`, `field_sv` or `field_en` in the current language, falling back to Finnish."""
-    language = (get_language() or "fi")[:2]
-    return getattr(obj, f"{field}_{language}", "") or getattr(obj, f"{field}_fi", "")
 
 
 def token_hash(token: str) -> str:

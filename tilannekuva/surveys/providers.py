@@ -10,7 +10,7 @@ from tilannekuva.regions.models import Region
 from tilannekuva.strategy.bindings import SurveyBinding
 from tilannekuva.strategy.models import BindingType, Direction, Metric
 
-from .models import Question, QuestionKind, Survey, SurveyStatus
+from .models import Answer, Question, QuestionKind, Response, Survey, SurveyStatus
 from .selectors import EUROHIS_SCORE, headline_values
 
 
@@ -84,4 +84,5 @@ def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData
     return found
 
 
-register([BindingType.SURVEY], survey_values)
+# A response in or out, a survey's status or questions changed, an open answer published or hidden.
+register([BindingType.SURVEY], survey_values, watches=[Survey, Question, Response, Answer])

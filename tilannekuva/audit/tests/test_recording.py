@@ -13,7 +13,7 @@ from tilannekuva.audit.models import AuditAction, AuditEntry
 from tilannekuva.audit.services import acting_as, diff, json_safe, record, snapshot
 from tilannekuva.regions.models import Region, RegionRole, RoleKind
 from tilannekuva.strategy.models import Goal, Metric, StrategyVersion
-from tilannekuva.strategy.services import import_file
+from tilannekuva.strategy.yaml_import import import_file
 
 
 def entries_about(obj):

@@ -25,13 +25,14 @@ from django.core.management import CommandError, call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tilannekuva.databank.models import Direction, ImportRun, ImportStatus, Indicator, Observation
+from tilannekuva.databank.models import ImportRun, ImportStatus, Indicator, Observation
 from tilannekuva.databank.services import ImportDataError
 from tilannekuva.databank.sources import sotkanet, sotkanet_api
 from tilannekuva.databank.sources.sotkanet_api import parse_csv_rows, parse_json_rows
 from tilannekuva.databank.tests.conftest import Answer, RecordedServer
 from tilannekuva.regions.models import Area, AreaKind
 from tilannekuva.regions.selectors import members_of
+from tilannekuva.strategy.models import Direction
 
 BASE = "/rest/1.1"
 DATA = settings.DATA_DIR / "sotkanet"

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tilannekuva.audit.models import AuditEntry
-from tilannekuva.databank.models import Direction, Indicator, Observation
+from tilannekuva.databank.models import Indicator, Observation
 from tilannekuva.databank.services import source
 from tilannekuva.grants import proposals, scoring, selectors, services
 from tilannekuva.grants.models import (
@@ -25,7 +25,7 @@ from tilannekuva.grants.models import (
 )
 from tilannekuva.regions.models import Area, AreaKind
 from tilannekuva.strategy.bindings import DataBankBinding
-from tilannekuva.strategy.models import Metric
+from tilannekuva.strategy.models import Direction, Metric
 
 from .conftest import YEAR, application_fields
 

@@ -23,7 +23,7 @@ LOAD_STRATEGY = """
 import django
 django.setup()
 from django.conf import settings
-from tilannekuva.strategy.services import import_file
+from tilannekuva.strategy.yaml_import import import_file
 import_file(settings.STRATEGIES_DIR / "etela-savo.yaml")
 """
 

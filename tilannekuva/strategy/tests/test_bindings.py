@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.migrations.loader import MigrationLoader
 from django.utils import translation
 
-from tilannekuva.strategy import bindings, files, services
+from tilannekuva.strategy import bindings, files, yaml_import
 from tilannekuva.strategy.bindings import (
     BindingError,
     ComputedBinding,
@@ -104,14 +104,14 @@ def test_a_file_with_a_bad_binding_is_refused_naming_the_metric_and_the_field(wo
     metric = data["focus_areas"][0]["goals"][0]["metrics"][0]
     metric["binding"] = {"type": "databank", "source": "sotkanet", "series": "3037", "question": "nps"}
     with pytest.raises(StrategyFileError) as caught:
-        services.import_strategy(data)
+        yaml_import.import_strategy(data)
     assert caught.value.errors == [
         "focus_areas[0].goals[0].metrics[0].binding.question: not a field of a databank binding (its fields are "
         f"source, series, organisation_kind, aggregation) (metric '{metric['key']}')"
     ]
     metric["binding"] = {"type": "databank", "source": "sotkanet"}
     with pytest.raises(StrategyFileError) as caught:
-        services.import_strategy(data)
+        yaml_import.import_strategy(data)
     assert caught.value.errors == ["focus_areas[0].goals[0].metrics[0].binding.series: required field is missing"]
 
 
