@@ -1,4 +1,7 @@
-"""Browser tests: Playwright drives Debian's Chromium (never a downloaded browser) against a live server."""
+"""Browser tests: Playwright drives Debian's Chromium (never a downloaded browser) against a live server.
+
+They share the run's test world (testing/world.py) like every other test: it is there when a browser test starts,
+and put back after it (a browser test commits, so Django flushes the database after it)."""
 
 import os
 from pathlib import Path
@@ -10,9 +13,6 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
-
-from conftest import load_world  # noqa: E402
-from tilannekuva.regions.models import Region  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -40,8 +40,7 @@ def browser() -> Browser:
 
 @pytest.fixture
 def e2e_world(transactional_db):
-    if not Region.objects.exists():
-        load_world()
+    """The world, committed where the live server sees it."""
 
 
 @pytest.fixture
