@@ -1,14 +1,16 @@
 """Shared test fixtures: the named test world (areas, the three strategies, users with roles), built once per run
-(testing/world.py)."""
+(testing/world.py), and the network guard (testing/network.py): no test reaches past loopback."""
 
 from pathlib import Path
 
 import hypothesis
 import pytest
 from django.core.cache import cache
+from django.core.mail.utils import DNS_NAME
 from django.test.utils import override_settings
 from pytest_django.fixtures import validate_django_db
 
+from testing import network
 from testing.world import World
 from tilannekuva.regions.models import Region, RegionRole, RoleKind
 
@@ -56,6 +58,20 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
         with blocker.unblock():
             world.restore()
     return result
+
+
+@pytest.fixture(autouse=True)
+def _no_network(request):
+    """Nothing past loopback: a connection or a name lookup elsewhere fails the test (testing/network.py)."""
+    with network.guard() as guard:
+        yield guard
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _mail_names_localhost():
+    """An e-mail's Message-ID names the machine, which Django asks the resolver for (socket.getfqdn(), a reverse
+    lookup) the first time a mail is made: in the tests the machine is localhost, and nothing is looked up."""
+    DNS_NAME._fqdn = "localhost"
 
 
 @pytest.fixture(scope="session", autouse=True)
