@@ -11,7 +11,7 @@ from django.test.utils import override_settings
 from pytest_django.fixtures import validate_django_db
 
 from testing import network
-from testing.world import World
+from testing.world import STRATEGY_FILES, World, load_world  # noqa: F401 - where tests found them before
 from tilannekuva.regions.models import Region, RegionRole, RoleKind
 
 # Hypothesis fails an example that takes over 200 ms by default: a timing, which the shared two-core machines break
