@@ -52,12 +52,13 @@ def commits(item: pytest.Item) -> bool:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     """After a test that committed, and the flush that ends it, the world is put back whole for the next test."""
-    result = yield
-    world, blocker = item.config.stash.get(WORLD, (None, None))
-    if world is not None and world.is_open and commits(item):
-        with blocker.unblock():
-            world.restore()
-    return result
+    try:
+        return (yield)
+    finally:  # even when a fixture's teardown failed: the next test must not find an empty database
+        world, blocker = item.config.stash.get(WORLD, (None, None))
+        if world is not None and world.is_open and commits(item):
+            with blocker.unblock():
+                world.restore()
 
 
 @pytest.fixture(autouse=True)

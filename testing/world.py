@@ -71,7 +71,8 @@ class World:
         return world
 
     def close(self) -> None:
-        """Remove this process's test database; the last process of the run to close removes the template."""
+        """Remove this process's test database; the last process of the run to close removes the template (a
+        process that opens after that builds it again)."""
         with exclusive(self.shared / "world.lock"):
             self._close()
             users = self._users() - 1
