@@ -6,8 +6,8 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tilannekuva.portal.tests.test_permission_matrix import arguments, people  # noqa: F401 - fixtures
 from tilannekuva.core.years import FIRST_YEAR, LAST_YEAR, BadYear, parse_year
+from tilannekuva.portal.tests.test_permission_matrix import arguments, people  # noqa: F401 - fixtures
 
 BAD_YEARS = ["abc", "²⁰²⁴", "20245", "1066", "-2024", "2024.0", "9" * 5000]
 # Every page that reads ?year= (the permission matrix lists them all; these are the ones that read a year).
