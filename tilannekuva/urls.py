@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("tilannekuva.funding.urls")),
     path("", include("tilannekuva.grants.urls")),
     path("", include("tilannekuva.reports.urls")),
+    path("", include("tilannekuva.portal.urls")),
 ]

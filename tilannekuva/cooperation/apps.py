@@ -8,4 +8,4 @@ class CooperationConfig(AppConfig):
 
     def ready(self) -> None:
         # Metrics answered from the counterpart pairs and the agreements; changes to them expire the cache.
-        from . import providers, signals  # noqa: F401
+        from . import providers  # noqa: F401

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from tilannekuva.dashboard.selectors import default_year, version_for
+from tilannekuva.dashboard.selectors import default_year
 from tilannekuva.regions.models import Area, AreaKind, Organisation, OrganisationKind, Region
 from tilannekuva.strategy.models import AgreementKind
+from tilannekuva.strategy.selectors import version_in_force
 
 from .models import Agreement, AgreementStatus, CounterpartPair
 
@@ -189,7 +190,9 @@ def _seed_pairs(region: Region) -> str:
 def _example_agreements(region: Region) -> str:
     if Agreement.objects.filter(region=region, demo=True).exists():
         return f"Example agreements of {region} already there."
-    version = version_for(region, default_year())
+    version = version_in_force(region, default_year())
+    if version is None:
+        return f"No strategy of {region}: no example agreements."
     made = 0
     for group_key, code, place, signed in TABLES:
         table = version.groups.filter(key=group_key).first()

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 
 from tilannekuva.dashboard.providers import MetricData, register
 from tilannekuva.regions.models import Region
-from tilannekuva.strategy.models import AgreementKind, BindingType, Direction, Goal, Metric, StrategyVersion
+from tilannekuva.strategy.bindings import AgreementBinding
+from tilannekuva.strategy.models import BindingType, Direction, Goal, Metric, StrategyVersion
 
+from .models import Agreement, CounterpartPair
 from .registers import (
     agreement_evidence,
     counterpart_matrix,
@@ -69,9 +71,10 @@ def agreement_values(metrics: list[Metric], region: Region) -> dict[int, MetricD
     goals = _goals(metrics)
     found = {}
     for metric in metrics:
-        kind = metric.binding.get("agreement_kind", "")
-        if kind not in AgreementKind.values:  # a binding edited by hand in the administration; the file is checked
+        binding = metric.typed_binding
+        if not isinstance(binding, AgreementBinding):
             continue
+        kind = binding.agreement_kind
         interfaces = interfaces_of_metric(metric, goals[metric.version_id])
         values: dict[int, float] = {}
         evidence: dict[int, str] = {}
@@ -95,5 +98,5 @@ def agreement_values(metrics: list[Metric], region: Region) -> dict[int, MetricD
     return found
 
 
-register([BindingType.COUNTERPARTS], counterpart_values)
-register([BindingType.AGREEMENT], agreement_values)
+register([BindingType.COUNTERPARTS], counterpart_values, watches=[CounterpartPair])
+register([BindingType.AGREEMENT], agreement_values, watches=[Agreement, Agreement.parties.through])

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from tilannekuva.dashboard.selectors import default_year, version_for
 from tilannekuva.regions.models import Area, Organisation, Region
 from tilannekuva.strategy.models import (
     Action,
@@ -18,7 +17,7 @@ from tilannekuva.strategy.models import (
     ProcessPhase,
     StrategyVersion,
 )
-from tilannekuva.strategy.selectors import root_goal_of
+from tilannekuva.strategy.selectors import root_goal_of, version_in_force
 
 from .models import Agreement, Meeting, ProgressNote
 from .registers import (
@@ -153,16 +152,19 @@ class GroupPage:
     year: int
 
 
-def group_page(version: StrategyVersion, key: str, *, with_meetings: bool, internal: bool) -> GroupPage | None:
+def group_page(
+    version: StrategyVersion, key: str, *, with_meetings: bool, internal: bool, year: int
+) -> GroupPage | None:
+    """A group of `version` with its work; the counterpart row of its interface as in the follow-up `year`."""
     group = groups_of(version).filter(key=key).first()
     if group is None:
         return None
     region = version.region
     meetings = list(Meeting.objects.filter(region=region, group_key=key)) if with_meetings else None
-    year = default_year()
     row = None
-    if group.focus_area is not None:
-        matrix = counterpart_matrix(region, version_for(region, year), year=year)
+    in_force = version_in_force(region, year)
+    if group.focus_area is not None and in_force is not None:
+        matrix = counterpart_matrix(region, in_force, year=year)
         row = next((r for r in matrix.rows if r.interface.key == group.focus_area.key), None)
     return GroupPage(
         group=group,
@@ -207,10 +209,9 @@ class CounterpartsPage:
     metrics: list[tuple[Metric, bool]]  # the metrics the matrix answers, with the answer
 
 
-def counterparts_page(region: Region, *, year: int) -> CounterpartsPage:
-    """The matrix of the version in force in `year` with the pairs valid in `year`, and the metrics it answers
-    (the same answer the dashboard gives for that year)."""
-    version = version_for(region, year)
+def counterparts_page(region: Region, version: StrategyVersion, *, year: int) -> CounterpartsPage:
+    """The matrix of `version` (the version in force in `year`) with the pairs valid in `year`, and the metrics
+    it answers (the same answer the dashboard gives for that year)."""
     matrix = counterpart_matrix(region, version, year=year)
     goals = {g.pk: g for g in version.goals.all()}
     metrics = [

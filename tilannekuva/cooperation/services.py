@@ -11,16 +11,16 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from tilannekuva.audit.services import acting_as, record
-from tilannekuva.followup.services import FollowupError, check_evidence_file
+from tilannekuva.core.uploads import DocumentRefused, check_document
 from tilannekuva.regions.models import Area, Region
 from tilannekuva.regions.selectors import lies_within
-from tilannekuva.strategy import services as strategy_services
+from tilannekuva.strategy import versions as strategy_versions
 from tilannekuva.strategy.models import Action, ProcessPhase, StrategyVersion
 from tilannekuva.strategy.structures import client_paths_of, dialogue_levels_of, matrix_interfaces
 
 from .models import Agreement, AgreementStatus, CounterpartPair, Meeting, ProgressNote
 
-VersionError = strategy_services.VersionError
+VersionError = strategy_versions.VersionError
 
 
 def _plain(value: Any) -> Any:
@@ -224,8 +224,8 @@ def save_agreement(
     document = values.get("document")
     if isinstance(document, UploadedFile):
         try:
-            check_evidence_file(document)
-        except FollowupError as exc:
+            check_document(document)
+        except DocumentRefused as exc:
             raise RegisterError(str(exc), field="document") from exc
     if agreement is None:
         agreement = Agreement.objects.create(region=region, **fields)
@@ -262,7 +262,7 @@ def delete_agreement(*, agreement: Agreement, user: Any) -> None:
 
 @transaction.atomic
 def copy_version(*, version: StrategyVersion, year: int, user: Any) -> StrategyVersion:
-    copy = strategy_services.copy_version(version=version, year=year)
+    copy = strategy_versions.copy_version(version=version, year=year)
     record(actor=user, obj=copy, action="created", note=f"copied from {version.year}", region=version.region)
     return copy
 
@@ -270,7 +270,7 @@ def copy_version(*, version: StrategyVersion, year: int, user: Any) -> StrategyV
 @transaction.atomic
 def approve_version(*, version: StrategyVersion, user: Any) -> StrategyVersion:
     before = version.status
-    approved = strategy_services.approve_version(version=version, user=user)
+    approved = strategy_versions.approve_version(version=version, user=user)
     changes = {"status": [before, approved.status], "approved_on": [None, _plain(approved.approved_on)]}
     record(actor=user, obj=approved, action="approved", changes=changes, region=approved.region)
     return approved

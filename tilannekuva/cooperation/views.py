@@ -1,10 +1,9 @@
-"""Pages of co-operation: actions and their progress, groups and their meetings, counterpart pairs, the yearly
-versions and the strategy process. Each view checks its permission with tilannekuva.regions.permissions."""
+"""Pages of co-operation: actions and their progress, groups and their meetings, counterpart pairs, agreements,
+the yearly versions and the strategy process. Each view checks its permission with tilannekuva.regions.permissions."""
 
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,11 +12,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tilannekuva.dashboard.selectors import default_year, version_for
+from tilannekuva.core.years import requested_year, year_in_address
+from tilannekuva.dashboard.selectors import default_year
+from tilannekuva.regions.access import refuse, region_for
 from tilannekuva.regions.models import Region
-from tilannekuva.regions.permissions import can_coordinate, can_view_internal, is_region_admin
+from tilannekuva.regions.permissions import can_coordinate, can_view_internal, can_view_public_pages, is_region_admin
 from tilannekuva.strategy.models import StrategyVersion
-from tilannekuva.strategy.selectors import current_version
+from tilannekuva.strategy.selectors import version_in_force
 
 from . import forms, registers, selectors, services
 from .models import Agreement, CounterpartPair, Meeting
@@ -25,35 +26,26 @@ from .models import Agreement, CounterpartPair, Meeting
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 
-def _region(region_slug: str) -> Region:
-    return get_object_or_404(Region.objects.select_related("area"), slug=region_slug, strategy__isnull=False)
+def _region(request: HttpRequest, region_slug: str) -> Region:
+    """The region's co-operation pages are public (the strategy is); each view checks what it lets change."""
+    return region_for(request, region_slug, may=can_view_public_pages, with_strategy=True)
 
 
 def _version(request: HttpRequest, region: Region) -> StrategyVersion:
-    year = request.GET.get("year", "")
-    if year and not year.isdigit():
-        raise Http404("year must be a number")
-    version = current_version(region, year=int(year) if year else None)
+    version = version_in_force(region, requested_year(request))
     if version is None:
         raise Http404("no strategy version for that year")
     return version
 
 
-def _deny(request: HttpRequest) -> HttpResponse:
-    """Anonymous visitors asking to read are sent to log in; everyone else without the right gets 403."""
-    if request.method in ("GET", "HEAD") and not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
-
-
 def _year_query(request: HttpRequest) -> str:
-    year = request.GET.get("year", "")
-    return f"?{urlencode({'year': year})}" if year else ""
+    year = requested_year(request)
+    return f"?{urlencode({'year': year})}" if year is not None else ""
 
 
 @require_http_methods(["GET", "HEAD"])
 def actions(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     version = _version(request, region)
     form = forms.ActionFilterForm(request.GET or None, choices=selectors.filter_choices(version))
     filters = form.filters() if form.is_bound else selectors.ActionFilters()
@@ -64,7 +56,7 @@ def actions(request: HttpRequest, region_slug: str) -> HttpResponse:
 
 @GET_POST
 def action(request: HttpRequest, region_slug: str, action_key: str) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     version = _version(request, region)
     page = selectors.action_page(version, action_key, with_notes=can_view_internal(request.user, region))
     if page is None:
@@ -89,7 +81,7 @@ def action(request: HttpRequest, region_slug: str, action_key: str) -> HttpRespo
 
 @require_http_methods(["GET", "HEAD"])
 def groups(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     version = _version(request, region)
     groups = list(selectors.groups_of(version))
     context = {"region": region, "version": version, "groups": groups, "areas": selectors.groups_by_area(groups)}
@@ -98,10 +90,12 @@ def groups(request: HttpRequest, region_slug: str) -> HttpResponse:
 
 @GET_POST
 def group(request: HttpRequest, region_slug: str, group_key: str) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     version = _version(request, region)
     internal = can_view_internal(request.user, region)
-    page = selectors.group_page(version, group_key, with_meetings=internal, internal=internal)
+    page = selectors.group_page(
+        version, group_key, with_meetings=internal, internal=internal, year=_follow_up_year(request)
+    )
     if page is None:
         raise Http404("no such group in this version")
     may_keep = can_coordinate(request.user, region=region, group_key=group_key)
@@ -122,9 +116,9 @@ def group(request: HttpRequest, region_slug: str, group_key: str) -> HttpRespons
 
 @GET_POST
 def meeting(request: HttpRequest, region_slug: str, group_key: str, meeting_id: int) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     if not can_coordinate(request.user, region=region, group_key=group_key):
-        return _deny(request)
+        refuse(request)
     item = get_object_or_404(Meeting, pk=meeting_id, region=region, group_key=group_key)
     # The form gets its own copy: validating a model form writes into its instance, and the service compares
     # the stored meeting with the new values for the audit log.
@@ -140,10 +134,15 @@ def meeting(request: HttpRequest, region_slug: str, group_key: str, meeting_id: 
 
 def _follow_up_year(request: HttpRequest) -> int:
     """The year the registers are shown as in: `?year=`, else the dashboard's default follow-up year."""
-    year = request.GET.get("year", "")
-    if year and not (year.isdigit() and 1900 <= int(year) <= 2100):
-        raise Http404("year must be a year")
-    return int(year) if year else default_year()
+    return requested_year(request, default=default_year())
+
+
+def _version_in(region: Region, year: int) -> StrategyVersion:
+    """The version in force in the registers' year (its interfaces, levels and groups)."""
+    version = version_in_force(region, year)
+    if version is None:
+        raise Http404("no strategy version for that year")
+    return version
 
 
 def _with_year(url: str, year: int) -> str:
@@ -156,10 +155,10 @@ def _register_form_error(form: Any, exc: services.RegisterError) -> None:
 
 @GET_POST
 def counterparts(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     year = _follow_up_year(request)
-    page = selectors.counterparts_page(region, year=year)
-    version = page.matrix.version
+    version = _version_in(region, year)
+    page = selectors.counterparts_page(region, version, year=year)
     may_edit = is_region_admin(request.user, region)
     form = None
     if may_edit or request.method == "POST":
@@ -181,9 +180,9 @@ def counterparts(request: HttpRequest, region_slug: str) -> HttpResponse:
 
 @GET_POST
 def counterpart(request: HttpRequest, region_slug: str, pair_id: int) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     if not is_region_admin(request.user, region):
-        return _deny(request)
+        refuse(request)
     pair = get_object_or_404(CounterpartPair, pk=pair_id, region=region)
     year = _follow_up_year(request)
     back = _with_year(reverse("cooperation:counterparts", args=[region.slug]), year)
@@ -191,7 +190,7 @@ def counterpart(request: HttpRequest, region_slug: str, pair_id: int) -> HttpRes
         services.delete_counterpart(pair=pair, user=request.user)
         messages.success(request, _("The counterpart pair was removed."))
         return redirect(back)
-    version = version_for(region, year)
+    version = _version_in(region, year)
     form = forms.CounterpartForm(
         request.POST or None,
         instance=CounterpartPair.objects.get(pk=pair.pk),
@@ -212,9 +211,9 @@ def counterpart(request: HttpRequest, region_slug: str, pair_id: int) -> HttpRes
 
 @GET_POST
 def agreements(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     year = _follow_up_year(request)
-    version = version_for(region, year)
+    version = _version_in(region, year)
     may_edit = is_region_admin(request.user, region)
     form = None
     if may_edit or request.method == "POST":
@@ -239,9 +238,9 @@ def agreements(request: HttpRequest, region_slug: str) -> HttpResponse:
 
 @GET_POST
 def agreement(request: HttpRequest, region_slug: str, agreement_id: int) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     if not is_region_admin(request.user, region):
-        return _deny(request)
+        refuse(request)
     item = get_object_or_404(Agreement, pk=agreement_id, region=region)
     year = _follow_up_year(request)
     back = _with_year(reverse("cooperation:agreements", args=[region.slug]), year)
@@ -253,7 +252,7 @@ def agreement(request: HttpRequest, region_slug: str, agreement_id: int) -> Http
         request.POST or None,
         request.FILES or None,
         instance=Agreement.objects.get(pk=item.pk),
-        choices=registers.agreement_choices(region, version_for(region, year), year=year),
+        choices=registers.agreement_choices(region, _version_in(region, year), year=year),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -270,7 +269,7 @@ def agreement(request: HttpRequest, region_slug: str, agreement_id: int) -> Http
 
 @require_http_methods(["GET", "HEAD"])
 def agreement_document(request: HttpRequest, region_slug: str, agreement_id: int) -> FileResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     visible = registers.visible_agreements(region, internal=can_view_internal(request.user, region))
     found = visible.filter(pk=agreement_id).exclude(document="").first()
     if found is None:
@@ -281,9 +280,7 @@ def agreement_document(request: HttpRequest, region_slug: str, agreement_id: int
 
 @require_http_methods(["GET", "HEAD"])
 def versions(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
-    if not can_view_internal(request.user, region):
-        return _deny(request)
+    region = region_for(request, region_slug, may=can_view_internal, with_strategy=True)
     found = selectors.versions_of(region)
     context: dict[str, Any] = {
         "region": region,
@@ -295,10 +292,10 @@ def versions(request: HttpRequest, region_slug: str) -> HttpResponse:
 
 
 def _admin_version(request: HttpRequest, region_slug: str, year: int) -> tuple[Region, StrategyVersion]:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     if not is_region_admin(request.user, region):
         raise PermissionDenied
-    return region, get_object_or_404(StrategyVersion, strategy__region=region, year=year)
+    return region, get_object_or_404(StrategyVersion, strategy__region=region, year=year_in_address(year))
 
 
 @require_POST
@@ -331,7 +328,7 @@ def version_approve(request: HttpRequest, region_slug: str, year: int) -> HttpRe
 
 @GET_POST
 def process(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     version = _version(request, region)
     may_edit = is_region_admin(request.user, region)
     if request.method == "POST":

@@ -5,10 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tilannekuva.core.uploads import max_upload_bytes
 from tilannekuva.regions.models import Organisation
 from tilannekuva.strategy.models import MeasureKind, Metric
 
-from .services import NUMBER_KINDS, max_upload_bytes
+from .services import NUMBER_KINDS
 
 
 def parse_number(text: str) -> float | None:

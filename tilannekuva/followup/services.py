@@ -15,28 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilannekuva.audit.services import record
-from tilannekuva.dashboard import services as dashboard_services
-from tilannekuva.dashboard.selectors import version_for
+from tilannekuva.core.uploads import DocumentRefused, check_document
 from tilannekuva.regions.models import Organisation, Region, RegionRole, RoleKind
 from tilannekuva.regions.permissions import can_coordinate, can_report, is_region_admin, organisations_edited
 from tilannekuva.strategy.models import BindingType, MeasureKind, Metric
+from tilannekuva.strategy.selectors import version_in_force
 
 from .models import PeriodStatus, Report, ReportingPeriod, ReportStatus, Task, TaskStatus
 
-# Evidence files: what a council's minutes, a plan or a table come as. Checked by name and by content.
-EVIDENCE_TYPES = {
-    ".pdf": (b"%PDF-",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".pptx": (b"PK\x03\x04",),
-    ".odt": (b"PK\x03\x04",),
-    ".ods": (b"PK\x03\x04",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".txt": (),
-    ".csv": (),
-}
 NUMBER_KINDS = {
     MeasureKind.NUMBER,
     MeasureKind.INDEX,
@@ -66,10 +52,6 @@ class FollowupError(Exception):
         super().__init__(message)
 
 
-def max_upload_bytes() -> int:
-    return int(settings.FOLLOWUP_MAX_UPLOAD_MB) * 1024 * 1024
-
-
 def group_key_of(metric: Metric) -> str:
     group = metric.responsible or metric.goal.responsible
     return group.key if group else ""
@@ -83,7 +65,9 @@ def open_period(*, region: Region, year: int, deadline: datetime.date, user: Any
         raise PermissionDenied
     if ReportingPeriod.objects.filter(region=region, year=year).exists():
         raise FollowupError(_("The follow-up of %(year)s is already open.") % {"year": year}, field="year")
-    version = version_for(region, year)
+    version = version_in_force(region, year)
+    if version is None:
+        raise FollowupError(_("The region has no strategy to follow up."), field="year")
     period = ReportingPeriod.objects.create(region=region, year=year, deadline=deadline, opened_by=user)
     partners = [p.organisation for p in version.partners.select_related("organisation").order_by("position")]
     metrics = version.metrics.filter(binding_type=BindingType.MANUAL).select_related("responsible", "goal__responsible")
@@ -139,28 +123,11 @@ def clean_value(metric: Metric, *, number: float | None, yes: bool | None, text:
 
 
 def check_evidence_file(upload: UploadedFile) -> None:
-    name = (upload.name or "").lower()
-    suffix = name[name.rfind(".") :] if "." in name else ""
-    if suffix not in EVIDENCE_TYPES:
-        allowed = ", ".join(sorted(EVIDENCE_TYPES))
-        raise FollowupError(
-            _("The file type %(type)s is not accepted. Accepted: %(allowed)s.")
-            % {"type": suffix or _("(none)"), "allowed": allowed},
-            field="evidence_file",
-        )
-    if upload.size is not None and upload.size > max_upload_bytes():
-        raise FollowupError(
-            _("The file is %(size)s MB; the limit is %(limit)s MB.")
-            % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": max_upload_bytes() // 1024 // 1024},
-            field="evidence_file",
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    signatures = EVIDENCE_TYPES[suffix]
-    if signatures and not any(head.startswith(s) for s in signatures):
-        raise FollowupError(
-            _("The file's content does not match its name %(name)s.") % {"name": upload.name}, field="evidence_file"
-        )
+    """The one document check (core.uploads), its refusal naming the evidence file's field."""
+    try:
+        check_document(upload)
+    except DocumentRefused as exc:
+        raise FollowupError(str(exc), field="evidence_file") from exc
 
 
 @transaction.atomic
@@ -211,9 +178,6 @@ def submit_report(
     task.save(update_fields=["organisation", "status"])
     # Recorded on the task, so that its page shows the whole story of its reports in one history.
     record(actor=user, obj=task, action="submitted", region=region, changes=changes, note=comment)
-    if before is not None and before.status == ReportStatus.APPROVED:
-        # An approved value that is corrected leaves the dashboard until the correction is approved.
-        transaction.on_commit(dashboard_services.invalidate)
     return report
 
 
@@ -244,7 +208,6 @@ def review_report(*, report: Report, user: Any, approve: bool, comment: str = ""
         changes={"status": [ReportStatus.SUBMITTED.value, report.status]},
         note=comment,
     )
-    transaction.on_commit(dashboard_services.invalidate)
     return report
 
 
@@ -278,8 +241,8 @@ class Completeness:
 
 def completeness(period: ReportingPeriod) -> tuple[list[Completeness], list[Completeness]]:
     """Per organisation (unclaimed shared tasks under "not yet claimed") and per responsible group."""
-    version = version_for(period.region, period.year)
-    group_names = {g.key: g.name for g in version.groups.all()}
+    version = version_in_force(period.region, period.year)
+    group_names = {g.key: g.name for g in version.groups.all()} if version else {}
     by_organisation: dict[str, Completeness] = {}
     by_group: dict[str, Completeness] = {}
     for task in period.tasks.select_related("organisation"):

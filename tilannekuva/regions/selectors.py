@@ -50,3 +50,11 @@ def lies_within(area: Area, parent: Area, *, year: int) -> bool:
         return area.pk in inside
     own = set(members_of(area, year=year).values_list("pk", flat=True))
     return bool(own) and own <= inside
+
+
+def region_by_slug(slug: str, *, with_strategy: bool = False) -> Region | None:
+    """The region of the slug (with its area), or None; `with_strategy`: only a region that has a strategy."""
+    regions = Region.objects.select_related("area").filter(slug=slug)
+    if with_strategy:
+        regions = regions.filter(strategy__isnull=False)
+    return regions.first()

@@ -1,16 +1,17 @@
 """The partnership's structures in a strategy file: dialogue levels, the interfaces' client paths, groups in an
 area of the region and under a parent group, member organisations with their business ids. Their rules beyond
-the schema, their import and their export; `strategy.services` calls these, so the file format stays one."""
+the schema, their import and their export; `yaml_import` and `yaml_export` call these, so the file format stays
+one."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-# The business-id (Y-tunnus) check is the PTV source's today; i14-floor moves it to regions/validators.py.
-from tilannekuva.databank.sources.ptv import business_id_is_valid
 from tilannekuva.regions.models import Area, AreaKind
 from tilannekuva.regions.selectors import lies_within
+from tilannekuva.regions.validators import business_id_is_valid
 
+from . import bindings
 from .models import Goal, GoalLevel, Group, StrategyVersion
 
 AREA_KINDS_OF_GROUPS = {
@@ -168,11 +169,12 @@ def _binding_errors(data: dict) -> list[str]:
     ]
     for metrics, has_levels in tops:
         for path, metric in metrics:
-            binding = metric.get("binding", {})
-            if binding.get("type") == "counterparts" and not has_levels:
+            try:
+                binding = bindings.parse_item(metric.get("binding") or {})
+            except bindings.BindingError:
+                continue  # named by bindings.errors_of
+            if isinstance(binding, bindings.CounterpartsBinding) and not has_levels:
                 errors.append(f"{path}.binding: a counterparts metric must sit under an interface with dialogue_levels")
-            if binding.get("type") == "agreement" and "agreement_kind" not in binding:
-                errors.append(f"{path}.binding.agreement_kind: required when the binding type is agreement")
     return errors
 
 

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("cooperation", "0001_initial"),
         ("regions", "0004_regionrole_group_key"),
-        ("strategy", "0003_structures"),
+        ("strategy", "0004_structures"),
     ]
 
     operations = [

@@ -9,9 +9,11 @@ from django.utils import translation
 from tilannekuva.cooperation import demo, services
 from tilannekuva.cooperation.models import CounterpartPair
 from tilannekuva.cooperation.registers import counterpart_matrix
-from tilannekuva.dashboard.selectors import default_year, metric_card, version_for
+from tilannekuva.dashboard.selectors import default_year, metric_card
 from tilannekuva.dashboard.status import Status
 from tilannekuva.regions.models import Area, Organisation, OrganisationKind, Region
+from tilannekuva.strategy.models import StrategyVersion
+from tilannekuva.strategy.selectors import version_in_force
 
 EMPLOYMENT = "tyollisyys-yhdyspinta"
 METRIC = "c-vastinparit-m1"
@@ -57,9 +59,15 @@ def fill_employment(region, county, *, but=None):
             pair(region, county, level, path=path)
 
 
+def in_force(region, year) -> StrategyVersion:
+    version = version_in_force(region, year)
+    assert version is not None
+    return version
+
+
 def matrix(region, year=None):
     year = year or default_year()
-    return counterpart_matrix(region, version_for(region, year), year=year)
+    return counterpart_matrix(region, in_force(region, year), year=year)
 
 
 def test_the_matrix_has_every_interface_and_the_four_levels_with_employment_split_by_client_path(pohjois_savo):
@@ -171,7 +179,7 @@ def values(county, **changes):
     ],
 )
 def test_a_pair_that_breaks_a_rule_is_refused_with_its_field(pohjois_savo, county, users, changes, field, message):
-    version = version_for(pohjois_savo, default_year())
+    version = in_force(pohjois_savo, default_year())
     with pytest.raises(services.RegisterError, match=message) as caught:
         services.save_counterpart(
             region=pohjois_savo, version=version, user=users["bob"], values=values(county, **changes)
@@ -182,7 +190,7 @@ def test_a_pair_that_breaks_a_rule_is_refused_with_its_field(pohjois_savo, count
 
 def test_a_pair_in_an_area_outside_the_region_is_refused(pohjois_savo, county, users):
     mikkeli = Area.objects.get(kind="municipality", code="491")
-    version = version_for(pohjois_savo, default_year())
+    version = in_force(pohjois_savo, default_year())
     with pytest.raises(services.RegisterError, match="is not within Pohjois-Savo") as caught:
         services.save_counterpart(
             region=pohjois_savo, version=version, user=users["bob"], values=values(county, area=mikkeli)

@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from tilannekuva.dashboard.models import CacheGeneration
 from tilannekuva.dashboard.providers import data_for
-from tilannekuva.dashboard.selectors import version_for
 from tilannekuva.dashboard.status import Status, assess
 from tilannekuva.regions.models import Organisation, Region
-from tilannekuva.strategy.models import Metric
+from tilannekuva.strategy.bindings import SurveyBinding
+from tilannekuva.strategy.models import BindingType, Metric
+from tilannekuva.strategy.selectors import version_in_force
 from tilannekuva.surveys import selectors, services
 from tilannekuva.surveys.models import Answer, Invitation, Moderation, QuestionKind, Response, SurveyStatus, token_hash
 
@@ -36,7 +37,8 @@ def test_the_partner_template_is_the_seeds_survey(survey):
 def test_the_compass_survey_asks_about_each_main_goal_then_each_interface_and_its_actions(people, world):
     region = Region.objects.get(slug="pohjois-savo")
     survey = services.create_survey(region=region, template="compass-survey", year=2025, user=people["bob"])
-    version = version_for(region, 2025)
+    version = version_in_force(region, 2025)
+    assert version is not None
     goals = list(version.goals.filter(level="main_goal").order_by("position"))
     interfaces = list(version.goals.filter(level="focus_area").order_by("position"))
     sections = list(survey.sections.all())
@@ -68,10 +70,17 @@ def test_the_compass_results_answer_the_four_compass_metrics_as_numbers(people, 
     for n in range(5):
         cleaned = {questions[f"interface-{name}-yhdyspinta"]: values[n] for name, values in scores.items()}
         services.write_response(survey=survey, cleaned=cleaned, organisation_kind="municipality", import_key=f"r{n}")
-    compass = Metric.objects.filter(version=version_for(region, 2025), binding__survey="compass-survey")
-    assert compass.count() == 4 and {m.kind for m in compass} == {"scale_1_5"}
-    found = data_for(list(compass), region=region)
-    by_interface = {m.binding["question"]: found[m.pk].values[2025] for m in compass}
+    version = version_in_force(region, 2025)
+    assert version is not None
+    bound = {
+        m: b
+        for m in version.metrics.filter(binding_type=BindingType.SURVEY)
+        if isinstance(b := m.typed_binding, SurveyBinding) and b.survey == "compass-survey"
+    }
+    compass = list(bound)
+    assert len(compass) == 4 and {m.kind for m in compass} == {"scale_1_5"}
+    found = data_for(compass, region=region)
+    by_interface = {bound[m].question: found[m.pk].values[2025] for m in compass}
     assert by_interface == {
         "interface-hyte-yhdyspinta": 4.0,
         "interface-sivistys-sote-yhdyspinta": 3.0,
