@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tilannekuva.surveys",
     "tilannekuva.funding",
     "tilannekuva.grants",
+    "tilannekuva.statements",
     "tilannekuva.reports",
 ]
 

@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("tilannekuva.surveys.urls")),
     path("", include("tilannekuva.funding.urls")),
     path("", include("tilannekuva.grants.urls")),
+    path("", include("tilannekuva.statements.urls")),
     path("", include("tilannekuva.reports.urls")),
 ]
