@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("tilannekuva.funding.urls")),
     path("", include("tilannekuva.grants.urls")),
     path("", include("tilannekuva.statements.urls")),
+    path("", include("tilannekuva.calendars.urls")),
     path("", include("tilannekuva.reports.urls")),
 ]

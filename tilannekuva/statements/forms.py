@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from tilannekuva.regions.models import Organisation
 from tilannekuva.strategy.models import Goal, StrategyVersion
 
+from .models import StatementRequest
+
 
 class RoundForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
@@ -26,28 +28,32 @@ class RoundForm(forms.Form):
         ).order_by("kind", "name")
 
 
+class RequestChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.organisation)
+
+
+class GoalChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} {obj.title}".strip()[:140]
+
+
 class StatementForm(forms.Form):
-    request = forms.ModelChoiceField(label=_("On behalf of"), queryset=None, empty_label=None)  # type: ignore[arg-type]
-    goal = forms.ModelChoiceField(
+    request = RequestChoiceField(label=_("On behalf of"), queryset=StatementRequest.objects.none(), empty_label=None)
+    goal = GoalChoiceField(
         label=_("Goal"), queryset=Goal.objects.none(), required=False, empty_label=_("The version in general")
     )
     text = forms.CharField(label=_("Statement"), widget=forms.Textarea(attrs={"rows": 6}))
     document = forms.FileField(label=_("Document (optional)"), required=False)
 
-    def __init__(self, *args: Any, requests: list, goals: list[Goal], **kwargs: Any):
+    def __init__(self, *args: Any, requests: list[StatementRequest], goals: list[Goal], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        from .models import StatementRequest
-
         self.fields["request"].queryset = StatementRequest.objects.filter(  # type: ignore[attr-defined]
             pk__in=[r.pk for r in requests]
         ).select_related("organisation")
-        self.fields["request"].label_from_instance = lambda r: str(r.organisation)  # type: ignore[attr-defined]
-        self.fields["goal"].queryset = Goal.objects.filter(pk__in=[g.pk for g in goals]).order_by("position")  # type: ignore[attr-defined]
-        self.fields["goal"].label_from_instance = (
-            lambda g: (  # type: ignore[attr-defined]
-                f"{g.code} {g.title}".strip()[:140]
-            )
-        )
+        self.fields["goal"].queryset = Goal.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[g.pk for g in goals]
+        ).order_by("position")
 
 
 class AnswerForm(forms.Form):

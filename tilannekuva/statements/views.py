@@ -156,7 +156,7 @@ def close(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
 
 
 @GET
-def document(request: HttpRequest, region_slug: str, pk: int, statement_pk: int) -> HttpResponse:
+def document(request: HttpRequest, region_slug: str, pk: int, statement_pk: int) -> HttpResponse | FileResponse:
     """A statement's document: for those with a role in the region only."""
     region = _region(region_slug)
     if not can_view_internal(request.user, region):
