@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tilannekuva.funding",
     "tilannekuva.grants",
     "tilannekuva.statements",
+    "tilannekuva.projects",
     "tilannekuva.calendars",
     "tilannekuva.reports",
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from tilannekuva.cooperation.models import Meeting
 from tilannekuva.followup.models import ReportingPeriod
 from tilannekuva.grants.models import GrantRound
+from tilannekuva.projects.models import Milestone
 from tilannekuva.regions.models import Region
 from tilannekuva.statements.models import StatementRound
 from tilannekuva.strategy.models import Group
@@ -186,6 +187,20 @@ def _derived(region: Region, year: int) -> list[CalendarEvent]:
                 public=False,
                 url=reverse("statements:round", args=[slug, statement_round.pk]),
                 demo=statement_round.demo,
+            )
+        )
+    for milestone in Milestone.objects.filter(project__region=region, due__year=year).select_related("project"):
+        found.append(
+            CalendarEvent(
+                uid=f"milestone-{milestone.pk}",
+                date=milestone.due,
+                title=f"{milestone.project.name}: {milestone.title}",
+                kind=EventKind.PROJECT,
+                origin=FROM_PROJECT,
+                public=True,
+                url=reverse("projects:detail", args=[slug, milestone.project_id]),
+                group_key=milestone.project.group_key,
+                demo=milestone.project.demo,
             )
         )
     return found

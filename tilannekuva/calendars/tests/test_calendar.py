@@ -163,3 +163,14 @@ def test_an_internal_dashboard_hides_the_calendar_and_its_public_feed(client, re
     assert client.get(reverse("calendars:feed", args=["etela-savo"])).status_code == 404
     client.force_login(users["bob"])
     assert client.get(reverse("calendars:calendar", args=["etela-savo"])).status_code == 403
+
+
+def test_a_projects_milestones_are_in_the_public_calendar(region):
+    from tilannekuva.projects.models import Milestone, Project
+
+    project = Project.objects.create(
+        region=region, name="Tietopankki", goal_key="yhteisen-tiedon-jakaminen-ja-tilannekuva"
+    )
+    Milestone.objects.create(project=project, title="Näkymä valmis", due=datetime.date(2026, 9, 30))
+    found = [e for e in events(region, 2026, internal=False) if e.origin == "project"]
+    assert [(e.title, e.date) for e in found] == [("Tietopankki: Näkymä valmis", datetime.date(2026, 9, 30))]
