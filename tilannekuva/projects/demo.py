@@ -4,6 +4,7 @@ funder) and the source named; an example risk marked DEMO (the seeds analyse no 
 import datetime
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 from tilannekuva.regions.models import OrganisationKind, Region
 from tilannekuva.strategy.selectors import current_version
@@ -11,7 +12,7 @@ from tilannekuva.strategy.selectors import current_version
 from .models import Funding, Milestone, Project, ProjectStatus, Risk
 
 D = datetime.date
-PROJECTS = [
+PROJECTS: list[dict[str, Any]] = [
     {
         "region": "etela-savo",
         "name": "Hyvinvointitiedolla johtaminen 2.0 – Kohti yhteistä hyte-johtamista",

@@ -50,7 +50,7 @@ def test_risk_score_is_likelihood_times_impact_and_its_level_is_told_in_words(pr
     assert (risks["Rahoitus viivästyy"].score, risks["Rahoitus viivästyy"].level) == (16, "high")
     assert (risks["Aikataulu"].score, risks["Aikataulu"].level) == (6, "low")
     row = selectors.project_row(project.region, project.pk, internal=True)
-    assert row is not None and row.top_risk.title == "Rahoitus viivästyy"
+    assert row is not None and row.top_risk is not None and row.top_risk.title == "Rahoitus viivästyy"
     assert (row.funded, row.granted) == (Decimal("200000"), Decimal("150000"))
 
 
