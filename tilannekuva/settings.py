@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tilannekuva.grants",
     "tilannekuva.statements",
     "tilannekuva.projects",
+    "tilannekuva.discussion",
     "tilannekuva.calendars",
     "tilannekuva.reports",
 ]

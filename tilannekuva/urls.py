@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("tilannekuva.grants.urls")),
     path("", include("tilannekuva.statements.urls")),
     path("", include("tilannekuva.projects.urls")),
+    path("", include("tilannekuva.discussion.urls")),
     path("", include("tilannekuva.calendars.urls")),
     path("", include("tilannekuva.reports.urls")),
 ]
