@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "tilannekuva.regions",
     "tilannekuva.strategy",
     "tilannekuva.databank",
+    "tilannekuva.inequality",
     "tilannekuva.dashboard",
     "tilannekuva.audit",
     "tilannekuva.followup",
