@@ -60,7 +60,7 @@ class CalendarEvent:
         return {
             FROM_ENTRY: _("the region's own calendar"),
             FROM_STATUTE: _("date set by statute"),
-            FROM_FOLLOWUP: _("follow-up"),
+            FROM_FOLLOWUP: _("the follow-up"),
             FROM_SURVEY: _("surveys"),
             FROM_MEETING: _("meetings of the groups"),
             FROM_GRANTS: _("grant rounds"),

@@ -57,4 +57,4 @@ class StatementForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    text = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Answer to the statement"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -87,5 +87,5 @@ def test_pages_answer_each_role(client, region, editor, users):
     assert client.post(moderate, {"action": "hide", "note": "Asiaton"}).status_code == 302
     client.force_login(users["carol"])
     page = client.get(url).content.decode()
-    assert "Katselijan kommentti" not in page and "A moderator has hidden this comment." in page
+    assert "Katselijan kommentti" not in page and "Moderaattori on piilottanut tämän kommentin." in page
     assert client.get(reverse("discussion:thread", args=["etela-savo", "metric", "no-such-metric"])).status_code == 404

@@ -4,6 +4,7 @@ report. The observations here are SYNTHETIC, made for the tests."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tilannekuva.databank.models import Indicator, Observation
 from tilannekuva.databank.services import source
@@ -79,9 +80,10 @@ def test_up_to_the_follow_up_year_only(region, indicator):
 
 
 def test_a_metric_without_an_indicator_says_why_no_gap_is_computed(region):
-    result = inequality_of(
-        metric=metric("hyte-kerroin-indikaattorit"), indicator=None, area=region.area, direction="neutral"
-    )
+    with translation.override("en"):
+        result = inequality_of(
+            metric=metric("hyte-kerroin-indikaattorit"), indicator=None, area=region.area, direction="neutral"
+        )
     assert not result.any_computed
     assert "not bound to a data-bank indicator" in result.municipalities.reason
 
@@ -91,7 +93,8 @@ def test_without_gender_or_group_data_the_reason_is_given(region):
     Observation.objects.create(
         indicator=bare, area=Area.objects.get(kind="municipality", code="491"), year=2020, value=1
     )
-    result = inequality_of(metric=metric(), indicator=bare, area=region.area, direction="neutral")
+    with translation.override("en"):
+        result = inequality_of(metric=metric(), indicator=bare, area=region.area, direction="neutral")
     assert "two or more" in result.municipalities.reason
     assert "by gender" in result.gender.reason and "breakdown" in result.groups.reason
 

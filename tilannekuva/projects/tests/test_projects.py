@@ -98,7 +98,7 @@ def test_the_risk_register_is_only_for_those_with_a_role_in_the_region(client, p
     assert "Rahoitus viivästyy" not in client.get(url).content.decode()
     client.force_login(users["carol"])
     page = client.get(url).content.decode()
-    assert "Rahoitus viivästyy" in page and "Add a progress report" not in page
+    assert "Rahoitus viivästyy" in page and "Lisää edistymisraportti" not in page
     assert client.post(url, {"text": "x"}).status_code == 403
     client.force_login(users["alice"])
     response = client.post(url, {"written_on": "2025-05-01", "text": "Edistyy.", "status_after": "in_progress"})

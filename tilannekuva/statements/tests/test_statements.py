@@ -173,7 +173,9 @@ def test_pages_answer_each_role(client, statement_round, people, draft):
         assert (who, client.get(url).status_code) == (who, round_status)
         assert (who, client.get(new).status_code) == (who, new_status)
     client.force_login(people["carol"])
-    assert "Give a statement" not in client.get(url).content.decode()
+    assert "Anna lausunto" not in client.get(url).content.decode()
+    client.force_login(people["editor"])
+    assert "Anna lausunto" in client.get(url).content.decode()
 
 
 def test_posts_are_refused_to_everyone_but_their_role(client, statement_round, people):
