@@ -15,7 +15,7 @@ PRODID = "-//Tilannekuva//Vuosikello//FI"
 
 
 def feed(region: Region, found: Iterable[CalendarEvent], *, name: str, base_url: str) -> bytes:
-    calendar = icalendar.Calendar.new(prodid=PRODID, name=name)
+    calendar = icalendar.Calendar.new(prodid=PRODID, name=name, uid=f"vuosikello-{region.slug}@tilannekuva")
     calendar.add("calscale", "GREGORIAN")
     stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
     for event in found:
