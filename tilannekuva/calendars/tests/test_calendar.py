@@ -16,7 +16,7 @@ from tilannekuva.calendars.obligations import ObligationFileError, obligations, 
 from tilannekuva.calendars.selectors import events
 from tilannekuva.cooperation.models import Meeting
 from tilannekuva.followup.services import open_period
-from tilannekuva.regions.models import Region, RegionRole, RoleKind
+from tilannekuva.regions.models import Organisation, Region, RegionRole, RoleKind
 
 
 @pytest.fixture
@@ -140,7 +140,11 @@ def test_a_malformed_obligation_is_named_by_entry_and_field():
         )
 
 
-def test_the_page_answers_each_role(client, region, users, entry):
+def test_the_page_answers_each_role(client, region, users, entry, django_user_model):
+    editor = django_user_model.objects.create_user("calendar-editor")
+    mikkeli = Organisation.objects.get(kind="municipality", area__code="491")
+    RegionRole.objects.create(user=editor, region=region, role=RoleKind.EDITOR, organisation=mikkeli)
+    users = {**users, "editor": editor}
     url = reverse("calendars:calendar", args=["etela-savo"]) + "?year=2026"
     open_period(region=region, year=2025, deadline=datetime.date(2026, 3, 31), user=users["alice"])
     anonymous = client.get(url)
@@ -148,7 +152,7 @@ def test_the_page_answers_each_role(client, region, users, entry):
     client.force_login(users["carol"])
     assert "raportoinnin määräaika" in client.get(url).content.decode()
     form = {"kind": "budget", "title": "Talousarvio", "date": "2026-11-15", "recurrence": "yearly", "public": "on"}
-    for who in ["carol", "bob"]:
+    for who in ["carol", "editor", "bob"]:
         client.force_login(users[who])
         assert client.post(url, form).status_code == 403
         assert client.post(reverse("calendars:entry_delete", args=["etela-savo", entry.pk])).status_code == 403

@@ -82,8 +82,14 @@ def test_the_responsible_groups_coordinator_reports_progress_and_the_status_foll
     assert error.value.field == "spent"
 
 
-def test_another_regions_administrator_and_a_viewer_cannot_report_progress(project, users):
-    for who in ["bob", "carol"]:
+def test_another_regions_administrator_a_viewer_and_an_editor_cannot_report_progress(project, users, django_user_model):
+    from tilannekuva.regions.models import Organisation
+
+    editor = django_user_model.objects.create_user("project-editor")
+    mikkeli = Organisation.objects.get(kind="municipality", area__code="491")
+    RegionRole.objects.create(user=editor, region=project.region, role=RoleKind.EDITOR, organisation=mikkeli)
+    users = {**users, "editor": editor}
+    for who in ["bob", "carol", "editor"]:
         with pytest.raises(PermissionDenied):
             services.add_progress_report(
                 project=project, user=users[who], text="x", status_after="done", written_on=datetime.date(2025, 1, 1)
