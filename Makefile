@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo serve test lint fmt typecheck audit bench install chromium gettext messages clean
+.PHONY: demo serve test migrations-check lint fmt typecheck audit bench install chromium gettext messages clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -36,9 +36,11 @@ demo: install messages
 	@echo "Tilannekuva demo: http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(BIN)/tilannekuva runserver --insecure $(HOST):$(PORT)
 
+# lint-imports checks the layering contract in pyproject.toml (an app imports only the apps below it).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 fmt: install
 	$(BIN)/ruff format .
@@ -52,9 +54,14 @@ typecheck: install
 audit: install
 	$(BIN)/python .ci/audit.py
 
-test: install messages chromium lint typecheck audit
-	$(BIN)/tilannekuva makemigrations --check --dry-run -v0
+# The checks run side by side (mypy keeps one core busy while pip-audit mostly waits for its service), then the
+# whole suite on both cores (docs/TESTING.md; its time in docs/PERFORMANCE.md, "The test suite").
+test: install chromium
+	$(MAKE) --no-print-directory --jobs=4 --output-sync=target lint typecheck audit messages migrations-check
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+migrations-check: install
+	$(BIN)/tilannekuva makemigrations --check --dry-run -v0
 
 # The dashboard benchmark's load generator is wrk, a second process on loopback (Debian package `wrk`).
 bench: install

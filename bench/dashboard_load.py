@@ -307,7 +307,7 @@ def prepare(*, indicators: int, years: int) -> Size:
     from tilannekuva.regions.models import Area, AreaKind
     from tilannekuva.regions.services import load_areas
     from tilannekuva.strategy.models import Metric
-    from tilannekuva.strategy.services import import_file
+    from tilannekuva.strategy.yaml_import import import_file
 
     step = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)

@@ -32,9 +32,9 @@ MARKER = "grants"
 INTRO = """`python -m bench grants`: a fresh PostgreSQL database with the real areas and Etelä-Savo's strategy, then
 SYNTHETIC data: `--indicators` indicators with a direction × 20 years × every municipality of Finland, the
 maakunnat and the country (the size of a national Sotkanet import), and a round of `--applications`
-SYNTHETIC applications with three reviewers' scores each. Timed: `grants.services.propose` for Etelä-Savo
-(every indicator read, region figures, trend and country comparison) and `services.round_scores` +
-`services.allocation_proposal` (what the assessment page does). Targets: proposal < 2 s, ranking < 1 s."""
+SYNTHETIC applications with three reviewers' scores each. Timed: `grants.proposals.propose` for Etelä-Savo
+(every indicator read, region figures, trend and country comparison) and `scoring.round_scores` +
+`scoring.allocation_proposal` (what the assessment page does). Targets: proposal < 2 s, ranking < 1 s."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,11 +52,11 @@ def prepare(indicators: int, applications: int) -> tuple[int, "Region", "GrantRo
 
     from tilannekuva.databank.models import Direction, Indicator, Observation
     from tilannekuva.databank.services import source
-    from tilannekuva.grants import services
+    from tilannekuva.grants import scoring, services
     from tilannekuva.grants.models import Application, CriterionScore, GrantRound, Review, RoundReviewer
     from tilannekuva.regions.models import Area, AreaKind, Organisation, Region
     from tilannekuva.regions.services import load_areas
-    from tilannekuva.strategy.services import import_file
+    from tilannekuva.strategy.yaml_import import import_file
 
     call_command("migrate", verbosity=0, interactive=False)
     load_areas()
@@ -110,9 +110,9 @@ def prepare(indicators: int, applications: int) -> tuple[int, "Region", "GrantRo
     )
     reviewers = [get_user_model().objects.create_user(f"bench-reviewer-{n}") for n in range(3)]
     RoundReviewer.objects.bulk_create(RoundReviewer(round=grant_round, user=r) for r in reviewers)
-    priorities = services.accepted_priorities(principles)
+    priorities = scoring.accepted_priorities(principles)
     mikkeli = Area.objects.get(kind=AreaKind.MUNICIPALITY, code="491")
-    criteria = services.scored_criteria(principles)
+    criteria = scoring.scored_criteria(principles)
     for n in range(applications):
         application = Application.objects.create(
             round=grant_round,
@@ -146,12 +146,12 @@ def run(options: argparse.Namespace) -> int:
     if server is None:
         return 1
     with own_database(DATABASE, keep=options.keep_database):
-        from tilannekuva.grants import services
+        from tilannekuva.grants import proposals, scoring
 
         observations, region, grant_round = prepare(options.indicators, options.applications)
-        proposal = timed(lambda: services.propose(region=region), repeat=options.repeat)
+        proposal = timed(lambda: proposals.propose(region=region), repeat=options.repeat)
         ranking = timed(
-            lambda: services.allocation_proposal(grant_round, services.round_scores(grant_round)), repeat=options.repeat
+            lambda: scoring.allocation_proposal(grant_round, scoring.round_scores(grant_round)), repeat=options.repeat
         )
     themes = len(proposal.result.themes)
     granted = sum(ranking.result.values())

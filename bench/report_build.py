@@ -47,7 +47,7 @@ def prepare() -> int:
     from tilannekuva.regions.selectors import members_of
     from tilannekuva.regions.services import load_areas
     from tilannekuva.strategy.models import Metric
-    from tilannekuva.strategy.services import import_file
+    from tilannekuva.strategy.yaml_import import import_file
 
     call_command("migrate", verbosity=0, interactive=False)
     load_areas()

@@ -63,7 +63,7 @@ def prepare(invitations: int) -> tuple[int, list[str]]:
 
     from tilannekuva.regions.models import Region, RegionRole, RoleKind
     from tilannekuva.regions.services import load_areas
-    from tilannekuva.strategy.services import import_file
+    from tilannekuva.strategy.yaml_import import import_file
     from tilannekuva.surveys.services import create_invitations, create_survey, set_status
 
     call_command("migrate", verbosity=0)

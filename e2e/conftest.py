@@ -1,4 +1,7 @@
-"""Browser tests: Playwright drives Debian's Chromium (never a downloaded browser) against a live server."""
+"""Browser tests: Playwright drives Debian's Chromium (never a downloaded browser) against a live server.
+
+They share the run's test world (testing/world.py) like every other test: it is there when a browser test starts,
+and put back after it (a browser test commits, so Django flushes the database after it)."""
 
 import os
 from pathlib import Path
@@ -11,10 +14,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
-from conftest import load_world  # noqa: E402
-from tilannekuva.regions.models import Region  # noqa: E402
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Chromium is a process of its own, out of reach of the tests' network guard (testing/network.py), so it is kept off
+# the network by its own switches: every request past loopback goes to a proxy on a closed loopback port and fails
+# (Chromium never sends loopback addresses to a proxy), and no name but localhost is looked up.
+# e2e/test_network.py proves it.
+OFFLINE_PROXY = "http://127.0.0.1:9"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -23,6 +28,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    f"--proxy-server={OFFLINE_PROXY}",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1, EXCLUDE [::1]",
 ]
 AXE = Path(__file__).with_name("vendor") / "axe-core-4.14.1.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -40,8 +47,7 @@ def browser() -> Browser:
 
 @pytest.fixture
 def e2e_world(transactional_db):
-    if not Region.objects.exists():
-        load_world()
+    """The world, committed where the live server sees it."""
 
 
 @pytest.fixture

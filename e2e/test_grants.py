@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from tilannekuva.grants import services
+from tilannekuva.grants import scoring, services
 from tilannekuva.grants.models import Application, GrantRound, Review, RoundReviewer
 from tilannekuva.regions.models import Organisation, Region, RegionRole, RoleKind
 
@@ -94,7 +94,7 @@ def test_an_association_applies_and_a_reviewer_scores(page, grants_world, django
 
     other = django_user_model.objects.get(username="e2e-toinen")
     services.score_application(
-        application=application, user=other, scores={c.pk: 2 for c in services.scored_criteria(grant_round.principles)}
+        application=application, user=other, scores={c.pk: 2 for c in scoring.scored_criteria(grant_round.principles)}
     )
     log_in(page, "e2e-arvioija")
     page.goto(f"/regions/etela-savo/grants/rounds/{grant_round.pk}/manage/")
@@ -102,7 +102,7 @@ def test_an_association_applies_and_a_reviewer_scores(page, grants_world, django
     expect(page.get_by_text("1 muu arvioija on pisteyttänyt tämän hakemuksen")).to_be_visible()
     expect(page.get_by_text("e2e-toinen")).to_have_count(0)
     assert axe_violations(page) == []
-    for criterion in services.scored_criteria(grant_round.principles):
+    for criterion in scoring.scored_criteria(grant_round.principles):
         page.get_by_role("group", name=criterion.title).get_by_label("4", exact=True).check()
     page.get_by_label("Kommentti").fill("Selkeä suunnitelma.")
     page.get_by_role("button", name="Tallenna pisteeni").click()

@@ -27,7 +27,7 @@ def static_site(e2e_world, tmp_path):
     export_site(directory=tmp_path / "site", region_slug="etela-savo", year=2024)
     handler = functools.partial(QuietHandler, directory=str(tmp_path / "site"))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()

@@ -115,7 +115,7 @@ def test_an_administrator_creates_opens_and_invites_with_the_builder(page, surve
     assert axe_violations(page) == []
     page.get_by_label("Tila").select_option("open")
     page.get_by_role("button", name="Tallenna tila").click()
-    expect(page.get_by_text("Tila tallennettu: Avoin.")).to_be_visible()
+    expect(page.get_by_text("Tila tallennettu: Avoinna.")).to_be_visible()
     page.get_by_label("Mikkeli").check()
     page.get_by_label("sivulla, kerran").check()
     page.get_by_role("button", name="Luo kutsut").click()

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from tilannekuva.projects.models import Milestone, Project
 from tilannekuva.regions.models import Organisation, Region, RegionRole, RoleKind
 from tilannekuva.strategy.models import StrategyVersion
-from tilannekuva.strategy.services import copy_version
+from tilannekuva.strategy.versions import copy_version
 
 from .conftest import axe_violations
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tilannekuva.discussion",
     "tilannekuva.calendars",
     "tilannekuva.reports",
+    "tilannekuva.portal",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A view that refuses an anonymous visitor (regions.access.refuse) sends them to log in.
+    "tilannekuva.core.middleware.LoginRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "tilannekuva.urls"
@@ -97,7 +100,7 @@ WSGI_APPLICATION = "tilannekuva.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "tilannekuva" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -137,8 +140,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 
 LANGUAGE_CODE = "fi"
@@ -216,8 +219,13 @@ IMPORT_MAX_FILE_MB = int(os.environ.get("IMPORT_MAX_FILE_MB", "50"))
 XLSX_MAX_UNCOMPRESSED_MB = int(os.environ.get("XLSX_MAX_UNCOMPRESSED_MB", "200"))
 XLSX_MAX_RATIO = int(os.environ.get("XLSX_MAX_RATIO", "100"))
 
-# Background imports (tilannekuva.databank.jobs): a job whose worker stopped sending its heartbeat for
-# IMPORT_STALE_SECONDS (or whose process is gone) is run again, up to IMPORT_MAX_ATTEMPTS times in all.
+# Outside services (the data bank's sources, the OpenID Connect provider) are asked through the one HTTP client,
+# tilannekuva.core.http, which names the product with this User-Agent.
+HTTP_USER_AGENT = "Tilannekuva/0.1 (+https://github.com/tilannekuva; open-source regional strategy platform)"
+
+# Background jobs of every kind (tilannekuva.core.jobs: imports, report builds): a job whose worker stopped sending
+# its heartbeat for IMPORT_STALE_SECONDS (or whose process is gone) is run again, up to IMPORT_MAX_ATTEMPTS times
+# in all (the names are older than the other kinds of job).
 IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "120"))
 IMPORT_MAX_ATTEMPTS = int(os.environ.get("IMPORT_MAX_ATTEMPTS", "3"))
 

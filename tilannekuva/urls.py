@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("tilannekuva.discussion.urls")),
     path("", include("tilannekuva.calendars.urls")),
     path("", include("tilannekuva.reports.urls")),
+    path("", include("tilannekuva.portal.urls")),
 ]

@@ -13,7 +13,7 @@ import jwt
 from django.conf import settings
 from django.core.cache import cache
 
-from tilannekuva.databank.http import USER_AGENT, OutsideClient, SourceError
+from tilannekuva.core.http import OutsideClient, SourceError
 
 # Only RS256: the issue asks for it, and a fixed list stops a token from choosing a weaker algorithm ("none").
 ALGORITHMS = ["RS256"]
@@ -143,30 +143,40 @@ def exchange_code(config: Provider, *, code: str, redirect_uri: str, code_verifi
     anyway and only hide the first fault."""
     data = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
     data["code_verifier"] = code_verifier
-    timeout = httpx.Timeout(settings.OIDC_TIMEOUT, connect=min(settings.OIDC_TIMEOUT, 10.0))
-    try:
-        response = httpx.post(
-            config.token_endpoint,
-            data=data,
-            auth=(config.client_id, config.client_secret),
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-            timeout=timeout,
-        )
-    except httpx.TimeoutException as exc:
-        raise OIDCError(f"the token endpoint {config.token_endpoint} gave no answer in time") from exc
-    except httpx.TransportError as exc:
-        raise OIDCError(f"the token endpoint {config.token_endpoint} could not be reached ({exc})") from exc
+    with _client(config.token_endpoint) as client:
+        try:
+            response = client.post(
+                config.token_endpoint,
+                data=data,
+                auth=(config.client_id, config.client_secret),
+                headers={"Accept": "application/json"},
+                retries=1,
+            )
+        except SourceError as exc:
+            if exc.response is None:
+                raise OIDCError(str(exc)) from exc
+            raise OIDCError(
+                f"the token endpoint answered HTTP {exc.response.status_code} {_error_code(exc.response)}".strip()
+            ) from exc
     try:
         answer = response.json()
     except ValueError:
-        answer = {}
-    if response.status_code >= 400 or not isinstance(answer, dict):
-        reason = answer.get("error", "") if isinstance(answer, dict) else ""
-        raise OIDCError(f"the token endpoint answered HTTP {response.status_code} {reason}".strip())
+        answer = None
+    if not isinstance(answer, dict):
+        raise OIDCError("the token endpoint answered with something that is not a JSON object")
     id_token = answer.get("id_token")
     if not isinstance(id_token, str) or not id_token:
         raise OIDCError("the token endpoint gave no ID token")
     return id_token
+
+
+def _error_code(response: httpx.Response) -> str:
+    """The OAuth error code of an error answer ("invalid_grant"), or nothing."""
+    try:
+        answer = response.json()
+    except ValueError:
+        return ""
+    return str(answer.get("error", "")) if isinstance(answer, dict) else ""
 
 
 def _signing_key(config: Provider, token: str) -> Any:

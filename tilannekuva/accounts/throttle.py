@@ -3,7 +3,7 @@
 Kept in the database, so that every app server process sees the same counts. A lock concerns one
 (user name, address) pair: the same person elsewhere, and everyone else at the same address, can still sign in.
 An address that fails with many user names (LOGIN_FAILURE_LIMIT_PER_ADDRESS within the lock time) is refused
-whatever name it tries. The settings are in settings.py and README.md.
+whatever name it tries. The settings are in settings.py and docs/SETTINGS.md.
 """
 
 import logging

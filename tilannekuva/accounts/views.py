@@ -53,7 +53,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 def logout(request: HttpRequest) -> HttpResponse:
     services.sign_out(request)
-    return redirect("core:home")
+    return redirect("portal:home")
 
 
 @sensitive_post_parameters("code")

@@ -1,26 +1,23 @@
 """The CSV export of a region's audit trail: one row per changed field, ';'-separated UTF-8 with a BOM."""
 
-import csv
-import re
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.utils import timezone
 
+from tilannekuva.core import tables
+from tilannekuva.core.tables import formula_safe
+
 from .models import AuditEntry, plain_text
 
 # Stable names for scripts and spreadsheets, not translated.
 COLUMNS = ("at", "actor", "action", "object_type", "object_id", "object", "field", "before", "after", "note")
-BOM = "\ufeff"
-NUMBER = re.compile(r"-?\d+([.,]\d+)?(e-?\d+)?", re.IGNORECASE)
 
 
 def cell(value: Any) -> str:
-    """Text a spreadsheet shows as text: a leading '=', '+', '-' or '@' would make some run it as a formula."""
-    text = plain_text(value)
-    if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and not NUMBER.fullmatch(text)):
-        return "'" + text
-    return text
+    """Text a spreadsheet shows as text, never run as a formula."""
+    return formula_safe(plain_text(value))
 
 
 def rows(entries: Iterable[AuditEntry]) -> Iterator[list[str]]:
@@ -41,15 +38,6 @@ def rows(entries: Iterable[AuditEntry]) -> Iterator[list[str]]:
             yield [*start, change.name, cell(change.before), cell(change.after), cell(entry.note)]
 
 
-class _Line:
-    """A file-like object whose write() returns what was written: csv.writer formats, the response streams."""
-
-    def write(self, text: str) -> str:
-        return text
-
-
 def csv_lines(entries: Iterable[AuditEntry]) -> Iterator[str]:
-    writer = csv.writer(_Line(), delimiter=";", lineterminator="\r\n")
-    yield BOM + writer.writerow(COLUMNS)
-    for row in rows(entries):
-        yield writer.writerow(row)
+    """The lines one at a time, so that the response streams a long trail."""
+    return tables.csv_lines(itertools.chain([COLUMNS], rows(entries)), bom=True, line_end="\r\n")

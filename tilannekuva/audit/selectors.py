@@ -7,11 +7,10 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from tilannekuva.regions.models import Region
-from tilannekuva.regions.permissions import administered_regions, can_view_internal, is_region_admin
+from tilannekuva.regions.permissions import administered_regions, can_view_internal
 
 from .models import AuditEntry
 from .services import region_id_for
@@ -42,12 +41,6 @@ def can_view_history(user: Any, obj: models.Model) -> bool:
     region_id = region_id_for(obj)
     region = Region.objects.filter(pk=region_id).first() if region_id else None
     return region is not None and can_view_internal(user, region)
-
-
-def region_for_trail(*, region_slug: str, user: Any) -> Region | None:
-    """The region whose trail `user` may read; None when they may not (the view answers 403)."""
-    region = get_object_or_404(Region, slug=region_slug)
-    return region if is_region_admin(user, region) else None
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,15 @@
 """A region's audit trail as a page and as a CSV file, for the region's administrators."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Region
+from tilannekuva.regions.permissions import is_region_admin
 
 from . import exports, selectors
 from .forms import TrailFilterForm
@@ -20,9 +21,7 @@ PAGE_SIZE = 50
 
 def _trail(request: HttpRequest, region_slug: str) -> tuple[Region, TrailFilterForm, QuerySet[AuditEntry]]:
     """The region (403 unless the user administers it), the filter form and the filtered entries."""
-    region = selectors.region_for_trail(region_slug=region_slug, user=request.user)
-    if region is None:
-        raise PermissionDenied
+    region = region_for(request, region_slug, may=is_region_admin)
     form = TrailFilterForm(request.GET or None, kinds=selectors.kinds_in_trail(region))
     filters = form.filters() if form.is_bound else TrailFilter()
     return region, form, selectors.region_trail(region, filters)

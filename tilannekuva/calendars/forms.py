@@ -1,7 +1,7 @@
 """The form of a region's own calendar entry."""
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import CalendarEntry
 
@@ -14,7 +14,7 @@ class EntryForm(forms.ModelForm):
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"public": _("Public")}
+        labels = {"public": pgettext_lazy("calendar entry", "Public")}
 
 
 class ObligationChoiceForm(forms.Form):

@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tilannekuva.regions.models import Region
 
@@ -15,7 +16,7 @@ class EventKind(models.TextChoices):
     EXTENSIVE_WELFARE_REPORT = "extensive_welfare_report", _("Extensive welfare report of the council term")
     TEAVIISARI = "teaviisari", _("TEAviisari data collection")
     HYTE_COEFFICIENT = "hyte_coefficient", _("HYTE coefficient and state funding")
-    BUDGET = "budget", _("Budget")
+    BUDGET = "budget", pgettext_lazy("calendar event", "Budget")
     NEGOTIATION = "negotiation", _("Negotiation between the partners")
     SURVEY = "survey", _("Survey")
     MEETING = "meeting", _("Meeting of a forum or group")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tilannekuva.cooperation.models import Meeting
 from tilannekuva.followup.models import ReportingPeriod
@@ -16,7 +17,7 @@ from tilannekuva.projects.models import Milestone
 from tilannekuva.regions.models import Region
 from tilannekuva.statements.models import StatementRound
 from tilannekuva.strategy.models import Group
-from tilannekuva.strategy.selectors import current_version
+from tilannekuva.strategy.selectors import version_in_force
 from tilannekuva.surveys.models import Survey, SurveyStatus
 
 from .models import CalendarEntry, EventKind, Recurrence
@@ -112,9 +113,13 @@ def _entries(region: Region, year: int) -> list[CalendarEvent]:
 
 
 def group_names(region: Region) -> dict[str, str]:
-    """Each group's name by its key, as the latest version names it."""
+    """Each group's name by its key, as the version in force names it (a key it no longer has: as the latest
+    version that had it)."""
     rows = Group.objects.filter(version__strategy__region=region).order_by("version__year").values_list("key", "name")
-    return dict(rows)
+    names = dict(rows)
+    if (in_force := version_in_force(region)) is not None:
+        names.update(in_force.groups.values_list("key", "name"))
+    return names
 
 
 def _derived(region: Region, year: int) -> list[CalendarEvent]:
@@ -133,11 +138,14 @@ def _derived(region: Region, year: int) -> list[CalendarEvent]:
             )
         )
     for survey in Survey.objects.filter(region=region).exclude(status=SurveyStatus.DRAFT):
-        for day, what in ((survey.opens_on, _("opens")), (survey.closes_on, _("closes"))):
+        for day, edge, what in (
+            (survey.opens_on, "opens", pgettext("calendar event", "opens")),
+            (survey.closes_on, "closes", pgettext("calendar event", "closes")),
+        ):
             if day is not None and day.year == year:
                 found.append(
                     CalendarEvent(
-                        uid=f"survey-{survey.pk}-{what}",
+                        uid=f"survey-{survey.pk}-{edge}",  # the key, not the translated word: one UID in every language
                         date=day,
                         title=f"{survey.title} {survey.year}: {what}",
                         kind=EventKind.SURVEY,
@@ -162,11 +170,14 @@ def _derived(region: Region, year: int) -> list[CalendarEvent]:
             )
         )
     for grant_round in GrantRound.objects.filter(principles__region=region).select_related("funder"):
-        for day, what in ((grant_round.opens_on, _("opens")), (grant_round.closes_on, _("closes"))):
+        for day, edge, what in (
+            (grant_round.opens_on, "opens", pgettext("calendar event", "opens")),
+            (grant_round.closes_on, "closes", pgettext("calendar event", "closes")),
+        ):
             if day.year == year:
                 found.append(
                     CalendarEvent(
-                        uid=f"grants-{grant_round.pk}-{what}",
+                        uid=f"grants-{grant_round.pk}-{edge}",
                         date=day,
                         title=f"{grant_round.title} ({grant_round.funder}): {what}",
                         kind=EventKind.GRANTS,
@@ -267,7 +278,7 @@ class GroupRhythm:
 def group_rhythms(region: Region, year: int, *, internal: bool) -> list[GroupRhythm]:
     """The groups of the version in force whose source says how often they meet, with the meetings recorded in
     the year (counted only for those with a role in the region, who see the meetings)."""
-    version = current_version(region)
+    version = version_in_force(region, year)
     if version is None:
         return []
     counts: dict[str, int] = defaultdict(int)

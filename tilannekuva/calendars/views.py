@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,39 +14,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tilannekuva.core.years import requested_year
+from tilannekuva.regions.access import RegionPermission, region_for
 from tilannekuva.regions.models import Region
-from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal, is_region_admin
+from tilannekuva.regions.permissions import (
+    can_view_dashboard,
+    can_view_internal,
+    can_view_public_pages,
+    is_region_admin,
+)
 
 from . import feed, selectors, services
 from .forms import EntryForm
 from .models import CalendarEntry
 from .obligations import obligation
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
 FEED_YEARS = (-1, 0, 1)  # the feed carries last year, this year and next year
 
 
-def _region(region_slug: str) -> Region:
-    return get_object_or_404(Region, slug=region_slug, strategy__isnull=False)
-
-
-def _year(request: HttpRequest) -> int:
-    text = request.GET.get("year", "")
-    if not text:
-        return timezone.localdate().year
-    if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
-        raise Http404("year must be a year such as 2026")
-    return int(text)
+def _region(request: HttpRequest, region_slug: str, may: RegionPermission) -> Region:
+    return region_for(request, region_slug, may=may, with_strategy=True)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def calendar(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
-    if not can_view_dashboard(request.user, region):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise PermissionDenied
-    year = _year(request)
+    region = _region(request, region_slug, can_view_dashboard)
+    year = requested_year(request, default=timezone.localdate().year)
     may_edit = is_region_admin(request.user, region)
     internal = can_view_internal(request.user, region)
     chosen = obligation(request.GET.get("obligation", ""))
@@ -104,9 +96,7 @@ def _private_url(request: HttpRequest, region: Region) -> str:
 
 @require_POST
 def entry_delete(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
-    region = _region(region_slug)
-    if not is_region_admin(request.user, region):
-        raise PermissionDenied
+    region = _region(request, region_slug, is_region_admin)
     entry = get_object_or_404(CalendarEntry, pk=pk, region=region)
     services.delete_entry(entry=entry, user=request.user)
     messages.success(request, _("The entry was removed from the calendar."))
@@ -115,9 +105,7 @@ def entry_delete(request: HttpRequest, region_slug: str, pk: int) -> HttpRespons
 
 @require_POST
 def feed_token(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
-    if not can_view_internal(request.user, region):
-        raise PermissionDenied
+    region = _region(request, region_slug, can_view_internal)
     token = services.issue_feed_token(region=region, user=request.user)
     # Shown once, on the next page: only its hash is stored.
     request.session[f"calendar-token-{region.pk}"] = token
@@ -140,8 +128,9 @@ def _feed_response(region: Region, *, internal: bool, request: HttpRequest) -> H
 
 @require_http_methods(["GET", "HEAD"])
 def public_feed(request: HttpRequest, region_slug: str) -> HttpResponse:
-    """The events anyone may see, while the region's dashboard is public."""
-    region = _region(region_slug)
+    """The events anyone may see, while the region's dashboard is public (a calendar program cannot sign in, so a
+    feed of an internal region is not found rather than refused)."""
+    region = _region(request, region_slug, can_view_public_pages)
     if not region.dashboard_public:
         raise Http404("the region's calendar is not public")
     return _feed_response(region, internal=False, request=request)
@@ -150,7 +139,7 @@ def public_feed(request: HttpRequest, region_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def private_feed(request: HttpRequest, region_slug: str, token: str) -> HttpResponse:
     """Every event, for the holder of a private address (a calendar program cannot sign in)."""
-    region = _region(region_slug)
+    region = _region(request, region_slug, can_view_public_pages)
     if services.feed_user(region=region, token=token) is None:
         raise Http404("no such calendar address")
     return _feed_response(region, internal=True, request=request)

@@ -9,12 +9,12 @@ from django.db import models, transaction
 
 from tilannekuva.audit.services import acting_as, record
 from tilannekuva.regions.models import Region
-from tilannekuva.strategy import services as strategy_services
+from tilannekuva.strategy import versions as strategy_versions
 from tilannekuva.strategy.models import Action, ProcessPhase, StrategyVersion
 
 from .models import CounterpartPair, Meeting, ProgressNote
 
-VersionError = strategy_services.VersionError
+VersionError = strategy_versions.VersionError
 
 
 def _plain(value: Any) -> Any:
@@ -95,7 +95,7 @@ def delete_counterpart(*, pair: CounterpartPair, user: Any) -> None:
 
 @transaction.atomic
 def copy_version(*, version: StrategyVersion, year: int, user: Any) -> StrategyVersion:
-    copy = strategy_services.copy_version(version=version, year=year)
+    copy = strategy_versions.copy_version(version=version, year=year)
     record(actor=user, obj=copy, action="created", note=f"copied from {version.year}", region=version.region)
     return copy
 
@@ -103,7 +103,7 @@ def copy_version(*, version: StrategyVersion, year: int, user: Any) -> StrategyV
 @transaction.atomic
 def approve_version(*, version: StrategyVersion, user: Any) -> StrategyVersion:
     before = version.status
-    approved = strategy_services.approve_version(version=version, user=user)
+    approved = strategy_versions.approve_version(version=version, user=user)
     changes = {"status": [before, approved.status], "approved_on": [None, _plain(approved.approved_on)]}
     record(actor=user, obj=approved, action="approved", changes=changes, region=approved.region)
     return approved

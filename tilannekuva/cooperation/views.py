@@ -4,7 +4,6 @@ versions and the strategy process. Each view checks its permission with tilannek
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,10 +12,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tilannekuva.core.years import requested_year, year_in_address
+from tilannekuva.regions.access import refuse, region_for
 from tilannekuva.regions.models import Region
-from tilannekuva.regions.permissions import can_coordinate, can_view_internal, is_region_admin
+from tilannekuva.regions.permissions import can_coordinate, can_view_internal, can_view_public_pages, is_region_admin
 from tilannekuva.strategy.models import StrategyVersion
-from tilannekuva.strategy.selectors import current_version
+from tilannekuva.strategy.selectors import version_in_force
 
 from . import forms, selectors, services
 from .models import CounterpartPair, Meeting
@@ -24,35 +25,26 @@ from .models import CounterpartPair, Meeting
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 
-def _region(region_slug: str) -> Region:
-    return get_object_or_404(Region.objects.select_related("area"), slug=region_slug, strategy__isnull=False)
+def _region(request: HttpRequest, region_slug: str) -> Region:
+    """The region's co-operation pages are public (the strategy is); each view checks what it lets change."""
+    return region_for(request, region_slug, may=can_view_public_pages, with_strategy=True)
 
 
 def _version(request: HttpRequest, region: Region) -> StrategyVersion:
-    year = request.GET.get("year", "")
-    if year and not year.isdigit():
-        raise Http404("year must be a number")
-    version = current_version(region, year=int(year) if year else None)
+    version = version_in_force(region, requested_year(request))
     if version is None:
         raise Http404("no strategy version for that year")
     return version
 
 
-def _deny(request: HttpRequest) -> HttpResponse:
-    """Anonymous visitors asking to read are sent to log in; everyone else without the right gets 403."""
-    if request.method in ("GET", "HEAD") and not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
-
-
 def _year_query(request: HttpRequest) -> str:
-    year = request.GET.get("year", "")
-    return f"?{urlencode({'year': year})}" if year else ""
+    year = requested_year(request)
+    return f"?{urlencode({'year': year})}" if year is not None else ""
 
 
 @require_http_methods(["GET", "HEAD"])
 def actions(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     version = _version(request, region)
     form = forms.ActionFilterForm(request.GET or None, choices=selectors.filter_choices(version))
     filters = form.filters() if form.is_bound else selectors.ActionFilters()
@@ -63,7 +55,7 @@ def actions(request: HttpRequest, region_slug: str) -> HttpResponse:
 
 @GET_POST
 def action(request: HttpRequest, region_slug: str, action_key: str) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     version = _version(request, region)
     page = selectors.action_page(version, action_key, with_notes=can_view_internal(request.user, region))
     if page is None:
@@ -88,7 +80,7 @@ def action(request: HttpRequest, region_slug: str, action_key: str) -> HttpRespo
 
 @require_http_methods(["GET", "HEAD"])
 def groups(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     version = _version(request, region)
     context = {"region": region, "version": version, "groups": selectors.groups_of(version)}
     return render(request, "cooperation/groups.html", context)
@@ -96,7 +88,7 @@ def groups(request: HttpRequest, region_slug: str) -> HttpResponse:
 
 @GET_POST
 def group(request: HttpRequest, region_slug: str, group_key: str) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     version = _version(request, region)
     page = selectors.group_page(version, group_key, with_meetings=can_view_internal(request.user, region))
     if page is None:
@@ -119,9 +111,9 @@ def group(request: HttpRequest, region_slug: str, group_key: str) -> HttpRespons
 
 @GET_POST
 def meeting(request: HttpRequest, region_slug: str, group_key: str, meeting_id: int) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     if not can_coordinate(request.user, region=region, group_key=group_key):
-        return _deny(request)
+        refuse(request)
     item = get_object_or_404(Meeting, pk=meeting_id, region=region, group_key=group_key)
     # The form gets its own copy: validating a model form writes into its instance, and the service compares
     # the stored meeting with the new values for the audit log.
@@ -137,7 +129,7 @@ def meeting(request: HttpRequest, region_slug: str, group_key: str, meeting_id: 
 
 @GET_POST
 def counterparts(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     version = _version(request, region)
     may_edit = is_region_admin(request.user, region)
     form = None
@@ -163,9 +155,9 @@ def counterparts(request: HttpRequest, region_slug: str) -> HttpResponse:
 
 @GET_POST
 def counterpart(request: HttpRequest, region_slug: str, pair_id: int) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     if not is_region_admin(request.user, region):
-        return _deny(request)
+        refuse(request)
     pair = get_object_or_404(CounterpartPair, pk=pair_id, region=region)
     version = _version(request, region)
     if request.method == "POST" and "delete" in request.POST:
@@ -184,9 +176,7 @@ def counterpart(request: HttpRequest, region_slug: str, pair_id: int) -> HttpRes
 
 @require_http_methods(["GET", "HEAD"])
 def versions(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
-    if not can_view_internal(request.user, region):
-        return _deny(request)
+    region = region_for(request, region_slug, may=can_view_internal, with_strategy=True)
     found = selectors.versions_of(region)
     context: dict[str, Any] = {
         "region": region,
@@ -198,10 +188,10 @@ def versions(request: HttpRequest, region_slug: str) -> HttpResponse:
 
 
 def _admin_version(request: HttpRequest, region_slug: str, year: int) -> tuple[Region, StrategyVersion]:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     if not is_region_admin(request.user, region):
         raise PermissionDenied
-    return region, get_object_or_404(StrategyVersion, strategy__region=region, year=year)
+    return region, get_object_or_404(StrategyVersion, strategy__region=region, year=year_in_address(year))
 
 
 @require_POST
@@ -234,7 +224,7 @@ def version_approve(request: HttpRequest, region_slug: str, year: int) -> HttpRe
 
 @GET_POST
 def process(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     version = _version(request, region)
     may_edit = is_region_admin(request.user, region)
     if request.method == "POST":

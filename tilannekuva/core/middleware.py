@@ -1,11 +1,16 @@
-"""Finnish first: the interface language comes from the user's own choice (the language cookie), else Finnish."""
+"""Finnish first (the interface language comes from the user's own choice, the language cookie, else Finnish), a
+request size limit, and anonymous visitors sent to log in where a page needs a role."""
 
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from .i18n import supported_language
 
 
 class FinnishFirstLocaleMiddleware:
@@ -14,11 +19,9 @@ class FinnishFirstLocaleMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        language = supported_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
         translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         response = self.get_response(request)
@@ -49,3 +52,23 @@ class RequestSizeLimitMiddleware:
             }
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class LoginRequired(PermissionDenied):
+    """An anonymous visitor asked for something that needs a role: `LoginRedirectMiddleware` sends them to log in
+    and back. Without the middleware it is a plain 403."""
+
+
+class LoginRedirectMiddleware:
+    """Turns `LoginRequired`, raised anywhere in a view, into a redirect to the login page and back."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, LoginRequired):
+            return redirect_to_login(request.get_full_path())
+        return None

@@ -1,20 +1,14 @@
-"""Site-wide pages: the home page that lists the regions, and the health check for load balancers."""
+"""The health check for load balancers: it needs nothing but this process and its database, so it stands on the
+ground floor with the middleware and the logs (the home page is the roof's, tilannekuva.portal)."""
 
 import logging
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from tilannekuva.strategy.selectors import regions_with_strategy
-
 logger = logging.getLogger(__name__)
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"regions": regions_with_strategy()})
 
 
 @never_cache

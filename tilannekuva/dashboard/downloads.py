@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tilannekuva.core import charts
+from tilannekuva.databank.binding import databank_binding
 from tilannekuva.databank.exports import csv_text, plain_number, records, xlsx_bytes
 from tilannekuva.databank.models import Gender, Observation
 from tilannekuva.databank.regional import Aggregation, RegionSeries, region_series
@@ -71,7 +72,8 @@ def _series_for(card: Card, *, region: Region, gender: str) -> RegionSeries | No
         return None
     if gender == Gender.TOTAL and data.series is not None:
         return data.series
-    rule = card.metric.binding.get("aggregation") or Aggregation.REGION_VALUE
+    binding = databank_binding(card.metric)
+    rule = binding.rule if binding is not None else Aggregation.REGION_VALUE
     return region_series(
         indicator=data.indicator, area=region.area, gender=gender, rule=rule, others=counties_of(region)
     )

@@ -14,6 +14,8 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
+from tilannekuva.core.i18n import supported_language
+
 from . import services
 
 PREFIX = "/regions/"
@@ -24,7 +26,6 @@ SKIPPED_HEADERS = {"set-cookie"}
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
-        self.languages = {code for code, _name in settings.LANGUAGES}
 
     def key(self, request: HttpRequest) -> str | None:
         """None for requests that must not be answered from the kept pages."""
@@ -33,8 +34,7 @@ class AnonymousPageCacheMiddleware:
         cookies = request.COOKIES
         if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
             return None  # maybe signed in, or a message to show: the view renders it
-        language = cookies.get(settings.LANGUAGE_COOKIE_NAME)
-        language = language if language in self.languages else settings.LANGUAGE_CODE
+        language = supported_language(cookies.get(settings.LANGUAGE_COOKIE_NAME))
         return f"dashboard-page:{services.generation()}:{language}:{request.get_full_path()}"
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -1,7 +1,8 @@
 """Where a metric's values come from: one provider per kind of data binding, behind one registry.
 
 The data bank's provider is registered here; the follow-up, survey and funding apps register theirs for manual,
-survey and computed metrics when they are installed (they sit below the dashboard and may import it).
+survey and computed metrics when they are installed (they sit below the dashboard and may import it). Each
+provider names the models it reads, and a change to any of them expires the dashboard's cache (dashboard.signals).
 """
 
 from collections import defaultdict
@@ -9,13 +10,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from tilannekuva.databank.binding import indicators_for
-from tilannekuva.databank.models import Indicator, Observation
-from tilannekuva.databank.regional import Aggregation, RegionSeries, region_series_many
+from tilannekuva.databank.binding import databank_binding, indicators_for
+from tilannekuva.databank.models import ImportRun, Indicator, Observation
+from tilannekuva.databank.regional import RegionSeries, region_series_many
+from tilannekuva.databank.sources.ptv import SOURCE_KEY as PTV_SOURCE
 from tilannekuva.regions.models import Area, AreaKind, AreaMembership, Region, valid_in
+from tilannekuva.strategy.bindings import ComputedBinding, ManualBinding, SurveyBinding
 from tilannekuva.strategy.models import BindingType, Direction, Metric, TargetRule
+
+from .signals import Watch, watch
 
 
 @dataclass
@@ -54,9 +60,12 @@ Provider = Callable[[list[Metric], Region], dict[int, MetricData]]
 _PROVIDERS: dict[str, Provider] = {}
 
 
-def register(binding_types: Iterable[str], provider: Provider) -> None:
+def register(binding_types: Iterable[str], provider: Provider, *, watches: Iterable[type[Model] | Watch]) -> None:
+    """`provider` gives the values of metrics of these binding types from the models it `watches`: a change to
+    any of them expires the cached dashboard pages."""
     for binding_type in binding_types:
         _PROVIDERS[binding_type] = provider
+    watch(*watches)
 
 
 def data_for(metrics: list[Metric], *, region: Region) -> dict[int, MetricData]:
@@ -89,17 +98,22 @@ def counties_of(region: Region, *, year: int | None = None) -> list[Area]:
 
 def databank_data(metrics: list[Metric], region: Region) -> dict[int, MetricData]:
     """Metrics bound to data-bank indicators (Sotkanet, Statistics Finland, files): the region's own figure
-    where the source has one, else the binding's rule over the municipalities (databank.regional)."""
+    where the source has one, else the binding's rule over the municipalities (databank.regional). A binding
+    that names a kind of organisation (PTV's counts) asks for a figure the region series does not hold: it is
+    left out here, and its card says that no count has been imported."""
     indicators = indicators_for(metrics)
-    bound = [m for m in metrics if m.pk in indicators]
-    pairs = list(
-        dict.fromkeys((indicators[m.pk], m.binding.get("aggregation") or Aggregation.REGION_VALUE) for m in bound)
-    )
+    rules = {
+        m.pk: binding.rule
+        for m in metrics
+        if m.pk in indicators and (binding := databank_binding(m)) is not None and not binding.organisation_kind
+    }
+    bound = [m for m in metrics if m.pk in rules]
+    pairs = list(dict.fromkeys((indicators[m.pk], rules[m.pk]) for m in bound))
     series_of = dict(zip(pairs, region_series_many(pairs, area=region.area, others=counties_of(region)), strict=True))
     found = {}
     for metric in bound:
         indicator = indicators[metric.pk]
-        series = series_of[(indicator, metric.binding.get("aggregation") or Aggregation.REGION_VALUE)]
+        series = series_of[(indicator, rules[metric.pk])]
         values = {year: figure.value for year, figure in series.region.items() if figure.value is not None}
         data = MetricData(
             values=values,
@@ -128,15 +142,25 @@ def peer_values(indicator: Indicator, *, kind: str, year: int, leave_out: Area) 
 
 def no_data_label(metric: Metric) -> str:
     """What a card says where a metric has no data yet: who or what is expected to bring it."""
-    if metric.binding_type == BindingType.MANUAL:
+    binding = metric.typed_binding
+    if isinstance(binding, ManualBinding):
         return _("Reported by hand by the responsible group; nothing has been reported yet.")
-    if metric.binding_type == BindingType.SURVEY:
+    if isinstance(binding, SurveyBinding):
         return _("Comes from a survey; no results yet.")
-    if metric.binding_type == BindingType.COMPUTED:
+    if isinstance(binding, ComputedBinding):
         return _("A computed index; it has not been computed yet.")
-    if metric.binding_type == BindingType.PTV:
+    if binding.source == PTV_SOURCE:
         return _("Counted from the Finnish Service Catalogue (PTV); no count has been imported for the region yet.")
     return _("No values have been imported for the region yet.")
 
 
-register([BindingType.SOTKANET, BindingType.DATABANK, BindingType.STATFIN], databank_data)
+def _finished(run: ImportRun) -> bool:
+    """A run that has just started has changed nothing yet; its rows are written in bulk, so its end stands for them."""
+    return run.finished_at is not None
+
+
+register(
+    [BindingType.DATABANK],
+    databank_data,
+    watches=[Watch(ImportRun, shows=_finished), Indicator, Observation],
+)

@@ -10,6 +10,7 @@ from tilannekuva.databank.regional import RegionSeries
 from tilannekuva.regions.models import Area, AreaKind, Region
 from tilannekuva.regions.selectors import members_of
 from tilannekuva.strategy.models import Direction, Frequency, Goal, GoalLevel, Group, Metric, StrategyVersion
+from tilannekuva.strategy.selectors import version_in_force
 
 from .providers import MetricData, counties_of, data_for, no_data_label
 from .status import Assessment, Status, Trend, assess, change_kind
@@ -27,13 +28,12 @@ def default_year() -> int:
     return timezone.localdate().year - 1
 
 
-def version_for(region: Region, year: int) -> StrategyVersion:
-    """The strategy version in force in `year`: the latest one made in or before it, else the first one."""
-    versions = list(StrategyVersion.objects.filter(strategy__region=region).order_by("year"))
-    if not versions:
+def _version_in_force(region: Region, year: int) -> StrategyVersion:
+    """strategy.selectors.version_in_force, or NotFound (a 404 on the pages) for a region without a strategy."""
+    version = version_in_force(region, year)
+    if version is None:
         raise NotFound(f"{region} has no strategy")
-    earlier = [v for v in versions if v.year <= year]
-    return earlier[-1] if earlier else versions[0]
+    return version
 
 
 @dataclass
@@ -188,13 +188,6 @@ def municipalities(region: Region, *, year: int) -> list[Area]:
     return list(members_of(region.area, year=year))
 
 
-def region_for(region_slug: str) -> Region:
-    region = Region.objects.select_related("area").filter(slug=region_slug, strategy__isnull=False).first()
-    if region is None:
-        raise NotFound(f"no region '{region_slug}' with a strategy")
-    return region
-
-
 def year_choices(version: StrategyVersion, cards: list[Card], *, year: int) -> list[int]:
     """The strategy period, the years with data and the current year, newest first."""
     this_year = timezone.localdate().year
@@ -204,7 +197,7 @@ def year_choices(version: StrategyVersion, cards: list[Card], *, year: int) -> l
 
 
 def dashboard(*, region: Region, year: int) -> Dashboard:
-    version = version_for(region, year)
+    version = _version_in_force(region, year)
     goals = list(version.goals.select_related("responsible").order_by("position"))
     metrics = list(
         version.metrics.select_related("responsible", "goal__responsible", "action").order_by("goal", "position")
@@ -244,7 +237,7 @@ def metric_of(version: StrategyVersion, metric_key: str) -> Metric:
 
 
 def metric_card(*, region: Region, metric_key: str, year: int) -> Card:
-    version = version_for(region, year)
+    version = _version_in_force(region, year)
     metric = metric_of(version, metric_key)
     data = data_for([metric], region=region).get(metric.pk)
     return card_for(metric, data, year=year, baseline_year=version.period_start)

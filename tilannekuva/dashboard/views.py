@@ -3,55 +3,31 @@ and a metric's downloads. Public unless the region marks its dashboard internal.
 
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tilannekuva.core import charts
+from tilannekuva.core.i18n import current_language
+from tilannekuva.core.years import requested_year
 from tilannekuva.inequality.selectors import inequality_of
+from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal
 
 from . import downloads, selectors, services
 from .geo import region_features
 
-MIN_YEAR, MAX_YEAR = 1900, 2100
-
 
 def _region(request: HttpRequest, region_slug: str) -> Region:
-    try:
-        region = selectors.region_for(region_slug)
-    except selectors.NotFound as exc:
-        raise Http404(str(exc)) from exc
-    if not can_view_dashboard(request.user, region):
-        if not request.user.is_authenticated:
-            raise _LoginRequired
-        raise PermissionDenied
-    return region
-
-
-class _LoginRequired(Exception):
-    """An anonymous visitor asked for an internal dashboard: send them to log in."""
+    return region_for(request, region_slug, may=can_view_dashboard, with_strategy=True)
 
 
 def _year(request: HttpRequest) -> int:
-    text = request.GET.get("year", "")
-    if not text:
-        return selectors.default_year()
-    if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
-        raise Http404("year must be a year such as 2024")
-    return int(text)
-
-
-def _language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE)[:2]
+    return requested_year(request, default=selectors.default_year())
 
 
 def _page(request: HttpRequest, body_template: str, parts: tuple[object, ...], build: Any) -> HttpResponse:
@@ -64,7 +40,7 @@ def _page(request: HttpRequest, body_template: str, parts: tuple[object, ...], b
     """
     region: Region = parts[0]  # type: ignore[assignment]
     internal = can_view_internal(request.user, region)
-    key = (body_template, region.pk, _language(), internal, *parts[1:])
+    key = (body_template, region.pk, current_language(), internal, *parts[1:])
 
     def render_body() -> dict[str, Any]:
         context = build()
@@ -89,19 +65,7 @@ def _page(request: HttpRequest, body_template: str, parts: tuple[object, ...], b
     return response
 
 
-def _guarded(view: Any) -> Any:
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except _LoginRequired:
-            return redirect_to_login(request.get_full_path())
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return require_GET(wrapper)
-
-
-@_guarded
+@require_GET
 def dashboard(request: HttpRequest, region_slug: str) -> HttpResponse:
     region, year = _region(request, region_slug), _year(request)
 
@@ -113,14 +77,14 @@ def dashboard(request: HttpRequest, region_slug: str) -> HttpResponse:
     return _page(request, "dashboard/_dashboard.html", (region, year), build)
 
 
-@_guarded
+@require_GET
 def metric_page(request: HttpRequest, region_slug: str, metric_key: str) -> HttpResponse:
     region, year = _region(request, region_slug), _year(request)
     choice = downloads.chart_choice(request.GET)
 
     def build() -> dict[str, Any]:
         card = selectors.metric_card(region=region, metric_key=metric_key, year=year)
-        chart = downloads.metric_chart(card, region=region, choice=choice, language=_language())
+        chart = downloads.metric_chart(card, region=region, choice=choice, language=current_language())
         return {
             "card": card,
             "chart": chart,
@@ -142,7 +106,7 @@ def metric_page(request: HttpRequest, region_slug: str, metric_key: str) -> Http
     return _page(request, "dashboard/_metric.html", (region, metric_key, year, choice.key), build)
 
 
-@_guarded
+@require_GET
 def comparison(request: HttpRequest, region_slug: str, metric_key: str) -> HttpResponse:
     region, year = _region(request, region_slug), _year(request)
     sort, order = request.GET.get("sort", "better"), request.GET.get("order", "asc")
@@ -156,7 +120,7 @@ def comparison(request: HttpRequest, region_slug: str, metric_key: str) -> HttpR
                 result.values_by_code,
                 title=result.card.metric.title[:120],
                 legend_title=result.card.unit or "",
-                language=_language(),
+                language=current_language(),
                 higher_is_better=downloads.higher_is_better(result.direction),
             )
         title = _("Comparison: %(metric)s") % {"metric": result.card.metric.title[:80]}
@@ -175,7 +139,7 @@ def comparison(request: HttpRequest, region_slug: str, metric_key: str) -> HttpR
     return _page(request, "dashboard/_comparison.html", (region, metric_key, year, sort, order), build)
 
 
-@_guarded
+@require_GET
 def municipality(request: HttpRequest, region_slug: str, code: str) -> HttpResponse:
     region, year = _region(request, region_slug), _year(request)
 
@@ -191,7 +155,7 @@ def municipality(request: HttpRequest, region_slug: str, code: str) -> HttpRespo
     return _page(request, "dashboard/_municipality.html", (region, code, year), build)
 
 
-@_guarded
+@require_GET
 def metric_download(request: HttpRequest, region_slug: str, metric_key: str, fmt: str) -> HttpResponse:
     """The metric's data (csv, xlsx) or its chart (svg, png), as on the metric page with the same filters."""
     region, year = _region(request, region_slug), _year(request)
@@ -200,5 +164,5 @@ def metric_download(request: HttpRequest, region_slug: str, metric_key: str, fmt
     except selectors.NotFound as exc:
         raise Http404(str(exc)) from exc
     return downloads.response(
-        card, region=region, fmt=fmt, choice=downloads.chart_choice(request.GET), language=_language()
+        card, region=region, fmt=fmt, choice=downloads.chart_choice(request.GET), language=current_language()
     )

@@ -7,8 +7,9 @@ class DatabankConfig(AppConfig):
     verbose_name = _("Data bank")
 
     def ready(self) -> None:
-        from . import jobs
+        from tilannekuva.core.jobs import JobKind, register_job_kind
+
         from .models import BackgroundImport
         from .tasks import run_background_import
 
-        jobs.register_job_kind("import", jobs.JobKind(model=BackgroundImport, task=run_background_import))
+        register_job_kind("import", JobKind(model=BackgroundImport, task=run_background_import))

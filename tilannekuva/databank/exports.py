@@ -1,14 +1,12 @@
 """The data bank's export formats: an indicator's observations as CSV, XLSX or JSON records (the columns are
 described in docs/FILE-IMPORT.md), shared by `tilannekuva export observations` and the dashboard's downloads."""
 
-import csv
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import openpyxl
+from tilannekuva.core import tables
 
 from .models import Indicator, Observation
 
@@ -58,12 +56,7 @@ def records(indicator: Indicator, found: list[Observation]) -> list[dict[str, An
 
 def csv_text(rows: list[dict[str, Any]]) -> str:
     """';'-separated with a decimal point; an empty field where there is no value."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow(["" if row[c] is None else row[c] for c in COLUMNS])
-    return out.getvalue()
+    return tables.csv_text([COLUMNS, *([row[c] for c in COLUMNS] for row in rows)])
 
 
 def json_text(rows: list[dict[str, Any]]) -> str:
@@ -71,11 +64,4 @@ def json_text(rows: list[dict[str, Any]]) -> str:
 
 
 def xlsx_bytes(rows: list[dict[str, Any]]) -> bytes:
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("observations")
-    sheet.append(list(COLUMNS))
-    for row in rows:
-        sheet.append([row[c] for c in COLUMNS])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return tables.xlsx_bytes([COLUMNS, *([row[c] for c in COLUMNS] for row in rows)], title="observations")

@@ -2,12 +2,13 @@
 
 import shlex
 
-from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tilannekuva.core.i18n import translated
+from tilannekuva.core.models import BackgroundJob
 from tilannekuva.regions.models import Area
+from tilannekuva.strategy.models import Direction  # one enum for a metric's and an indicator's direction
 
 
 class Source(models.Model):
@@ -26,12 +27,6 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Direction(models.TextChoices):
-    HIGHER_IS_BETTER = "higher_is_better", _("Higher is better")
-    LOWER_IS_BETTER = "lower_is_better", _("Lower is better")
-    NEUTRAL = "neutral", _("No direction")
 
 
 class Indicator(models.Model):
@@ -73,13 +68,11 @@ class Indicator(models.Model):
 
     @property
     def title(self) -> str:
-        language = (get_language() or "fi")[:2]
-        return getattr(self, f"title_{language}", "") or self.title_fi
+        return translated(self, "title")
 
     @property
     def description(self) -> str:
-        language = (get_language() or "fi")[:2]
-        return getattr(self, f"description_{language}", "") or self.description_fi
+        return translated(self, "description")
 
 
 class Gender(models.TextChoices):
@@ -150,52 +143,6 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.area_id} {self.year} {self.gender}: {self.value}"
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Done")
-    FAILED = "failed", _("Failed")
-
-
-class BackgroundJob(models.Model):
-    """What every background job keeps (imports here, report builds in the reports app): its status, attempts,
-    worker, heartbeat and progress. Run by `tilannekuva worker` through tilannekuva.databank.jobs."""
-
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
-    status = models.CharField(_("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    worker = models.CharField(_("worker"), max_length=200, blank=True)
-    progress = models.CharField(_("progress"), max_length=500, blank=True)
-    output = models.TextField(_("output"), blank=True)
-    task_id = models.CharField(_("task"), max_length=64, blank=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def active(self) -> bool:
-        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
-
-    @property
-    def command_line(self) -> str:
-        raise NotImplementedError
-
-    def same_work(self) -> dict[str, object]:
-        """The fields that make two jobs the same work: the last finished one is the yardstick of progress."""
-        raise NotImplementedError
 
 
 class BackgroundImport(BackgroundJob):

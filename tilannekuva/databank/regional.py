@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tilannekuva.regions.models import Area, AreaKind, AreaMembership
+from tilannekuva.strategy.bindings import AGGREGATIONS
 
 from .models import Indicator, Observation, Source
 
@@ -16,10 +17,8 @@ POPULATION = ("sotkanet", "127")  # Sotkanet "Väestö 31.12.": the weights of p
 
 
 class Aggregation:
-    REGION_VALUE = "region_value"
-    MEAN = "mean"
-    POPULATION_WEIGHTED_MEAN = "population_weighted_mean"
-    SUM = "sum"
+    # The rules a metric's data-bank binding may name (strategy.bindings, which the strategy schema lists).
+    REGION_VALUE, MEAN, POPULATION_WEIGHTED_MEAN, SUM = AGGREGATIONS
 
     LABELS = {
         REGION_VALUE: _("the source's own figure for the region"),

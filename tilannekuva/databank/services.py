@@ -9,9 +9,9 @@ from typing import Any, NamedTuple
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tilannekuva.core.http import SourceError
 from tilannekuva.regions.models import Area
 
-from .http import SourceError
 from .models import ImportRun, ImportStatus, Indicator, Observation, Source
 
 KNOWN_SOURCES: dict[str, dict[str, str]] = {

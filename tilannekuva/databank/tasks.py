@@ -7,5 +7,5 @@ from . import jobs
 
 @task()
 def run_background_import(job_id: int) -> int | None:
-    """One background import (tilannekuva.databank.jobs); returns its import run's id."""
+    """One background import (tilannekuva.databank.jobs, on tilannekuva.core.jobs); returns its import run's id."""
     return jobs.execute(job_id)

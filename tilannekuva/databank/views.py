@@ -1,22 +1,23 @@
 """The data bank's catalogue: search and browse indicators, an indicator's page, binding it to a metric."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tilannekuva.core import jobs
 from tilannekuva.core.charts import line_chart
+from tilannekuva.core.i18n import current_language
+from tilannekuva.regions.access import refuse, region_for
 from tilannekuva.regions.models import Region
-from tilannekuva.regions.permissions import administered_regions, can_view_import_jobs
+from tilannekuva.regions.permissions import administered_regions, can_view_import_jobs, is_region_admin
+from tilannekuva.strategy.selectors import version_in_force
 
-from . import binding, jobs, selectors_catalogue
+from . import binding, selectors_catalogue
 from .forms import BindForm
 from .models import BackgroundImport, Gender, ImportRun, Indicator
 from .regional import Aggregation, region_series
@@ -69,10 +70,10 @@ def indicator_page(request: HttpRequest, source_key: str, external_id: str) -> H
         title=indicator.title,
         y_title=indicator.unit or _("value"),
         series_title=_("Area"),
-        language=(get_language() or "fi")[:2],
+        language=current_language(),
     )
     can_bind = region in administered_regions(request.user)
-    version = region.strategy.versions.order_by("-year").first() if hasattr(region, "strategy") else None
+    version = version_in_force(region)
     form = BindForm(metrics=binding.bindable_metrics(version) if (version and can_bind) else [])
     context = {
         "indicator": indicator,
@@ -94,10 +95,8 @@ def indicator_page(request: HttpRequest, source_key: str, external_id: str) -> H
 @require_POST
 def bind_indicator(request: HttpRequest, source_key: str, external_id: str, region_slug: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator, source__key=source_key, external_id=external_id)
-    region = get_object_or_404(Region, slug=region_slug)
-    if region not in administered_regions(request.user):
-        raise PermissionDenied
-    version = region.strategy.versions.order_by("-year").first()
+    region = region_for(request, region_slug, may=is_region_admin)
+    version = version_in_force(region)
     if version is None:
         raise Http404("no strategy")
     form = BindForm(request.POST, metrics=binding.bindable_metrics(version))
@@ -114,10 +113,8 @@ def bind_indicator(request: HttpRequest, source_key: str, external_id: str, regi
 
 def import_jobs(request: HttpRequest) -> HttpResponse:
     """Background imports and their progress; the table reloads itself (HTMX) while any is queued or running."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     if not can_view_import_jobs(request.user):
-        raise PermissionDenied
+        refuse(request)
     recent = list(BackgroundImport.objects.select_related("import_run", "requested_by")[:50])
     context = {
         "jobs": [(job, jobs.share_done(job)) for job in recent],

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tilannekuva.core.years import FIRST_YEAR, LAST_YEAR
+
 
 class CommentForm(forms.Form):
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
@@ -16,4 +18,4 @@ class ModerationForm(forms.Form):
     ]
     action = forms.ChoiceField(choices=ACTIONS)
     note = forms.CharField(label=_("Reason"), required=False, max_length=500)
-    year = forms.IntegerField(label=_("Report year"), required=False, min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Report year"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)

@@ -9,6 +9,7 @@ from django.db.models import Model
 
 from tilannekuva.regions.models import Region
 from tilannekuva.strategy.models import Action, Goal, Metric, StrategyVersion
+from tilannekuva.strategy.selectors import version_in_force
 
 from .models import Comment, CommentStatus, Subject
 
@@ -16,15 +17,14 @@ MODELS: dict[str, type[Model]] = {Subject.METRIC: Metric, Subject.GOAL: Goal, Su
 
 
 def subject_object(region: Region, subject: str, key: str) -> Any | None:
-    """The metric, goal or action with `key` in the region's latest version that has it."""
+    """The metric, goal or action with `key` in the version in force this year, else in the latest version that
+    has it (a comment stays about a key the strategy has since dropped)."""
     model = MODELS.get(subject)
     if model is None:
         return None
-    return (
-        model._default_manager.filter(version__strategy__region=region, key=key)  # type: ignore[misc]
-        .order_by("-version__year")
-        .first()
-    )
+    found = model._default_manager.filter(version__strategy__region=region, key=key)  # type: ignore[misc]
+    in_force = version_in_force(region)
+    return (in_force and found.filter(version=in_force).first()) or found.order_by("-version__year").first()
 
 
 def title_of(obj: Any) -> str:

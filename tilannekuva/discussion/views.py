@@ -3,17 +3,16 @@ and the moderators' actions. For those with a role in the region; moderation for
 checks its permission with tilannekuva.regions.permissions."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tilannekuva.dashboard.selectors import default_year
+from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_internal, is_region_admin
-from tilannekuva.strategy.selectors import current_version
+from tilannekuva.strategy.selectors import version_in_force
 
 from . import selectors, services
 from .forms import CommentForm, ModerationForm
@@ -21,31 +20,18 @@ from .models import Comment, Subject
 
 
 def _region(request: HttpRequest, region_slug: str) -> Region:
-    region = get_object_or_404(Region, slug=region_slug, strategy__isnull=False)
-    if not can_view_internal(request.user, region):
-        raise PermissionDenied
-    return region
-
-
-def _guard(request: HttpRequest, region_slug: str) -> Region | HttpResponse:
-    try:
-        return _region(request, region_slug)
-    except PermissionDenied:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise
+    """The discussion is for those with a role in the region; moderation for its administrators."""
+    return region_for(request, region_slug, may=can_view_internal, with_strategy=True)
 
 
 @require_http_methods(["GET", "HEAD"])
 def index(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _guard(request, region_slug)
-    if isinstance(region, HttpResponse):
-        return region
+    region = _region(request, region_slug)
     moderator = is_region_admin(request.user, region)
     context = {
         "region": region,
         "recent": selectors.recent(region, moderator=moderator),
-        "subjects": selectors.subjects(region, current_version(region)),
+        "subjects": selectors.subjects(region, version_in_force(region)),
         "moderator": moderator,
     }
     return render(request, "discussion/index.html", context)
@@ -53,9 +39,7 @@ def index(request: HttpRequest, region_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def subject_thread(request: HttpRequest, region_slug: str, subject: str, key: str) -> HttpResponse:
-    region = _guard(request, region_slug)
-    if isinstance(region, HttpResponse):
-        return region
+    region = _region(request, region_slug)
     if subject not in Subject.values:
         raise Http404("no such subject")
     obj = selectors.subject_object(region, subject, key)
@@ -98,9 +82,7 @@ def subject_thread(request: HttpRequest, region_slug: str, subject: str, key: st
 
 @require_POST
 def moderate(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
-    region = _region(request, region_slug)
-    if not is_region_admin(request.user, region):
-        raise PermissionDenied
+    region = region_for(request, region_slug, may=is_region_admin, with_strategy=True)
     comment = get_object_or_404(Comment, pk=pk, region=region)
     form = ModerationForm(request.POST)
     if not form.is_valid():

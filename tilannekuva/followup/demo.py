@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from tilannekuva.dashboard.selectors import default_year, version_for
+from tilannekuva.dashboard.selectors import default_year
 from tilannekuva.regions.models import Organisation, OrganisationKind, Region, RegionRole, RoleKind
+from tilannekuva.strategy.selectors import version_in_force
 
 from .models import ReportingPeriod
 from .services import open_period
@@ -37,7 +38,9 @@ def load_demo_data(*, password: str) -> Iterator[str]:
     region = Region.objects.filter(slug=DEMO_REGION).first()
     if region is None:
         return
-    version = version_for(region, default_year())
+    version = version_in_force(region, default_year())
+    if version is None:
+        return
     partners = [p.organisation for p in version.partners.select_related("organisation__area")]
     names = []
     for username, kind, code in DEMO_EDITORS:

@@ -44,4 +44,4 @@ def approved_values(metrics: list[Metric], region: Region) -> dict[int, MetricDa
     return found
 
 
-register([BindingType.MANUAL], approved_values)
+register([BindingType.MANUAL], approved_values, watches=[Report])

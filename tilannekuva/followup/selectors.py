@@ -21,13 +21,6 @@ class NotFound(LookupError):
     """No such region, period or task."""
 
 
-def region_for(region_slug: str) -> Region:
-    region = Region.objects.select_related("area").filter(slug=region_slug).first()
-    if region is None:
-        raise NotFound(f"no region '{region_slug}'")
-    return region
-
-
 def tasks_of(period: ReportingPeriod) -> QuerySet[Task]:
     return period.tasks.select_related("metric__goal", "metric__responsible", "organisation").prefetch_related(
         Prefetch("reports", queryset=Report.objects.select_related("submitted_by", "organisation"))

@@ -15,11 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilannekuva.audit.services import record
-from tilannekuva.dashboard import services as dashboard_services
-from tilannekuva.dashboard.selectors import version_for
 from tilannekuva.regions.models import Organisation, Region, RegionRole, RoleKind
 from tilannekuva.regions.permissions import can_coordinate, can_report, is_region_admin, organisations_edited
 from tilannekuva.strategy.models import BindingType, MeasureKind, Metric
+from tilannekuva.strategy.selectors import version_in_force
 
 from .models import PeriodStatus, Report, ReportingPeriod, ReportStatus, Task, TaskStatus
 
@@ -83,7 +82,9 @@ def open_period(*, region: Region, year: int, deadline: datetime.date, user: Any
         raise PermissionDenied
     if ReportingPeriod.objects.filter(region=region, year=year).exists():
         raise FollowupError(_("The follow-up of %(year)s is already open.") % {"year": year}, field="year")
-    version = version_for(region, year)
+    version = version_in_force(region, year)
+    if version is None:
+        raise FollowupError(_("The region has no strategy to follow up."), field="year")
     period = ReportingPeriod.objects.create(region=region, year=year, deadline=deadline, opened_by=user)
     partners = [p.organisation for p in version.partners.select_related("organisation").order_by("position")]
     metrics = version.metrics.filter(binding_type=BindingType.MANUAL).select_related("responsible", "goal__responsible")
@@ -211,9 +212,6 @@ def submit_report(
     task.save(update_fields=["organisation", "status"])
     # Recorded on the task, so that its page shows the whole story of its reports in one history.
     record(actor=user, obj=task, action="submitted", region=region, changes=changes, note=comment)
-    if before is not None and before.status == ReportStatus.APPROVED:
-        # An approved value that is corrected leaves the dashboard until the correction is approved.
-        transaction.on_commit(dashboard_services.invalidate)
     return report
 
 
@@ -244,7 +242,6 @@ def review_report(*, report: Report, user: Any, approve: bool, comment: str = ""
         changes={"status": [ReportStatus.SUBMITTED.value, report.status]},
         note=comment,
     )
-    transaction.on_commit(dashboard_services.invalidate)
     return report
 
 
@@ -278,8 +275,8 @@ class Completeness:
 
 def completeness(period: ReportingPeriod) -> tuple[list[Completeness], list[Completeness]]:
     """Per organisation (unclaimed shared tasks under "not yet claimed") and per responsible group."""
-    version = version_for(period.region, period.year)
-    group_names = {g.key: g.name for g in version.groups.all()}
+    version = version_in_force(period.region, period.year)
+    group_names = {g.key: g.name for g in version.groups.all()} if version else {}
     by_organisation: dict[str, Completeness] = {}
     by_group: dict[str, Completeness] = {}
     for task in period.tasks.select_related("organisation"):

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from tilannekuva.core.years import requested_year
+from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Organisation, Region
 from tilannekuva.regions.permissions import can_view_internal, is_region_admin, organisations_edited
 
@@ -21,29 +23,14 @@ from .models import Report, ReportingPeriod
 
 
 def _region(request: HttpRequest, region_slug: str) -> Region:
-    try:
-        region = selectors.region_for(region_slug)
-    except selectors.NotFound as exc:
-        raise Http404(str(exc)) from exc
-    if not can_view_internal(request.user, region):
-        raise PermissionDenied
-    return region
-
-
-def _year(request: HttpRequest) -> int | None:
-    text = request.GET.get("year", "")
-    if not text:
-        return None
-    if not text.isdigit():
-        raise Http404("year must be a number")
-    return int(text)
+    return region_for(request, region_slug, may=can_view_internal)
 
 
 @login_required
 @require_GET
 def overview(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = _region(request, region_slug)
-    period = selectors.period_of(region, _year(request))
+    period = selectors.period_of(region, requested_year(request))
     by_organisation, by_group = services.completeness(period) if period else ([], [])
     context = {
         "region": region,

@@ -3,18 +3,14 @@
 Every fault is collected with its row and column, so that a user fixes the whole file at once; nothing is
 written here (services.import_figures writes, in one transaction)."""
 
-import csv
-import io
 import math
 import re
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from tilannekuva.databank.services import ImportDataError
-from tilannekuva.databank.sources.files import check_zip_size
+from tilannekuva.core import tables
 
 from .models import FigureKind
 
@@ -35,18 +31,11 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 REQUIRED = {FigureKind.THL: ("year", "area_code", "indicator"), FigureKind.VM: ("year", "area_code", "eur")}
-MAX_ERRORS = 50
 SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
-class FigureFileError(ValueError):
+class FigureFileError(tables.TableError):
     """The table is malformed: `errors` names each fault's row and column."""
-
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        shown = errors[:MAX_ERRORS]
-        more = f"\n… and {len(errors) - MAX_ERRORS} more" if len(errors) > MAX_ERRORS else ""
-        super().__init__("\n".join(shown) + more)
 
 
 @dataclass(frozen=True)
@@ -62,38 +51,13 @@ class Row:
 
 
 def read_table(content: bytes, *, name: str) -> list[list[Any]]:
-    """The cells of the first sheet of an XLSX workbook, or of a CSV file (`;`, `,` or tab separated)."""
-    if name.lower().endswith(".xlsx"):
-        return _read_xlsx(content)
+    """The cells of the first sheet of an XLSX workbook, or of a UTF-8 CSV file (`;`, `,` or tab separated), read
+    by the one table reader (core.tables: the zip-bomb guard before a workbook is opened)."""
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FigureFileError([f"{name}: not UTF-8 text (byte {exc.start}); save the CSV as UTF-8"]) from exc
-    first = text.split("\n", 1)[0]
-    delimiter = max(";,\t", key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return list(reader)
-    except csv.Error as exc:
-        raise FigureFileError([f"{name}, row {reader.line_num}: not a readable CSV row ({exc})"]) from exc
-
-
-def _read_xlsx(content: bytes) -> list[list[Any]]:
-    import openpyxl
-
-    try:
-        check_zip_size(content)  # the data bank's guard against a zip bomb, before openpyxl unpacks anything
-    except ImportDataError as exc:
-        raise FigureFileError(exc.errors) from exc
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise FigureFileError([f"not a readable XLSX workbook: {exc}"]) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+        table = tables.read_table(content)
+    except tables.TableError as exc:
+        raise FigureFileError([f"{name}: {error}" for error in exc.errors]) from exc
+    return [list(record) for record in table.records]
 
 
 def _text(cell: Any) -> str:

@@ -8,15 +8,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tilannekuva.dashboard.providers import MetricData, register
+from tilannekuva.dashboard.signals import Watch
+from tilannekuva.databank.models import Observation
 from tilannekuva.regions.models import AreaKind, Region
 from tilannekuva.regions.selectors import members_of
+from tilannekuva.strategy.bindings import HYTE_COEFFICIENT, VITALITY_INDEX, ComputedBinding
 from tilannekuva.strategy.models import BindingType, Direction, Metric
 
 from . import parameters
-from .models import IndicatorFigure, Level
+from .models import FigureImport, IndicatorFigure, Level
 from .vitality import compute
-
-HYTE, VITALITY = "hyte_coefficient", "vitality_index"
 
 
 def hyte_values(region: Region) -> tuple[dict[int, float], bool]:
@@ -47,8 +48,10 @@ def computed_data(metrics: list[Metric], region: Region) -> dict[int, MetricData
     hyte: tuple[dict[int, float], bool] | None = None
     vitality_cache: dict[tuple[str, str], object] = {}
     for metric in metrics:
-        index = metric.binding.get("index")
-        if index == HYTE:
+        binding = metric.typed_binding
+        if not isinstance(binding, ComputedBinding):
+            continue
+        if binding.index == HYTE_COEFFICIENT:
             hyte = hyte or hyte_values(region)
             values, synthetic = hyte
             if not values:
@@ -64,17 +67,17 @@ def computed_data(metrics: list[Metric], region: Region) -> dict[int, MetricData
                 detail_url=reverse("funding:hyte", args=[region.slug]),
                 detail_label=_("Each municipality's points, euros and the simulator"),
             )
-        elif index == VITALITY:
+        elif binding.index == VITALITY_INDEX:
             config = parameters.vitality()
-            reference = metric.binding.get("reference") or config.default_reference
-            set_key = metric.binding.get("dimension_set") or config.default_set
+            reference = binding.reference or config.default_reference
+            set_key = binding.dimension_set or config.default_set
             if reference not in parameters.REFERENCES or set_key not in config.sets:
                 continue
             result = vitality_cache.get((reference, set_key))
             if result is None:
                 result = vitality_cache[(reference, set_key)] = compute(reference=reference, dimension_set=set_key)
             codes = [a.code for a in members_of(region.area, year=max(result.years, default=2000))]  # type: ignore[attr-defined]
-            component = metric.binding.get("component") or None
+            component = binding.component or None
             means = result.region_mean(codes, component=component)  # type: ignore[attr-defined]
             if not means:
                 continue
@@ -92,4 +95,10 @@ def computed_data(metrics: list[Metric], region: Region) -> dict[int, MetricData
     return found
 
 
-register([BindingType.COMPUTED], computed_data)
+def _changed_figures(batch: FigureImport) -> bool:
+    """An import's figures are written in bulk; its batch, saved with the counts, stands for them."""
+    return bool(batch.rows_added or batch.rows_changed or batch.rows_removed)
+
+
+# THL's points (hyte_values) and the data bank's observations (the vitality index).
+register([BindingType.COMPUTED], computed_data, watches=[Watch(FigureImport, shows=_changed_figures), Observation])

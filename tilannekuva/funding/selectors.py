@@ -19,17 +19,6 @@ POPULATION = ("sotkanet", "127")
 PART_ROWS = (IndicatorFigure.TOTAL, IndicatorFigure.PROCESS, IndicatorFigure.OUTCOME)
 
 
-class NotFound(LookupError):
-    pass
-
-
-def region_for(slug: str) -> Region:
-    region = Region.objects.select_related("area").filter(slug=slug).first()
-    if region is None:
-        raise NotFound(f"no region '{slug}'")
-    return region
-
-
 @dataclass
 class YearData:
     """Everything known of one year and level: parameters, imported figures, residents, the pot."""

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from django.db import transaction
 
-from tilannekuva.dashboard.services import invalidate
 from tilannekuva.regions.models import Area, AreaKind
 
 from . import parameters
@@ -81,8 +80,6 @@ def import_content(
                 _write_euro_figures(year_rows, batch=batch, areas=areas)
             batch.save()
             batches.append(batch)
-        if any(b.rows_added or b.rows_changed or b.rows_removed for b in batches):
-            transaction.on_commit(invalidate)
     return ImportResult(batches)
 
 

@@ -5,15 +5,16 @@ role in the region. Every page reads only: nothing here writes."""
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tilannekuva.core import charts
+from tilannekuva.core.i18n import current_language
+from tilannekuva.core.years import requested_year
+from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal
 
@@ -22,27 +23,9 @@ from .forms import SimulatorForm
 from .models import Level
 from .vitality import compute
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
-
 
 def _region(request: HttpRequest, region_slug: str, *, internal: bool = False) -> Region:
-    try:
-        region = selectors.region_for(region_slug)
-    except selectors.NotFound as exc:
-        raise Http404(str(exc)) from exc
-    allowed = can_view_internal(request.user, region) if internal else can_view_dashboard(request.user, region)
-    if not allowed:
-        raise PermissionDenied
-    return region
-
-
-def _year(request: HttpRequest, level: str = Level.MUNICIPALITY) -> int | None:
-    text = request.GET.get("year", "")
-    if not text:
-        return selectors.default_year(level)
-    if not (text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR):
-        raise Http404("year must be a year")
-    return int(text)
+    return region_for(request, region_slug, may=can_view_internal if internal else can_view_dashboard)
 
 
 def _level(request: HttpRequest) -> str:
@@ -50,10 +33,6 @@ def _level(request: HttpRequest) -> str:
     if level not in Level.values:
         raise Http404("no such level")
     return level
-
-
-def _language() -> str:
-    return (get_language() or "fi")[:2]
 
 
 def _section(region: Region, *, level: str, year: int) -> dict[str, Any]:
@@ -79,7 +58,7 @@ def _section(region: Region, *, level: str, year: int) -> dict[str, Any]:
 @require_GET
 def hyte(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = _region(request, region_slug)
-    year = _year(request)
+    year = requested_year(request, default=selectors.default_year(Level.MUNICIPALITY))
     context: dict[str, Any] = {
         "region": region,
         "year": year,
@@ -101,7 +80,7 @@ def hyte(request: HttpRequest, region_slug: str) -> HttpResponse:
                 chart_rows,
                 title=_("HYTE coefficient points %(year)s (0–100)") % {"year": year},
                 x_title=_("points"),
-                language=_language(),
+                language=current_language(),
                 domain=(0, 100),
             )
     return render(request, "funding/hyte.html", context)
@@ -112,7 +91,7 @@ def hyte(request: HttpRequest, region_slug: str) -> HttpResponse:
 def simulator(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = _region(request, region_slug, internal=True)
     level = _level(request)
-    year = _year(request, level)
+    year = requested_year(request, default=selectors.default_year(level))
     context: dict[str, Any] = {"region": region, "year": year, "level": level}
     status = 200
     data = selectors.year_data(level=level, year=year) if year is not None else None
@@ -189,7 +168,7 @@ def vitality_page(request: HttpRequest, region_slug: str) -> HttpResponse:
             title=_("Mean of %(region)s's municipalities (z-score)") % {"region": region.name},
             y_title=_("z-score"),
             series_title=_("Dimension"),
-            language=_language(),
+            language=current_language(),
         )
     context = {
         "region": region,

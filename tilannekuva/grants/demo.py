@@ -14,13 +14,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from tilannekuva.databank.models import Direction, Indicator
-from tilannekuva.databank.sources.ptv import business_id_is_valid
+from tilannekuva.databank.models import Indicator
 from tilannekuva.databank.sources.sotkanet_snapshot import SOURCE_KEY as SNAPSHOT_SOURCE
 from tilannekuva.regions.models import Area, Organisation, OrganisationKind, Region, RegionRole, RoleKind
 from tilannekuva.regions.selectors import members_of
+from tilannekuva.regions.validators import business_id_is_valid
+from tilannekuva.strategy.models import Direction
 
-from . import services
+from . import scoring, services
 from .models import GrantRound, Principles, PriorityStatus, RoundReviewer
 
 DEMO_REGION = "etela-savo"
@@ -68,7 +69,7 @@ SCORES = [
 
 
 def business_id(digits: str) -> str:
-    """The demo business id with the seven `digits` and the check digit that the PTV source's check accepts."""
+    """The demo business id with the seven `digits` and the check digit that tilannekuva.regions.validators accepts."""
     for check in range(10):
         if business_id_is_valid(f"{digits}-{check}"):
             return f"{digits}-{check}"
@@ -129,7 +130,7 @@ def _round(principles: Principles, funder: Organisation, **fields: Any) -> tuple
 
 
 def _apply(grant_round: GrantRound, which: list[int], areas: dict[str, Area], today: datetime.date) -> list[Any]:
-    priorities = services.accepted_priorities(grant_round.principles)
+    priorities = scoring.accepted_priorities(grant_round.principles)
     made = []
     for n, index in enumerate(which):
         name, digits, activity, groups, codes, budget, applied = APPLICANTS[index]
@@ -190,7 +191,7 @@ def _load(region: Region, admin: Any, password: str) -> list[str]:
     areas = {a.code: a for a in members_of(region.area, year=year)}
     mikkeli = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY, area__code="491").first()
     county = Organisation.objects.filter(name="Etelä-Savon hyvinvointialue").first()
-    scored = services.scored_criteria(principles)
+    scored = scoring.scored_criteria(principles)
     lines = []
     if county is not None:
         closed, created = _round(
@@ -209,7 +210,7 @@ def _load(region: Region, admin: Any, password: str) -> list[str]:
                 RoundReviewer.objects.get_or_create(round=closed, user=user, defaults={"named_by": admin})
             made = _apply(closed, [0, 2, 3, 4], areas, closed.opens_on)
             _score(made, [reviewer, second], scored)
-            proposal = services.allocation_proposal(closed)
+            proposal = scoring.allocation_proposal(closed)
             services.record_decisions(grant_round=closed, user=admin, amounts=proposal)
         granted = sum(a.granted_amount or 0 for a in closed.applications.all())
         lines.append(f"{closed.title}: decided, {granted} € of {closed.budget} €")
@@ -232,7 +233,7 @@ def _load(region: Region, admin: Any, password: str) -> list[str]:
             # The second reviewer has scored all; demo-arvioija has scored two and has two left to try.
             _score(made, [second], scored)
             _score(made[:2], [reviewer], scored)
-        proposal = services.allocation_proposal(open_round)
+        proposal = scoring.allocation_proposal(open_round)
         lines.append(
             f"{open_round.title}: open, allocation proposal {sum(proposal.values())} € of {open_round.budget} €"
         )

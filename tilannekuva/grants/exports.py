@@ -1,13 +1,11 @@
 """A round's decisions as CSV or XLSX, for the funder's own case-management system: one row per application."""
 
-import csv
-import io
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
+from tilannekuva.core import tables
 
-from . import services
+from . import scoring
 from .models import GrantRound
 
 COLUMNS = [
@@ -38,8 +36,8 @@ COLUMNS = [
 
 
 def decision_rows(grant_round: GrantRound) -> list[list[Any]]:
-    scores = services.round_scores(grant_round)
-    proposal = services.allocation_proposal(grant_round, scores)
+    scores = scoring.round_scores(grant_round)
+    proposal = scoring.allocation_proposal(grant_round, scores)
     rows = []
     for position, score in enumerate(scores, start=1):
         a = score.application
@@ -74,8 +72,6 @@ def decision_rows(grant_round: GrantRound) -> list[list[Any]]:
 
 
 def _plain(value: Any) -> Any:
-    if value is None:
-        return ""
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     return value
@@ -83,22 +79,9 @@ def _plain(value: Any) -> Any:
 
 def as_csv(grant_round: GrantRound) -> bytes:
     """';'-separated UTF-8 with a byte-order mark, as Finnish spreadsheets open it; decimal point in numbers."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in decision_rows(grant_round):
-        writer.writerow([_plain(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return tables.csv_bytes([COLUMNS, *([_plain(v) for v in row] for row in decision_rows(grant_round))])
 
 
 def as_xlsx(grant_round: GrantRound) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "decisions"
-    sheet.append(COLUMNS)
-    for row in decision_rows(grant_round):
-        sheet.append([float(v) if isinstance(v, Decimal) else ("" if v is None else v) for v in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    rows = ([float(v) if isinstance(v, Decimal) else v for v in row] for row in decision_rows(grant_round))
+    return tables.xlsx_bytes([COLUMNS, *rows], title="decisions")

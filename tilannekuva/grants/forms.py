@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from tilannekuva.regions.models import Area
 
 from .models import Application, Criterion, Priority, PriorityStatus, TargetGroup
-from .services import MAX_WEIGHT, SCORE_MAX
+from .proposals import MAX_WEIGHT
+from .scoring import SCORE_MAX
 
 
 def parse_euros(text: str) -> Decimal:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tilannekuva.regions.models import Area, Organisation, Region
 
@@ -233,7 +234,7 @@ class Application(models.Model):
     amount_applied = models.DecimalField(_("amount applied (€)"), max_digits=12, decimal_places=2)
     earlier_grants = models.TextField(_("earlier grants"), blank=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("grant application", "submitted"), auto_now_add=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     status = models.CharField(
         _("status"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.RECEIVED

@@ -1,6 +1,7 @@
-"""Reads for the grant pages: a region's principles and rounds, a round's ranking, the yearly report and the
-overlap of funders."""
+"""Reads for the grant pages: a region's principles and rounds, a round's ranking, the yearly report, the overlap
+of funders, and of a round whether it is open and who may manage and review it."""
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -11,20 +12,14 @@ from django.utils import timezone
 
 from tilannekuva.core import charts
 from tilannekuva.regions.models import Region
+from tilannekuva.regions.permissions import can_manage_grant_round, can_review_grants
 
-from . import services
+from . import scoring
 from .models import Application, GrantRound, Principles, PrinciplesStatus, Review, TargetGroup
 
 
 class NotFound(LookupError):
     """No such region, round or application."""
-
-
-def region_for(region_slug: str) -> Region:
-    region = Region.objects.select_related("area").filter(slug=region_slug).first()
-    if region is None:
-        raise NotFound(f"no region '{region_slug}'")
-    return region
 
 
 def published_principles(region: Region, year: int | None = None) -> Principles | None:
@@ -67,7 +62,7 @@ class ReviewPage:
     application: Application
     own: Review | None
     others: list[Review]
-    score: services.WeightedScore
+    score: scoring.WeightedScore
     may_review: bool
     may_manage: bool
 
@@ -81,28 +76,28 @@ def review_page(*, application: Application, user: Any) -> ReviewPage:
     reviews = list(application.reviews.select_related("reviewer").prefetch_related("scores__criterion"))
     own = next((r for r in reviews if r.reviewer_id == user.pk), None)
     criteria = list(grant_round.principles.criteria.all())
-    priorities = services.accepted_priorities(grant_round.principles)
+    priorities = scoring.accepted_priorities(grant_round.principles)
     return ReviewPage(
         application=application,
         own=own,
         others=[r for r in reviews if r.reviewer_id != user.pk],
-        score=services.weighted_score(application, criteria=criteria, all_priorities=priorities, reviews=reviews),
-        may_review=services.may_review(user, grant_round),
-        may_manage=services.may_manage(user, grant_round),
+        score=scoring.weighted_score(application, criteria=criteria, all_priorities=priorities, reviews=reviews),
+        may_review=may_review(user, grant_round),
+        may_manage=may_manage(user, grant_round),
     )
 
 
 @dataclass
 class RankedRow:
     position: int
-    score: services.WeightedScore
+    score: scoring.WeightedScore
     proposed: Decimal
     own_review_given: bool
 
 
 def ranking(grant_round: GrantRound, *, user: Any) -> list[RankedRow]:
-    scores = services.round_scores(grant_round)
-    proposal = services.allocation_proposal(grant_round, scores)
+    scores = scoring.round_scores(grant_round)
+    proposal = scoring.allocation_proposal(grant_round, scores)
     return [
         RankedRow(
             position=i,
@@ -189,13 +184,13 @@ def year_report(*, region: Region, year: int | None, titles: dict[str, str], lan
     pairs: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
     for a in granted:
         amount = a.granted_amount or Decimal(0)
-        pairs["priority"] += list(services.split(amount, [p.title for p in a.priorities.all()]).items())
-        pairs["municipality"] += list(services.split(amount, [m.name for m in a.municipalities.all()]).items())
-        pairs["target_group"] += list(services.split(amount, [str(groups.get(g, g)) for g in a.target_groups]).items())
+        pairs["priority"] += list(scoring.split(amount, [p.title for p in a.priorities.all()]).items())
+        pairs["municipality"] += list(scoring.split(amount, [m.name for m in a.municipalities.all()]).items())
+        pairs["target_group"] += list(scoring.split(amount, [str(groups.get(g, g)) for g in a.target_groups]).items())
         pairs["funder"].append((str(a.round.funder), amount))
     breakdowns = []
     for key in ("priority", "municipality", "target_group", "funder"):
-        rows = sorted(services.by_key(pairs[key]).items(), key=lambda r: (-r[1], r[0]))
+        rows = sorted(scoring.by_key(pairs[key]).items(), key=lambda r: (-r[1], r[0]))
         spec = charts.bar_chart(
             [{"label": label, "value": float(amount)} for label, amount in rows],
             title=titles[key],
@@ -254,3 +249,35 @@ def overlaps(region: Region) -> list[Overlap]:
         if len({a.round.funder_id for a in applications}) > 1:
             found.append(Overlap(business_id, applications[0].association, year, applications))
     return sorted(found, key=lambda o: (-o.year, not o.same_activity, o.association))
+
+
+# --- rounds: open or not, who may manage and review them, an application by its private link ------------------
+
+
+def is_open(grant_round: GrantRound, today: Any = None) -> bool:
+    today = today or timezone.localdate()
+    return grant_round.principles.is_published and grant_round.opens_on <= today <= grant_round.closes_on
+
+
+def reviewer_ids(grant_round: GrantRound) -> set[int]:
+    return set(grant_round.reviewers.values_list("user_id", flat=True))
+
+
+def may_manage(user: Any, grant_round: GrantRound) -> bool:
+    return can_manage_grant_round(user, region=grant_round.region, funder_id=grant_round.funder_id)
+
+
+def may_review(user: Any, grant_round: GrantRound) -> bool:
+    return can_review_grants(user, region=grant_round.region, reviewer_ids=reviewer_ids(grant_round))
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def application_for_token(token: str) -> Application | None:
+    return (
+        Application.objects.select_related("round__principles__region", "round__funder")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )

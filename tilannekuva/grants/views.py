@@ -13,15 +13,18 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tilannekuva.core.i18n import current_language
+from tilannekuva.core.years import requested_year, year_in_address
+from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Region, RegionRole
-from tilannekuva.regions.permissions import can_set_grant_priorities, can_view_internal
+from tilannekuva.regions.permissions import can_set_grant_priorities, can_view_internal, can_view_public_pages
 from tilannekuva.regions.selectors import members_of
 
-from . import exports, selectors, services
+from . import exports, proposals, scoring, selectors, services
 from .forms import (
     AddPriorityForm,
     ApplicationForm,
@@ -41,18 +44,13 @@ REPORT_TITLES = {
 }
 
 
-def _region(region_slug: str) -> Region:
-    try:
-        return selectors.region_for(region_slug)
-    except selectors.NotFound as exc:
-        raise Http404(str(exc)) from exc
+def _region(request: HttpRequest, region_slug: str) -> Region:
+    """The published priorities and rounds, the form and the yearly report are public; each view checks the rest."""
+    return region_for(request, region_slug, may=can_view_public_pages)
 
 
 def _internal_region(request: HttpRequest, region_slug: str) -> Region:
-    region = _region(region_slug)
-    if not can_view_internal(request.user, region):
-        raise PermissionDenied
-    return region
+    return region_for(request, region_slug, may=can_view_internal)
 
 
 def _round(region: Region, pk: int, *, published_only: bool = True) -> GrantRound:
@@ -60,15 +58,6 @@ def _round(region: Region, pk: int, *, published_only: bool = True) -> GrantRoun
         return selectors.round_for(region, pk, published_only=published_only)
     except selectors.NotFound as exc:
         raise Http404(str(exc)) from exc
-
-
-def _year(request: HttpRequest) -> int | None:
-    text = request.GET.get("year", "")
-    if not text:
-        return None
-    if not text.isdigit():
-        raise Http404("year must be a number")
-    return int(text)
 
 
 def _max_mb() -> int:
@@ -80,13 +69,13 @@ def _max_mb() -> int:
 
 @require_GET
 def index(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
-    principles = selectors.published_principles(region, _year(request))
+    region = _region(request, region_slug)
+    principles = selectors.published_principles(region, requested_year(request))
     context = {
         "region": region,
         "principles": principles,
-        "priorities": services.accepted_priorities(principles) if principles else [],
-        "rounds": [(r, services.is_open(r)) for r in selectors.rounds_of(region)],
+        "priorities": scoring.accepted_priorities(principles) if principles else [],
+        "rounds": [(r, selectors.is_open(r)) for r in selectors.rounds_of(region)],
         "may_draft": can_view_internal(request.user, region),
         "this_year": timezone.localdate().year,
     }
@@ -95,15 +84,16 @@ def index(request: HttpRequest, region_slug: str) -> HttpResponse:
 
 @require_GET
 def round_detail(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     grant_round = _round(region, pk)
     context = {
         "region": region,
         "round": grant_round,
-        "open": services.is_open(grant_round),
-        "priorities": services.accepted_priorities(grant_round.principles),
+        "open": selectors.is_open(grant_round),
+        "priorities": scoring.accepted_priorities(grant_round.principles),
         "criteria": list(grant_round.principles.criteria.all()),
-        "may_manage": services.may_manage(request.user, grant_round) or services.may_review(request.user, grant_round),
+        "may_manage": selectors.may_manage(request.user, grant_round)
+        or selectors.may_review(request.user, grant_round),
     }
     return render(request, "grants/round.html", context)
 
@@ -112,7 +102,7 @@ def _application_form(grant_round: GrantRound, data: Any = None, files: Any = No
     return ApplicationForm(
         data,
         files,
-        priorities=services.accepted_priorities(grant_round.principles),
+        priorities=scoring.accepted_priorities(grant_round.principles),
         municipalities=list(members_of(grant_round.region.area, year=grant_round.year)),
         max_mb=_max_mb(),
     )
@@ -121,9 +111,9 @@ def _application_form(grant_round: GrantRound, data: Any = None, files: Any = No
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     """The public application form: no account; a confirmation with a private link goes to the e-mail given."""
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     grant_round = _round(region, pk)
-    is_open = services.is_open(grant_round)
+    is_open = selectors.is_open(grant_round)
     form = _application_form(grant_round)
     status = 200
     if request.method == "POST":
@@ -169,7 +159,7 @@ def apply(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
 @require_GET
 def application_status(request: HttpRequest, token: str) -> HttpResponse:
     """The applicant's private page: the address holds the only key (its hash is stored)."""
-    application = services.application_for_token(token)
+    application = selectors.application_for_token(token)
     if application is None:
         raise Http404("no such application")
     context = {"application": application, "round": application.round, "region": application.round.region}
@@ -181,12 +171,12 @@ def application_status(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def report(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     titles = {key: str(title) for key, title in REPORT_TITLES.items()} | {"euros": _("Granted (€)")}
     context = {
         "region": region,
         "report": selectors.year_report(
-            region=region, year=_year(request), titles=titles, language=get_language() or "fi"
+            region=region, year=requested_year(request), titles=titles, language=current_language()
         ),
     }
     return render(request, "grants/report.html", context)
@@ -206,6 +196,7 @@ def _principles(region: Region, year: int) -> Principles:
 @require_GET
 def priorities(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
     region = _internal_region(request, region_slug)
+    year = year_in_address(year)
     principles = _principles(region, year)
     may_edit = can_set_grant_priorities(request.user, region=region, group_key=principles.group_key)
     items = list(principles.priorities.all()) if principles.pk else []
@@ -227,7 +218,7 @@ def priorities(request: HttpRequest, region_slug: str, year: int) -> HttpRespons
         "may_edit": may_edit and not principles.is_published,
         "add_form": AddPriorityForm(),
         "publish_form": PublishForm(initial={"reasoning": principles.reasoning}),
-        "proposal": services.propose(region=region) if may_edit and not principles.is_published else None,
+        "proposal": proposals.propose(region=region) if may_edit and not principles.is_published else None,
     }
     return render(request, "grants/priorities.html", context)
 
@@ -240,6 +231,7 @@ def _back_to_priorities(region: Region, year: int) -> HttpResponse:
 @require_POST
 def propose(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
     region = _internal_region(request, region_slug)
+    year = year_in_address(year)
     try:
         services.apply_proposal(region=region, year=year, user=request.user)
     except services.GrantError as exc:
@@ -273,6 +265,7 @@ def priority_edit(request: HttpRequest, region_slug: str, pk: int) -> HttpRespon
 @require_POST
 def priority_add(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
     region = _internal_region(request, region_slug)
+    year = year_in_address(year)
     principles = _principles(region, year)
     if not can_set_grant_priorities(request.user, region=region, group_key=principles.group_key):
         raise PermissionDenied
@@ -295,6 +288,7 @@ def priority_add(request: HttpRequest, region_slug: str, year: int) -> HttpRespo
 @require_POST
 def publish(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
     region = _internal_region(request, region_slug)
+    year = year_in_address(year)
     principles = Principles.objects.filter(region=region, year=year).first()
     if principles is None:
         raise Http404("no priorities for the year")
@@ -314,10 +308,10 @@ def publish(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
 
 
 def _managed_round(request: HttpRequest, region_slug: str, pk: int, *, reviewers_too: bool = True) -> GrantRound:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     grant_round = _round(region, pk, published_only=False)
-    allowed = services.may_manage(request.user, grant_round) or (
-        reviewers_too and services.may_review(request.user, grant_round)
+    allowed = selectors.may_manage(request.user, grant_round) or (
+        reviewers_too and selectors.may_review(request.user, grant_round)
     )
     if not allowed:
         raise PermissionDenied
@@ -333,8 +327,8 @@ def _candidates(region: Region) -> Any:
 @require_GET
 def manage(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     grant_round = _managed_round(request, region_slug, pk)
-    may_manage = services.may_manage(request.user, grant_round)
-    may_review = services.may_review(request.user, grant_round)
+    may_manage = selectors.may_manage(request.user, grant_round)
+    may_review = selectors.may_review(request.user, grant_round)
     rows = selectors.ranking(grant_round, user=request.user)
     visible = selectors.ranking_visible(rows, may_manage=may_manage, may_review=may_review)
     if not visible:  # in the order received, so that the order tells nothing of the others' scores
@@ -415,7 +409,7 @@ def export(request: HttpRequest, region_slug: str, pk: int, fmt: str) -> HttpRes
 
 
 def _application(request: HttpRequest, region_slug: str, pk: int) -> tuple[Application, selectors.ReviewPage]:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     try:
         application = selectors.application_for(region, pk)
     except selectors.NotFound as exc:
@@ -428,7 +422,7 @@ def _application(request: HttpRequest, region_slug: str, pk: int) -> tuple[Appli
 
 def _render_review(request: HttpRequest, page: selectors.ReviewPage, form: ScoreForm | None = None) -> HttpResponse:
     application = page.application
-    criteria = services.scored_criteria(application.round.principles)
+    criteria = scoring.scored_criteria(application.round.principles)
     if form is None and page.may_review and page.own is None and application.round.decided_at is None:
         form = ScoreForm(criteria=criteria)
     context = {
@@ -454,7 +448,7 @@ def score(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     found, page = _application(request, region_slug, pk)
     if not page.may_review:
         raise PermissionDenied
-    form = ScoreForm(request.POST, criteria=services.scored_criteria(found.round.principles))
+    form = ScoreForm(request.POST, criteria=scoring.scored_criteria(found.round.principles))
     if form.is_valid():
         try:
             services.score_application(
@@ -471,7 +465,7 @@ def score(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def attachment(request: HttpRequest, region_slug: str, pk: int) -> FileResponse:
-    region = _region(region_slug)
+    region = _region(request, region_slug)
     found = (
         Attachment.objects.select_related("application__round")
         .filter(pk=pk, application__round__principles__region=region)
@@ -480,7 +474,7 @@ def attachment(request: HttpRequest, region_slug: str, pk: int) -> FileResponse:
     if found is None:
         raise Http404("no such attachment")
     grant_round = found.application.round
-    if not (services.may_manage(request.user, grant_round) or services.may_review(request.user, grant_round)):
+    if not (selectors.may_manage(request.user, grant_round) or selectors.may_review(request.user, grant_round)):
         raise PermissionDenied
     return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)
 

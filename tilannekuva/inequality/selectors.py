@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from tilannekuva.databank.models import Gender, Indicator, Observation
 from tilannekuva.databank.regional import Aggregation, RegionSeries, region_series
 from tilannekuva.regions.models import Area
+from tilannekuva.strategy.bindings import DataBankBinding
 from tilannekuva.strategy.models import Metric
 
 from .gaps import GapSeries, group_kind, series_of
@@ -31,6 +32,13 @@ class Inequality:
     def synthetic(self) -> bool:
         indicator = self.indicator
         return indicator is not None and "SYNTEETTINEN" in f"{indicator.title_fi} {indicator.vintage}".upper()
+
+
+def in_report(metric: Metric) -> bool:
+    """Whether the yearly report shows the metric's gaps: a metric bound to a data-bank indicator of the population,
+    not to a count of one kind of organisation's services (PTV), which has no municipal figures to compare."""
+    binding = metric.typed_binding
+    return isinstance(binding, DataBankBinding) and not binding.organisation_kind
 
 
 def _not_bound(metric: Metric, direction: str) -> Inequality:

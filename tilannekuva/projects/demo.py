@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from tilannekuva.regions.models import OrganisationKind, Region
-from tilannekuva.strategy.selectors import current_version
+from tilannekuva.strategy.selectors import version_in_force
 
 from .models import Funding, Milestone, Project, ProjectStatus, Risk
 
@@ -80,7 +80,7 @@ def load_demo_data(*, password: str) -> Iterator[str]:
         region = Region.objects.filter(slug=spec["region"]).first()
         if region is None or Project.objects.filter(region=region, name=spec["name"]).exists():
             continue
-        version = current_version(region)
+        version = version_in_force(region)
         lead = None
         if spec.get("county") and version is not None:
             partner = version.partners.filter(organisation__kind=OrganisationKind.WELLBEING_SERVICES_COUNTY).first()

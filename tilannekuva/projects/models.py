@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tilannekuva.regions.models import Organisation, Region
 
@@ -45,7 +46,7 @@ class Project(models.Model):
     starts_on = models.DateField(_("starts"), null=True, blank=True)
     ends_on = models.DateField(_("ends"), null=True, blank=True)
     budget = models.DecimalField(
-        _("budget (€)"),
+        pgettext_lazy("project", "budget (€)"),
         max_digits=12,
         decimal_places=2,
         null=True,
@@ -109,7 +110,7 @@ class Milestone(models.Model):
 
 class Funding(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funding")
-    funder = models.CharField(_("funder"), max_length=300)
+    funder = models.CharField(pgettext_lazy("project", "funder"), max_length=300)
     amount = models.DecimalField(
         _("amount (€)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )

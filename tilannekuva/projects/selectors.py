@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from tilannekuva.regions.models import Region
 from tilannekuva.strategy.models import Action, Goal
-from tilannekuva.strategy.selectors import current_version
+from tilannekuva.strategy.selectors import version_in_force
 
 from .models import Funding, Milestone, ProgressReport, Project, Risk
 
@@ -56,8 +56,10 @@ def _projects(region: Region) -> QuerySet[Project]:
     )
 
 
-def _rows(projects: list[Project], region: Region, *, internal: bool) -> list[ProjectRow]:
-    version = current_version(region)
+def _rows(projects: list[Project], region: Region, *, internal: bool, year: int | None = None) -> list[ProjectRow]:
+    """The projects with the goal and action their keys name in the version in force in `year` (default: this
+    year)."""
+    version = version_in_force(region, year)
     goals = {g.key: g for g in version.goals.all()} if version else {}
     actions = {a.key: a for a in version.actions.select_related("goal")} if version else {}
     return [
@@ -90,7 +92,7 @@ def projects_of_year(region: Region, year: int) -> list[ProjectRow]:
     running = _projects(region).filter(
         Q(starts_on__isnull=True) | Q(starts_on__lte=last), Q(ends_on__isnull=True) | Q(ends_on__gte=first)
     )
-    rows = _rows(list(running), region, internal=False)
+    rows = _rows(list(running), region, internal=False, year=year)
     for row in rows:
         row.milestones = [m for m in row.milestones if m.due.year == year]
     return rows

@@ -3,14 +3,14 @@ and progress reports for those with a role in the region. Each view checks its p
 tilannekuva.regions.permissions."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal
 
@@ -19,20 +19,13 @@ from .forms import ProgressForm
 
 
 def _region(request: HttpRequest, region_slug: str) -> Region:
-    region = get_object_or_404(Region, slug=region_slug, strategy__isnull=False)
-    if not can_view_dashboard(request.user, region):
-        raise PermissionDenied
-    return region
+    """The projects are public where the region's dashboard is; risks and progress for those with a role."""
+    return region_for(request, region_slug, may=can_view_dashboard, with_strategy=True)
 
 
 @require_http_methods(["GET", "HEAD"])
 def project_list(request: HttpRequest, region_slug: str) -> HttpResponse:
-    try:
-        region = _region(request, region_slug)
-    except PermissionDenied:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise
+    region = _region(request, region_slug)
     internal = can_view_internal(request.user, region)
     rows = selectors.project_list(region, internal=internal)
     context = {"region": region, "rows": rows, "internal": internal, "risk_icons": selectors.RISK_ICONS}
@@ -41,12 +34,7 @@ def project_list(request: HttpRequest, region_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def project_detail(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
-    try:
-        region = _region(request, region_slug)
-    except PermissionDenied:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise
+    region = _region(request, region_slug)
     internal = can_view_internal(request.user, region)
     row = selectors.project_row(region, pk, internal=internal)
     if row is None:

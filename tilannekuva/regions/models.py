@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from tilannekuva.core.i18n import translated
 
 
 class AreaKind(models.TextChoices):
@@ -47,8 +48,7 @@ class Area(models.Model):
 
     @property
     def name(self) -> str:
-        language = (get_language() or "fi")[:2]
-        return getattr(self, f"name_{language}", "") or self.name_fi
+        return translated(self, "name")
 
 
 class AreaMembership(models.Model):

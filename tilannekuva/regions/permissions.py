@@ -26,6 +26,12 @@ def is_region_admin(user: Any, region: Region) -> bool:
     return administered_regions(user).filter(pk=region.pk).exists()
 
 
+def can_view_public_pages(user: Any, region: Region) -> bool:
+    """The strategy and what hangs on it (goals, actions, groups, the process, grant rounds) are public documents:
+    anyone may read them. Only the dashboard (and what follows it) can be made internal by the region."""
+    return True
+
+
 def can_view_internal(user: Any, region: Region) -> bool:
     """Internal pages: any role in the region."""
     return regions_with_role(user, *RoleKind.values).filter(pk=region.pk).exists()

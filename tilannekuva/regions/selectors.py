@@ -37,3 +37,11 @@ def members_of(area: Area, *, year: int, kind: str = AreaKind.MUNICIPALITY) -> Q
 
 def municipalities_of(identifier: str, *, year: int) -> QuerySet[Area]:
     return members_of(area_for(identifier), year=year)
+
+
+def region_by_slug(slug: str, *, with_strategy: bool = False) -> Region | None:
+    """The region of the slug (with its area), or None; `with_strategy`: only a region that has a strategy."""
+    regions = Region.objects.select_related("area").filter(slug=slug)
+    if with_strategy:
+        regions = regions.filter(strategy__isnull=False)
+    return regions.first()

@@ -1,9 +1,7 @@
 """The open data API (/api/v1/): read-only, public data only, JSON, CSV and JSON-stat 2.0, with the licence and
 sources on every answer, an ETag tied to the dashboard's cache generation, and a rate limit per client address."""
 
-import csv
 import hashlib
-import io
 import json
 import time
 from collections.abc import Callable
@@ -15,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.http import urlencode
 
 from tilannekuva.accounts.throttle import client_address
+from tilannekuva.core import tables
+from tilannekuva.core.years import BadYear, parse_year
 from tilannekuva.dashboard import selectors as dashboard_selectors
 from tilannekuva.dashboard import services as dashboard_services
 from tilannekuva.surveys import selectors as survey_selectors
@@ -56,14 +56,8 @@ def _error(message: str, *, status: int, meta: dict[str, Any] | None = None) -> 
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
     columns = list(rows[0]) if rows else []
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    if columns:
-        writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row[c] is None else row[c] for c in columns])
-    return out.getvalue()
+    return tables.csv_text([columns, *([row[c] for c in columns] for row in rows)] if columns else [])
 
 
 def _rate_limited(request: HttpRequest) -> int:
@@ -173,9 +167,10 @@ def _region(request: HttpRequest, region: str) -> Answer:
 def _strategy(request: HttpRequest, region: str) -> Answer:
     found = opendata.public_region(region)
     text = request.GET.get("year", "")
-    if text and not (text.isdigit() and 1990 <= int(text) <= 2100):
-        raise BadRequest("year: a follow-up year such as 2024")
-    year = int(text) if text else dashboard_selectors.default_year()
+    try:
+        year = parse_year(text) if text.strip() else dashboard_selectors.default_year()
+    except BadYear as exc:
+        raise BadRequest(str(exc)) from None
     body = opendata.strategy_json(found, year=year)
     rows = [
         {

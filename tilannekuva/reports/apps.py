@@ -7,8 +7,8 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports and open data")
 
     def ready(self) -> None:
+        from tilannekuva.core.jobs import JobKind, register_job_kind
         from tilannekuva.databank.exports import ExtraExport, register_export
-        from tilannekuva.databank.jobs import JobKind, register_job_kind
 
         from . import static_site
         from .models import ReportBuild

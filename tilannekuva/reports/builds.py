@@ -1,4 +1,4 @@
-"""Report builds in the background: one more kind of the data bank's background jobs (tilannekuva.databank.jobs),
+"""Report builds in the background: one more kind of background job (tilannekuva.core.jobs),
 queued by `tilannekuva report build --background` or the reports page, run by `tilannekuva worker`. The finished
 PDF or HTML is kept in the media storage; a build whose worker died is queued again like an import."""
 
@@ -8,13 +8,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
-from tilannekuva.databank import jobs
+from tilannekuva.core import jobs
+from tilannekuva.core.years import FIRST_YEAR, LAST_YEAR
 from tilannekuva.regions.models import Region
 
 from . import rendering, selectors
 from .models import BuildFormat, ReportBuild
-
-MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
 class BuildError(Exception):
@@ -32,7 +31,7 @@ def queue_build(
     user: Any = None,
 ) -> ReportBuild:
     """Check the choices now (so that a mistake is told at once), record the build and queue its task."""
-    if not MIN_YEAR <= year <= MAX_YEAR:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         raise BuildError(_("year: %(year)s is not a follow-up year.") % {"year": year})
     if format not in BuildFormat.values:
         raise BuildError(_("format: choose PDF or HTML."))

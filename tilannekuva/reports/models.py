@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from tilannekuva.databank.models import BackgroundJob
+from tilannekuva.core.models import BackgroundJob
 from tilannekuva.regions.models import Region
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
+from tilannekuva.core.years import FIRST_YEAR, LAST_YEAR
 from tilannekuva.dashboard import selectors as dashboard_selectors
 from tilannekuva.databank.exports import plain_number
 from tilannekuva.databank.models import Gender, Indicator, Observation, Source
@@ -197,11 +198,10 @@ class ObservationFilter:
 
 
 YEAR_SPAN = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
-FIRST_YEAR, LAST_YEAR = 1800, 2200
 
 
 def _years(text: str) -> list[int] | None:
-    """`2020`, `2010-2022` or `2015,2020`; years outside 1800–2200 have no data and are left out."""
+    """`2020`, `2010-2022` or `2015,2020`; years outside the bound of `core.years` have no data and are left out."""
     if not text:
         return None
     years: set[int] = set()

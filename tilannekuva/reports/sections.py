@@ -12,6 +12,7 @@ from tilannekuva.funding import selectors as funding_selectors
 from tilannekuva.funding import vitality
 from tilannekuva.funding.models import Level
 from tilannekuva.regions.models import Area, Region
+from tilannekuva.strategy.bindings import SurveyBinding
 from tilannekuva.strategy.models import Metric
 from tilannekuva.surveys.models import Survey, SurveyStatus
 from tilannekuva.surveys.selectors import EUROHIS_SCORE, headline_values
@@ -65,9 +66,9 @@ def survey_results(*, region: Region, year: int, metrics: list[Metric]) -> list[
     """The region's surveys of the follow-up year (drafts left out), with the questions bound to metrics."""
     bound: dict[str, set[str]] = {}
     for metric in metrics:
-        key = metric.binding.get("survey")
-        if key:
-            bound.setdefault(key, set()).add(metric.binding.get("question") or EUROHIS_SCORE)
+        binding = metric.typed_binding
+        if isinstance(binding, SurveyBinding):
+            bound.setdefault(binding.survey, set()).add(binding.question or EUROHIS_SCORE)
     found = []
     surveys = Survey.objects.filter(region=region, year=year).exclude(status=SurveyStatus.DRAFT).order_by("key")
     for survey in surveys:

@@ -19,11 +19,13 @@ from tilannekuva.databank.models import Observation
 from tilannekuva.databank.regional import POPULATION
 from tilannekuva.discussion.selectors import ReportComment, report_comments
 from tilannekuva.followup.models import Report, ReportStatus
-from tilannekuva.inequality.selectors import Inequality, inequality_of
+from tilannekuva.inequality.selectors import Inequality, in_report, inequality_of
 from tilannekuva.projects.selectors import ProjectRow, projects_of_year
 from tilannekuva.regions.models import Area, AreaKind, Region
 from tilannekuva.regions.selectors import members_of
+from tilannekuva.strategy.bindings import HYTE_COEFFICIENT, VITALITY_INDEX, ComputedBinding
 from tilannekuva.strategy.models import Action, ActionStatus, BindingType, Goal, Metric
+from tilannekuva.strategy.selectors import version_in_force
 
 from . import sections
 
@@ -32,7 +34,6 @@ NotFound = dashboard_selectors.NotFound
 FOLLOW_UP, WELFARE = "followup", "welfare"
 KINDS = (FOLLOW_UP, WELFARE)
 LANGUAGES = ("fi", "sv")
-INDICATOR_BINDINGS = {BindingType.SOTKANET, BindingType.STATFIN, BindingType.DATABANK}
 
 # Actions' statuses by symbol and word, never by colour alone (as the dashboard's statuses).
 ACTION_ICONS = {
@@ -243,7 +244,13 @@ def card_year(card: Card) -> int:
 
 
 def is_hyte(metric: Metric, hyte_goals: set[int]) -> bool:
-    return metric.binding.get("index") == "hyte_coefficient" or metric.goal_id in hyte_goals
+    return is_index(metric, HYTE_COEFFICIENT) or metric.goal_id in hyte_goals
+
+
+def is_index(metric: Metric, index: str) -> bool:
+    """The metric is bound to the computed index `index` (the HYTE coefficient, the vitality index)."""
+    binding = metric.typed_binding
+    return isinstance(binding, ComputedBinding) and binding.index == index
 
 
 def hyte_goal_ids(goals: list[Goal]) -> set[int]:
@@ -299,7 +306,7 @@ def follow_up_report(
             availability = [
                 _availability(entry, municipality)
                 for entry in ordered
-                if is_hyte(entry.metric, hyte_goals) or entry.metric.binding_type in INDICATOR_BINDINGS
+                if is_hyte(entry.metric, hyte_goals) or entry.metric.binding_type == BindingType.DATABANK
             ]
         return FollowUpReport(
             region=region,
@@ -313,7 +320,7 @@ def follow_up_report(
             actions=actions_of(board),
             survey_metrics=[e for e in ordered if e.metric.binding_type == BindingType.SURVEY],
             hyte=[e for e in ordered if is_hyte(e.metric, hyte_goals)],
-            vitality=[e for e in ordered if e.metric.binding.get("index") == "vitality_index"],
+            vitality=[e for e in ordered if is_index(e.metric, VITALITY_INDEX)],
             availability=availability,
             population=population_of(municipality, year=year) if municipality is not None else [],
             survey_results=sections.survey_results(region=region, year=year, metrics=[c.metric for c in board.cards]),
@@ -328,7 +335,7 @@ def follow_up_report(
                     up_to=year,
                 )
                 for e in ordered
-                if e.metric.binding_type in INDICATOR_BINDINGS
+                if in_report(e.metric)
             ],
             project_rows=projects_of_year(region, year),
             report_comments=report_comments(region, year),
@@ -376,6 +383,8 @@ def actions_of(board: Dashboard) -> list[ActionEntry]:
 def report_index(region: Region) -> dict[str, Any]:
     """What the region's reports page offers: the follow-up years and the municipalities of the latest one."""
     year = dashboard_selectors.default_year()
-    version = dashboard_selectors.version_for(region, year)
+    version = version_in_force(region, year)
+    if version is None:
+        raise NotFound(f"{region} has no strategy")
     years = list(range(max(year, version.period_start), version.period_start - 1, -1))
     return {"years": years, "year": year, "municipalities": list(members_of(region.area, year=year))}

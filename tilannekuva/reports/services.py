@@ -10,14 +10,13 @@ from django.utils.translation import gettext as _
 
 from tilannekuva.audit.models import AuditAction
 from tilannekuva.audit.services import record
+from tilannekuva.core.years import FIRST_YEAR, LAST_YEAR
 from tilannekuva.dashboard import selectors as dashboard_selectors
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import is_region_admin
 
 from . import rendering, selectors
 from .models import Snapshot
-
-MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
 class SnapshotError(Exception):
@@ -60,7 +59,7 @@ def freeze_snapshot(
         raise SnapshotError(_("Only the region's administrators freeze snapshots."))
     if not title.strip():
         raise SnapshotError(_("meeting: give the meeting the snapshot is for."))
-    if not MIN_YEAR <= year <= MAX_YEAR:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         raise SnapshotError(_("year: %(year)s is not a follow-up year.") % {"year": year})
     if language not in selectors.LANGUAGES:
         raise SnapshotError(_("language: choose Finnish or Swedish."))

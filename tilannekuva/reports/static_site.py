@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from tilannekuva.dashboard import selectors as dashboard_selectors
 from tilannekuva.regions.models import Region
+from tilannekuva.strategy.selectors import version_in_force
 
 STATIC_FILES = [
     "tilannekuva/css/site.css",
@@ -89,7 +90,9 @@ def rewrite(html: str, *, page_file: str, pages: set[str]) -> str:
 
 
 def _pages_of(region: Region, *, year: int) -> list[str]:
-    version = dashboard_selectors.version_for(region, year)
+    version = version_in_force(region, year)
+    if version is None:
+        return []
     paths = [
         reverse("strategy:region", args=[region.slug]),
         reverse("dashboard:dashboard", args=[region.slug]),

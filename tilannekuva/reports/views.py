@@ -4,25 +4,24 @@ the region's dashboard is public, as the dashboard is."""
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tilannekuva.audit.models import AuditEntry
+from tilannekuva.core import jobs
+from tilannekuva.core.i18n import current_language
+from tilannekuva.core.models import JobStatus
+from tilannekuva.core.years import year_in_address
 from tilannekuva.dashboard import selectors as dashboard_selectors
 from tilannekuva.dashboard import services as dashboard_services
-from tilannekuva.databank import jobs
-from tilannekuva.databank.models import JobStatus
+from tilannekuva.regions.access import refuse, region_for
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import (
     can_freeze_snapshot,
@@ -37,19 +36,13 @@ from . import rendering, selectors, services
 from .forms import BuildForm, SnapshotForm
 from .models import ReportBuild, Snapshot
 
-MIN_YEAR, MAX_YEAR = 1990, 2100
-
-
-class _LoginRequired(Exception):
-    """An anonymous visitor asked for an internal region's report: send them to log in."""
-
 
 def _guarded(view: Any) -> Any:
+    """A report, a municipality or a kind that is not found is a 404."""
+
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
-        except _LoginRequired:
-            return redirect_to_login(request.get_full_path())
         except (dashboard_selectors.NotFound, selectors.NotFound) as exc:
             raise Http404(str(exc)) from exc
 
@@ -58,27 +51,8 @@ def _guarded(view: Any) -> Any:
     return wrapper
 
 
-def _refuse(request: HttpRequest) -> None:
-    if not request.user.is_authenticated:
-        raise _LoginRequired
-    raise PermissionDenied
-
-
 def _region(request: HttpRequest, region_slug: str) -> Region:
-    region = dashboard_selectors.region_for(region_slug)
-    if not can_view_dashboard(request.user, region):
-        _refuse(request)
-    return region
-
-
-def _year(year: int) -> int:
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise Http404("year must be a year such as 2024")
-    return year
-
-
-def _language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE)[:2]
+    return region_for(request, region_slug, may=can_view_dashboard, with_strategy=True)
 
 
 def _code(request: HttpRequest) -> str:
@@ -90,7 +64,7 @@ def _code(request: HttpRequest) -> str:
 
 def _report(region: Region, *, year: int, code: str, kind: str, draw: bool = True) -> selectors.FollowUpReport:
     return selectors.follow_up_report(
-        region=region, year=year, language=_language(), municipality_code=code, kind=kind, draw_charts=draw
+        region=region, year=year, language=current_language(), municipality_code=code, kind=kind, draw_charts=draw
     )
 
 
@@ -102,7 +76,7 @@ def _changes(region: Region) -> int:
 
 def _page(request: HttpRequest, region: Region, *, year: int, code: str, kind: str) -> HttpResponse:
     internal = can_view_internal(request.user, region)
-    key = ("report-page", region.pk, _changes(region), year, code, kind, _language(), internal)
+    key = ("report-page", region.pk, _changes(region), year, code, kind, current_language(), internal)
 
     def build() -> dict[str, str]:
         report = _report(region, year=year, code=code, kind=kind)
@@ -115,12 +89,12 @@ def _page(request: HttpRequest, region: Region, *, year: int, code: str, kind: s
 
 
 def _pdf(region: Region, *, year: int, code: str, kind: str) -> HttpResponse:
-    key = ("report-pdf", region.pk, _changes(region), year, code, kind, _language())
+    key = ("report-pdf", region.pk, _changes(region), year, code, kind, current_language())
 
     def build() -> bytes:
         return rendering.report_pdf(_report(region, year=year, code=code, kind=kind))
 
-    name = "-".join(filter(None, [region.slug, kind, str(year), code, _language()]))
+    name = "-".join(filter(None, [region.slug, kind, str(year), code, current_language()]))
     response = HttpResponse(dashboard_services.cached_fragment(key, build), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{slugify(name)}.pdf"'
     return response
@@ -136,7 +110,7 @@ def index(request: HttpRequest, region_slug: str) -> HttpResponse:
         snapshots = snapshots.filter(public=True)
     choices = selectors.report_index(region)
     may_freeze = can_freeze_snapshot(request.user, region)
-    initial = {"year": choices["year"], "language": _language() if _language() != "en" else "fi"}
+    initial = {"year": choices["year"], "language": current_language() if current_language() != "en" else "fi"}
     form = SnapshotForm(initial=initial)
     context = {"region": region, **choices, "snapshots": snapshots, "may_freeze": may_freeze, "form": form}
     if can_queue_report_build(request.user, region):
@@ -165,9 +139,7 @@ def builds(request: HttpRequest, region_slug: str) -> HttpResponse:
 @require_POST
 @_guarded
 def build_create(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = dashboard_selectors.region_for(region_slug)
-    if not can_queue_report_build(request.user, region):
-        _refuse(request)
+    region = region_for(request, region_slug, may=can_queue_report_build, with_strategy=True)
     form = BuildForm(request.POST, municipalities=selectors.report_index(region)["municipalities"])
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -202,36 +174,34 @@ def build_download(request: HttpRequest, region_slug: str, pk: int) -> FileRespo
 @_guarded
 def report(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
     region = _region(request, region_slug)
-    return _page(request, region, year=_year(year), code=_code(request), kind=selectors.FOLLOW_UP)
+    return _page(request, region, year=year_in_address(year), code=_code(request), kind=selectors.FOLLOW_UP)
 
 
 @require_GET
 @_guarded
 def report_pdf(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
     region = _region(request, region_slug)
-    return _pdf(region, year=_year(year), code=_code(request), kind=selectors.FOLLOW_UP)
+    return _pdf(region, year=year_in_address(year), code=_code(request), kind=selectors.FOLLOW_UP)
 
 
 @require_GET
 @_guarded
 def welfare(request: HttpRequest, region_slug: str, year: int, code: str) -> HttpResponse:
     region = _region(request, region_slug)
-    return _page(request, region, year=_year(year), code=code, kind=selectors.WELFARE)
+    return _page(request, region, year=year_in_address(year), code=code, kind=selectors.WELFARE)
 
 
 @require_GET
 @_guarded
 def welfare_pdf(request: HttpRequest, region_slug: str, year: int, code: str) -> HttpResponse:
     region = _region(request, region_slug)
-    return _pdf(region, year=_year(year), code=code, kind=selectors.WELFARE)
+    return _pdf(region, year=year_in_address(year), code=code, kind=selectors.WELFARE)
 
 
 @require_POST
 @_guarded
 def snapshot_create(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = dashboard_selectors.region_for(region_slug)
-    if not can_freeze_snapshot(request.user, region):
-        _refuse(request)
+    region = region_for(request, region_slug, may=can_freeze_snapshot, with_strategy=True)
     form = SnapshotForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -252,7 +222,7 @@ def _snapshot(request: HttpRequest, region_slug: str, pk: int) -> Snapshot:
     if snapshot is None:
         raise Http404("no such snapshot")
     if not can_view_snapshot(request.user, region=snapshot.region, public=snapshot.public):
-        _refuse(request)
+        refuse(request)
     return snapshot
 
 

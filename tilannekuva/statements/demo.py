@@ -9,9 +9,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from tilannekuva.regions.models import OrganisationKind, Region, RegionRole, RoleKind
-from tilannekuva.strategy.models import StrategyVersion, VersionStatus
 
-from . import services
+from . import selectors, services
 from .models import StatementRound
 
 DEMO_REGION = "keski-uusimaa"
@@ -25,8 +24,8 @@ INSTRUCTIONS = (
 
 def load_demo_data(*, password: str) -> Iterator[str]:
     region = Region.objects.filter(slug=DEMO_REGION).first()
-    version = StrategyVersion.objects.filter(strategy__region=region, status=VersionStatus.DRAFT).order_by("-year")
-    draft = version.first()
+    drafts = selectors.draft_versions(region) if region is not None else []
+    draft = drafts[0] if drafts else None
     admin = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
     if region is None or draft is None or admin is None:
         return

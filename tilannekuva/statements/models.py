@@ -5,6 +5,7 @@ round stays with its version: once the version is approved, its statements and a
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tilannekuva.regions.models import Organisation, Region
 from tilannekuva.strategy.models import Goal, StrategyVersion
@@ -80,7 +81,7 @@ class Statement(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("given by")
     )
-    submitted_at = models.DateTimeField(_("given"), auto_now_add=True)
+    submitted_at = models.DateTimeField(pgettext_lazy("statement", "given"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("statement")
@@ -99,11 +100,11 @@ class StatementAnswer(models.Model):
     """The answer to a statement (vastine): what was done with it in the version."""
 
     statement = models.OneToOneField(Statement, on_delete=models.CASCADE, related_name="answer")
-    text = models.TextField(_("answer"))
+    text = models.TextField(pgettext_lazy("statement", "answer"))
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("answered by")
     )
-    answered_at = models.DateTimeField(_("answered"), auto_now=True)
+    answered_at = models.DateTimeField(pgettext_lazy("statement", "answered"), auto_now=True)
 
     class Meta:
         verbose_name = _("answer to a statement")

@@ -2,13 +2,13 @@
 and answers, and a statement's document. Each view checks its permission with tilannekuva.regions.permissions."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tilannekuva.core.years import year_in_address
+from tilannekuva.regions.access import RegionPermission, refuse, region_for
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal, is_region_admin
 from tilannekuva.strategy.models import StrategyVersion, VersionStatus
@@ -20,30 +20,23 @@ from .models import Statement, StatementRound
 GET = require_http_methods(["GET", "HEAD"])
 
 
-def _region(region_slug: str) -> Region:
-    return get_object_or_404(Region, slug=region_slug, strategy__isnull=False)
-
-
-def _deny(request: HttpRequest) -> HttpResponse:
-    if request.method in ("GET", "HEAD") and not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
+def _region(request: HttpRequest, region_slug: str, may: RegionPermission) -> Region:
+    return region_for(request, region_slug, may=may, with_strategy=True)
 
 
 def _round(request: HttpRequest, region: Region, pk: int) -> StatementRound:
+    """A round the user may see; one still internal is refused as the region's internal pages are."""
     found = selectors.visible_rounds(request.user, region).filter(pk=pk).first()
     if found is None:
         if StatementRound.objects.filter(region=region, pk=pk).exists():
-            raise PermissionDenied
+            refuse(request)
         raise Http404("no such statement round")
     return found
 
 
 @GET
 def index(request: HttpRequest, region_slug: str) -> HttpResponse:
-    region = _region(region_slug)
-    if not can_view_dashboard(request.user, region):
-        return _deny(request)
+    region = _region(request, region_slug, can_view_dashboard)
     may_send = is_region_admin(request.user, region)
     context = {
         "region": region,
@@ -56,10 +49,10 @@ def index(request: HttpRequest, region_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def new_round(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
-    region = _region(region_slug)
-    if not is_region_admin(request.user, region):
-        return _deny(request)
-    version = get_object_or_404(StrategyVersion, strategy__region=region, year=year, status=VersionStatus.DRAFT)
+    region = _region(request, region_slug, is_region_admin)
+    version = get_object_or_404(
+        StrategyVersion, strategy__region=region, year=year_in_address(year), status=VersionStatus.DRAFT
+    )
     form = RoundForm(request.POST or None, version=version)
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,13 +67,8 @@ def new_round(request: HttpRequest, region_slug: str, year: int) -> HttpResponse
 
 @GET
 def round_detail(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
-    region = _region(region_slug)
-    if not can_view_dashboard(request.user, region):
-        return _deny(request)
-    try:
-        statement_round = _round(request, region, pk)
-    except PermissionDenied:
-        return _deny(request)
+    region = _region(request, region_slug, can_view_dashboard)
+    statement_round = _round(request, region, pk)
     page = selectors.round_page(request.user, statement_round)
     return render(request, "statements/round.html", _round_context(request, region, page))
 
@@ -105,13 +93,11 @@ def _round_context(
 
 @require_POST
 def give(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
-    region = _region(region_slug)
-    if not can_view_internal(request.user, region):
-        raise PermissionDenied
+    region = _region(request, region_slug, can_view_internal)
     statement_round = _round(request, region, pk)
     page = selectors.round_page(request.user, statement_round)
     if not page.mine:
-        raise PermissionDenied
+        refuse(request)
     form = StatementForm(request.POST, request.FILES, requests=page.mine, goals=page.goals)
     if form.is_valid():
         try:
@@ -127,9 +113,7 @@ def give(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 def answer(request: HttpRequest, region_slug: str, pk: int, statement_pk: int) -> HttpResponse:
-    region = _region(region_slug)
-    if not is_region_admin(request.user, region):
-        raise PermissionDenied
+    region = _region(request, region_slug, is_region_admin)
     statement = get_object_or_404(Statement, pk=statement_pk, request__round__pk=pk, request__round__region=region)
     form = AnswerForm(request.POST)
     if not form.is_valid():
@@ -142,9 +126,7 @@ def answer(request: HttpRequest, region_slug: str, pk: int, statement_pk: int) -
 
 @require_POST
 def close(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
-    region = _region(region_slug)
-    if not is_region_admin(request.user, region):
-        raise PermissionDenied
+    region = _region(request, region_slug, is_region_admin)
     statement_round = get_object_or_404(StatementRound, pk=pk, region=region)
     try:
         services.close_round(statement_round=statement_round, user=request.user)
@@ -158,9 +140,7 @@ def close(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
 @GET
 def document(request: HttpRequest, region_slug: str, pk: int, statement_pk: int) -> HttpResponse | FileResponse:
     """A statement's document: for those with a role in the region only."""
-    region = _region(region_slug)
-    if not can_view_internal(request.user, region):
-        return _deny(request)
+    region = _region(request, region_slug, can_view_internal)
     found = (
         Statement.objects.filter(pk=statement_pk, request__round__pk=pk, request__round__region=region)
         .exclude(document="")

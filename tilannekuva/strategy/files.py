@@ -8,7 +8,16 @@ from typing import Any
 import jsonschema
 import yaml
 
+from tilannekuva.regions.models import AreaKind, OrganisationKind
+
 SCHEMA_PATH = Path(__file__).with_name("strategy.schema.json")
+FORMAT = 1
+
+# Partners of these kinds are named in a file by the code of the area they stand for.
+AREA_KIND_OF = {
+    OrganisationKind.MUNICIPALITY.value: AreaKind.MUNICIPALITY.value,
+    OrganisationKind.WELLBEING_SERVICES_COUNTY.value: AreaKind.WELLBEING_SERVICES_COUNTY.value,
+}
 
 
 class StrategyFileError(Exception):

@@ -1,11 +1,15 @@
 """The strategy model: a region's strategy, kept as one version per year, with its goal tree and metrics."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tilannekuva.regions.models import Organisation, OrganisationKind, Region
+
+from . import bindings
+from .bindings import Binding, BindingError, BindingType, ComputedBinding, DataBankBinding, SurveyBinding
 
 
 def _number(value: float | None) -> str:
@@ -31,8 +35,10 @@ class Strategy(models.Model):
         verbose_name_plural = _("strategies")
 
     def __str__(self) -> str:
-        latest = self.versions.order_by("-year").first()
-        return latest.name if latest else str(self.region)
+        from .selectors import version_in_force  # the selectors read these models
+
+        version = version_in_force(self.region)
+        return version.name if version else str(self.region)
 
 
 class VersionStatus(models.TextChoices):
@@ -261,6 +267,8 @@ class MeasureKind(models.TextChoices):
 
 
 class Direction(models.TextChoices):
+    """Which way is better, for a metric and for the data bank's indicators alike (the one enum of both)."""
+
     HIGHER_IS_BETTER = "higher_is_better", _("Higher is better")
     LOWER_IS_BETTER = "lower_is_better", _("Lower is better")
     NEUTRAL = "neutral", _("No direction")
@@ -290,16 +298,6 @@ class TargetRule(models.TextChoices):
     DECREASE = "decrease", _("Decreases")
     MAINTAIN = "maintain", _("Stays at least at the current level")
     YES = "yes", _("Yes")
-
-
-class BindingType(models.TextChoices):
-    MANUAL = "manual", _("Reported by hand")
-    SOTKANET = "sotkanet", _("Sotkanet (THL)")
-    STATFIN = "statfin", _("Statistics Finland")
-    PTV = "ptv", _("Finnish Service Catalogue (PTV)")
-    SURVEY = "survey", _("Survey")
-    COMPUTED = "computed", _("Computed index")
-    DATABANK = "databank", _("Data bank")
 
 
 class Metric(KeyedPart):
@@ -367,26 +365,43 @@ class Metric(KeyedPart):
         return self.target_text
 
     @property
+    def typed_binding(self) -> Binding:
+        """The binding parsed from its stored type and details (strategy.bindings); read its attributes."""
+        return bindings.parse(self.binding_type, self.binding)
+
+    def set_binding(self, binding: Binding) -> None:
+        self.binding_type, self.binding = binding.type, bindings.details_of(binding)
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            self.typed_binding  # noqa: B018 - parsing is the check
+        except BindingError as exc:
+            field = "binding_type" if exc.field == "type" else "binding"
+            raise ValidationError({field: _("Not a valid data source: %(error)s") % {"error": exc}})
+
+    @property
     def binding_summary(self) -> str:
         """Where the data comes from, in words: 'Sotkanet (THL), indicator 3037'."""
-        label = str(BindingType(self.binding_type).label)
-        details = self.binding
-        if self.binding_type == BindingType.SOTKANET and "indicator" in details:
-            return gettext("%(source)s, indicator %(id)s") % {"source": label, "id": details["indicator"]}
-        if self.binding_type == BindingType.COMPUTED and "index" in details:
+        binding = self.typed_binding
+        label = str(BindingType(binding.type).label)
+        if isinstance(binding, DataBankBinding):
+            source = bindings.SOURCE_LABELS.get(binding.source)
+            if source and binding.organisation_kind:
+                return f"{source}: {OrganisationKind(binding.organisation_kind).label}"
+            if source:
+                return gettext("%(source)s, indicator %(id)s") % {"source": source, "id": binding.series}
+            return f"{label}: {binding.source} {binding.series}"
+        if isinstance(binding, ComputedBinding):
             index = {
-                "hyte_coefficient": gettext("HYTE coefficient"),
-                "vitality_index": gettext("vitality index"),
+                bindings.HYTE_COEFFICIENT: gettext("HYTE coefficient"),
+                bindings.VITALITY_INDEX: gettext("vitality index"),
             }
-            component = f" ({details['component']})" if details.get("component") else ""
-            return f"{label}: {index[details['index']]}{component}"
-        if self.binding_type == BindingType.PTV and "organisation_kind" in details:
-            return f"{label}: {OrganisationKind(details['organisation_kind']).label}"
-        if self.binding_type == BindingType.DATABANK and "series" in details:
-            return f"{label}: {details.get('source', '')} {details['series']}"
-        if self.binding_type == BindingType.SURVEY and "survey" in details:
-            question = f" / {details['question']}" if details.get("question") else ""
-            return f"{label}: {details['survey']}{question}"
+            component = f" ({binding.component})" if binding.component else ""
+            return f"{label}: {index[binding.index]}{component}"
+        if isinstance(binding, SurveyBinding):
+            question = f" / {binding.question}" if binding.question else ""
+            return f"{label}: {binding.survey}{question}"
         return label
 
 

@@ -1,25 +1,60 @@
-"""Reads for the strategy pages: the regions that have a strategy, and one version's whole goal tree."""
+"""Reads for the strategy pages: which version is in force in a year, the regions that have a strategy, and one
+version's whole goal tree."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 
 from tilannekuva.regions.models import Region
 
-from .models import Action, Goal, GoalLevel, Group, Metric, Partner, ProcessPhase, StrategyVersion
+from .models import Action, Goal, GoalLevel, Group, Metric, Partner, ProcessPhase, StrategyVersion, VersionStatus
+
+# Adopted versions: approved, or approved once and archived since. Only these are ever in force beside each other.
+ADOPTED = (VersionStatus.APPROVED, VersionStatus.ARCHIVED)
+
+
+def _versions_that_apply(versions: Iterable[StrategyVersion]) -> list[StrategyVersion]:
+    """Of one region's versions, oldest first, those that can be in force: the adopted ones; a region that has
+    adopted none yet works by its latest draft (shown as a draft)."""
+    ordered = sorted(versions, key=lambda v: v.year)
+    adopted = [v for v in ordered if v.status in ADOPTED]
+    return adopted or ordered[-1:]
+
+
+def _in_force(versions: Iterable[StrategyVersion], year: int) -> StrategyVersion | None:
+    """The rule of docs/DECISIONS.md ("Which strategy version is in force"), over one region's versions."""
+    applying = _versions_that_apply(versions)
+    earlier = [v for v in applying if v.year <= year]
+    if earlier:
+        return earlier[-1]  # in force from its year until a later adopted version
+    return applying[0] if applying else None  # before the first one: the first, followed back in time
+
+
+def version_in_force(region: Region, year: int | None = None) -> StrategyVersion | None:
+    """The strategy version a region works by in `year` (default: this year), or None if it has no strategy.
+
+    An adopted (approved) version is in force from its year until the year of a later adopted one; a draft never
+    replaces it. Before its first adopted version a region's first one applies: its metrics are followed back to
+    their baseline. A region that has adopted no version yet works by its latest draft. Every page, report,
+    export and API answer that picks a version for a year asks this function."""
+    versions = StrategyVersion.objects.select_related("strategy__region__area").filter(strategy__region=region)
+    return _in_force(versions, timezone.localdate().year if year is None else year)
 
 
 def regions_with_strategy() -> list[Region]:
+    """The regions that have a strategy, each with the version in force this year (`latest`) and its partners."""
     regions = list(Region.objects.filter(strategy__isnull=False).select_related("strategy", "area").order_by("name"))
-    latest: dict[int, StrategyVersion] = {}
-    for version in (
-        StrategyVersion.objects.filter(strategy__region__in=regions)
-        .annotate(partner_count=Count("partners"))
-        .order_by("year")
+    by_strategy: dict[int, list[StrategyVersion]] = defaultdict(list)
+    for version in StrategyVersion.objects.filter(strategy__region__in=regions).annotate(
+        partner_count=Count("partners")
     ):
-        latest[version.strategy_id] = version
+        by_strategy[version.strategy_id].append(version)
+    this_year = timezone.localdate().year
     for region in regions:
-        region.latest = latest.get(region.strategy.pk)  # type: ignore[attr-defined]
+        region.latest = _in_force(by_strategy[region.strategy.pk], this_year)  # type: ignore[attr-defined]
         region.partner_count = getattr(region.latest, "partner_count", 0)  # type: ignore[attr-defined]
     return [r for r in regions if r.latest]  # type: ignore[attr-defined]
 
@@ -38,15 +73,17 @@ class StrategyPage:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def strategy_page(*, region_slug: str, year: int | None) -> StrategyPage | None:
-    region = Region.objects.select_related("area", "strategy").filter(slug=region_slug, strategy__isnull=False).first()
-    if region is None:
+def strategy_page(*, region: Region, year: int | None, draft: int | None = None) -> StrategyPage | None:
+    """The version in force in `year` (default: this year), or the draft of the year `draft`, with its goal tree;
+    the years of the versions that apply, for the page's version links. None when there is no such version."""
+    versions = list(StrategyVersion.objects.filter(strategy__region=region))
+    if draft is not None:
+        version = next((v for v in versions if v.year == draft and v.status == VersionStatus.DRAFT), None)
+    else:
+        version = _in_force(versions, timezone.localdate().year if year is None else year)
+    if version is None:
         return None
-    versions = StrategyVersion.objects.filter(strategy__region=region)
-    years = sorted(versions.values_list("year", flat=True), reverse=True)
-    if not years or (year is not None and year not in years):
-        return None
-    version = versions.get(year=year if year is not None else years[0])
+    years = sorted((v.year for v in _versions_that_apply(versions)), reverse=True)
 
     goals = list(version.goals.select_related("responsible").prefetch_related("contributes_to"))
     actions = list(version.actions.select_related("responsible_group"))
@@ -86,15 +123,6 @@ def strategy_page(*, region_slug: str, year: int | None) -> StrategyPage | None:
 
 def metrics_of(version: StrategyVersion) -> list[Metric]:
     return list(version.metrics.select_related("goal", "action"))
-
-
-def current_version(region: Region, *, year: int | None = None) -> StrategyVersion | None:
-    """The version a region works by: the one of `year` if given, else the latest approved one, else the latest.
-    A draft being prepared for next year does not replace the strategy in force."""
-    versions = StrategyVersion.objects.select_related("strategy__region__area").filter(strategy__region=region)
-    if year is not None:
-        return versions.filter(year=year).first()
-    return versions.filter(status="approved").order_by("-year").first() or versions.order_by("-year").first()
 
 
 def root_goal_of(goal: Goal, by_pk: dict[int, Goal]) -> Goal:

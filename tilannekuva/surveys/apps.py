@@ -7,4 +7,4 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self) -> None:
-        from . import providers, signals  # noqa: F401 - survey metrics on the dashboard; results expire its cache
+        from . import providers  # noqa: F401 - survey metrics on the dashboard, and what expires its cache

@@ -12,8 +12,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from tilannekuva.dashboard.selectors import default_year, version_for
+from tilannekuva.dashboard.selectors import default_year
 from tilannekuva.regions.models import OrganisationKind, Region
+from tilannekuva.strategy.selectors import version_in_force
 
 from . import selectors
 from .models import Answer, QuestionKind, Response, ResponseSource, Survey, SurveyStatus
@@ -79,7 +80,8 @@ def _demo_survey(region: Region, year: int, status: str, admin: object, *, seed:
     survey.save(update_fields=["demo", "opens_on", "closes_on"])
     set_status(survey=survey, status=SurveyStatus.OPEN, user=admin)
     if status == SurveyStatus.OPEN:
-        partners = [p.organisation for p in version_for(region, year).partners.select_related("organisation")]
+        version = version_in_force(region, year)
+        partners = [p.organisation for p in version.partners.select_related("organisation")] if version else []
         create_invitations(survey=survey, organisations=partners, user=admin)
         enable_open_link(survey=survey, user=admin)
     _synthetic_answers(survey, seed=seed, better=status == SurveyStatus.OPEN)

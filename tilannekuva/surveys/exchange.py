@@ -4,10 +4,8 @@ docs/SURVEY-IMPORT.md), export the answers and the results as CSV or XLSX.
 An import runs in one transaction: a fault in any row is reported with its row and column and nothing changes;
 a respondent already imported is matched by its respondent id, so a second identical import changes nothing."""
 
-import csv
 import datetime
 import hashlib
-import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -19,8 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilannekuva.audit.services import record
-from tilannekuva.databank.services import ImportDataError
-from tilannekuva.databank.sources.files import check_zip_size
+from tilannekuva.core import tables
 from tilannekuva.regions.models import OrganisationKind
 from tilannekuva.regions.permissions import can_manage_surveys
 
@@ -54,45 +51,21 @@ class ImportSummary:
         }
 
 
-def read_rows(name: str, content: bytes) -> list[list[str]]:
-    """The file's rows as text cells: XLSX by its first sheet, CSV in UTF-8 (with or without BOM), UTF-16 (with
-    BOM) or Windows-1252, separated by semicolons, commas or tabs."""
-    if name.lower().endswith(".xlsx"):
-        return _xlsx_rows(content)
-    if not name.lower().endswith((".csv", ".txt")):
+def read_rows(name: str, content: bytes) -> list[tuple[int, list[str]]]:
+    """The file's rows that hold anything, as text cells, each with its row number as a spreadsheet shows it. The
+    one table reader (core.tables) reads them: XLSX by its first sheet, CSV in UTF-8 (with or without BOM),
+    UTF-16 (with BOM) or Windows-1252, separated by semicolons, commas or tabs."""
+    if not name.lower().endswith((".csv", ".txt", ".xlsx")):
         raise ImportError_(_("The file must be a CSV or an XLSX file."))
     try:
-        # Excel's "Unicode text" and some survey tools write UTF-16 with a byte-order mark.
-        text = content.decode("utf-16") if content[:2] in (b"\xff\xfe", b"\xfe\xff") else content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="replace")
-    first = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first.count)
-    try:
-        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in row)]
-    except csv.Error as exc:
-        raise ImportError_(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
-
-
-def _xlsx_rows(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        check_zip_size(content)  # the data bank's guard against a zip bomb, before openpyxl unpacks anything
-    except ImportDataError as exc:
-        raise ImportError_(_("The XLSX file cannot be read: %(error)s") % {"error": "; ".join(exc.errors)}) from exc
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportError_(_("The XLSX file cannot be read: %(error)s") % {"error": exc}) from exc
-    sheet = workbook.worksheets[0]
-    rows = []
-    for row in sheet.iter_rows(values_only=True):
-        cells = ["" if v is None else _cell_text(v) for v in row]
-        if any(c.strip() for c in cells):
-            rows.append(cells)
-    workbook.close()
-    return rows
+        # Webropol and Excel's "Unicode text" write UTF-16 or Windows-1252 as well as UTF-8.
+        table = tables.read_table(content, utf8_only=False)
+    except tables.TableError as exc:
+        error = {"error": "; ".join(exc.errors)}
+        if content.startswith(tables.XLSX_MAGIC):
+            raise ImportError_(_("The XLSX file cannot be read: %(error)s") % error) from exc
+        raise ImportError_(_("The CSV file cannot be read: %(error)s") % error) from exc
+    return [(number, ["" if v is None else _cell_text(v) for v in cells]) for number, cells in table.numbered]
 
 
 def _cell_text(value: Any) -> str:
@@ -223,7 +196,7 @@ def import_answers(*, survey: Survey, name: str, content: bytes, user: Any, syst
     if len(rows) > MAX_ROWS + 1:
         raise ImportError_(_("At most %(max)s rows at a time.") % {"max": MAX_ROWS})
     questions = selectors.questions_of(survey)
-    columns = map_columns(rows[0], questions)
+    columns = map_columns(rows[0][1], questions)
     parsed = list(_parse_rows(survey, rows, columns))
     summary = ImportSummary()
     with transaction.atomic():
@@ -252,11 +225,12 @@ def import_answers(*, survey: Survey, name: str, content: bytes, user: Any, syst
 
 
 def _parse_rows(
-    survey: Survey, rows: list[list[str]], columns: Columns
+    survey: Survey, rows: list[tuple[int, list[str]]], columns: Columns
 ) -> Iterator[tuple[str, str, datetime.datetime | None, dict[Question, AnswerValue]]]:
     seen: dict[str, int] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        cells = row + [""] * (len(rows[0]) - len(row))
+    width = len(rows[0][1])
+    for number, row in rows[1:]:
+        cells = row + [""] * (width - len(row))
         respondent = cells[columns.respondent].strip()
         where = {"row": number, "column": _column_name(columns.respondent)}
         if not respondent:
@@ -399,21 +373,8 @@ def result_rows(survey: Survey) -> list[list[Any]]:
 
 def as_csv(rows: list[list[Any]]) -> bytes:
     """Semicolon-separated UTF-8 with a byte-order mark, as Excel in Finland opens it."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return tables.csv_bytes(rows)
 
 
 def as_xlsx(rows: list[list[Any]], *, title: str) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = title[:31]
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return tables.xlsx_bytes(rows, title=title)

@@ -6,18 +6,13 @@ import hashlib
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from tilannekuva.core.i18n import translated
 from tilannekuva.regions.models import Organisation, OrganisationKind, Region
 
 MIN_GROUP_SIZE = 5  # the house rule's floor: no group under five respondents is ever shown broken down
-
-
-def translated(obj: object, field: str) -> str:
-    """`field_fi`, `field_sv` or `field_en` in the current language, falling back to Finnish."""
-    language = (get_language() or "fi")[:2]
-    return getattr(obj, f"{field}_{language}", "") or getattr(obj, f"{field}_fi", "")
 
 
 def token_hash(token: str) -> str:
@@ -27,7 +22,7 @@ def token_hash(token: str) -> str:
 
 class SurveyStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("survey status", "Open")  # "avoinna", not a task's "avoin"
     CLOSED = "closed", _("Closed")
 
 
@@ -49,9 +44,9 @@ class Survey(models.Model):
     )
     template = models.SlugField(_("template"), max_length=80, blank=True)
     year = models.PositiveSmallIntegerField(_("year"))
-    title_fi = models.CharField(_("title in Finnish"), max_length=300)
-    title_sv = models.CharField(_("title in Swedish"), max_length=300, blank=True)
-    title_en = models.CharField(_("title in English"), max_length=300, blank=True)
+    title_fi = models.CharField(pgettext_lazy("survey", "title in Finnish"), max_length=300)
+    title_sv = models.CharField(pgettext_lazy("survey", "title in Swedish"), max_length=300, blank=True)
+    title_en = models.CharField(pgettext_lazy("survey", "title in English"), max_length=300, blank=True)
     intro_fi = models.TextField(_("introduction in Finnish"), blank=True)
     intro_sv = models.TextField(_("introduction in Swedish"), blank=True)
     intro_en = models.TextField(_("introduction in English"), blank=True)
@@ -125,9 +120,9 @@ class Survey(models.Model):
 class Section(models.Model):
     survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField(_("position"), default=0)
-    title_fi = models.CharField(_("title in Finnish"), max_length=300, blank=True)
-    title_sv = models.CharField(_("title in Swedish"), max_length=300, blank=True)
-    title_en = models.CharField(_("title in English"), max_length=300, blank=True)
+    title_fi = models.CharField(pgettext_lazy("survey", "title in Finnish"), max_length=300, blank=True)
+    title_sv = models.CharField(pgettext_lazy("survey", "title in Swedish"), max_length=300, blank=True)
+    title_en = models.CharField(pgettext_lazy("survey", "title in English"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("section")
@@ -180,7 +175,7 @@ class Question(models.Model):
     section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="questions")
     key = models.SlugField(_("key"), max_length=80, help_text=_("E.g. nps or q1; metrics are bound to it."))
     position = models.PositiveIntegerField(_("position"), default=0)
-    kind = models.CharField(_("kind"), max_length=12, choices=QuestionKind.choices)
+    kind = models.CharField(pgettext_lazy("survey question", "kind"), max_length=12, choices=QuestionKind.choices)
     scale_min = models.SmallIntegerField(_("scale from"), null=True, blank=True)
     scale_max = models.SmallIntegerField(_("scale to"), null=True, blank=True)
     required = models.BooleanField(_("required"), default=False)

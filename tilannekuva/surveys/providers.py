@@ -7,23 +7,27 @@ from django.utils.translation import gettext as _
 
 from tilannekuva.dashboard.providers import MetricData, register
 from tilannekuva.regions.models import Region
+from tilannekuva.strategy.bindings import SurveyBinding
 from tilannekuva.strategy.models import BindingType, Direction, Metric
 
-from .models import Question, QuestionKind, Survey, SurveyStatus
+from .models import Answer, Question, QuestionKind, Response, Survey, SurveyStatus
 from .selectors import EUROHIS_SCORE, headline_values
 
 
 def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData]:
-    keys = {m.binding.get("survey") for m in metrics if m.binding.get("survey")}
+    bound = {m.pk: b for m in metrics if isinstance(b := m.typed_binding, SurveyBinding)}
+    keys = {b.survey for b in bound.values()}
     surveys = list(
         Survey.objects.filter(region=region, key__in=keys).exclude(status=SurveyStatus.DRAFT).order_by("year")
     )
     headlines = {s.pk: headline_values(s) for s in surveys}
-    question_keys = {m.binding.get("question") for m in metrics} - {None}
+    question_keys = {b.question for b in bound.values()} - {""}
     questions = {(q.survey_id, q.key): q for q in Question.objects.filter(survey__in=surveys, key__in=question_keys)}
     found = {}
     for metric in metrics:
-        key, question_key = metric.binding.get("survey"), metric.binding.get("question")
+        if metric.pk not in bound:
+            continue
+        key, question_key = bound[metric.pk].survey, bound[metric.pk].question
         mine = [s for s in surveys if s.key == key]
         if not mine:
             continue
@@ -80,4 +84,5 @@ def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData
     return found
 
 
-register([BindingType.SURVEY], survey_values)
+# A response in or out, a survey's status or questions changed, an open answer published or hidden.
+register([BindingType.SURVEY], survey_values, watches=[Survey, Question, Response, Answer])

@@ -21,13 +21,6 @@ class NotFound(LookupError):
     """No such region or survey."""
 
 
-def region_for(region_slug: str) -> Region:
-    region = Region.objects.select_related("area").filter(slug=region_slug).first()
-    if region is None:
-        raise NotFound(f"no region '{region_slug}'")
-    return region
-
-
 def surveys_of(region: Region) -> QuerySet[Survey]:
     return Survey.objects.filter(region=region).annotate(
         response_count=Count("responses", distinct=True), question_count=Count("questions", distinct=True)

@@ -15,10 +15,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tilannekuva.audit.services import record
-from tilannekuva.dashboard.selectors import version_for
 from tilannekuva.regions.models import Organisation, OrganisationKind, Region
 from tilannekuva.regions.permissions import can_manage_surveys, can_moderate_survey_answers
 from tilannekuva.strategy.models import GoalLevel, StrategyVersion
+from tilannekuva.strategy.selectors import version_in_force
 
 from . import survey_templates
 from .models import (
@@ -139,10 +139,9 @@ def create_survey(*, region: Region, template: str, year: int, user: Any, key: s
         created_by=user,
     )
     if template == survey_templates.COMPASS:
-        try:
-            version = version_for(region, year)
-        except LookupError:
-            raise SurveyError(_("The region has no strategy to take the goals from."), field="template") from None
+        version = version_in_force(region, year)
+        if version is None:
+            raise SurveyError(_("The region has no strategy to take the goals from."), field="template")
         _compass_sections(survey, version, spec)
     for index, section_spec in enumerate(spec.get("sections") or []):
         section = Section.objects.create(survey=survey, position=index, **_texts(section_spec.get("title"), "title"))

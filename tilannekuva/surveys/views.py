@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tilannekuva.dashboard.selectors import version_for
+from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Organisation, Region
 from tilannekuva.regions.permissions import (
     can_manage_surveys,
@@ -24,6 +23,7 @@ from tilannekuva.regions.permissions import (
     can_view_dashboard,
     can_view_internal,
 )
+from tilannekuva.strategy.selectors import version_in_force
 
 from . import exchange, selectors, services
 from .forms import (
@@ -42,13 +42,7 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 def _region(request: HttpRequest, region_slug: str) -> Region:
-    try:
-        region = selectors.region_for(region_slug)
-    except selectors.NotFound as exc:
-        raise Http404(str(exc)) from exc
-    if not can_view_internal(request.user, region):
-        raise PermissionDenied
-    return region
+    return region_for(request, region_slug, may=can_view_internal)
 
 
 def _survey(region: Region, pk: int) -> Survey:
@@ -66,9 +60,8 @@ def _managed(request: HttpRequest, region_slug: str, pk: int) -> Survey:
 
 
 def _partners(region: Region, year: int) -> list[Organisation]:
-    try:
-        version = version_for(region, year)
-    except LookupError:
+    version = version_in_force(region, year)
+    if version is None:
         return []
     return [p.organisation for p in version.partners.select_related("organisation")]
 
@@ -295,14 +288,7 @@ def results(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
 def public_results(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     """A survey's published results for anyone who may see the region's dashboard: small groups hidden, only the
     approved open answers. A survey whose results are not published is not found."""
-    try:
-        region = selectors.region_for(region_slug)
-    except selectors.NotFound as exc:
-        raise Http404(str(exc)) from exc
-    if not can_view_dashboard(request.user, region):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise PermissionDenied
+    region = region_for(request, region_slug, may=can_view_dashboard)
     try:
         survey = selectors.published_survey(region, pk)
     except selectors.NotFound as exc:

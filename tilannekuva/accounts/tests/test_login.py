@@ -41,7 +41,7 @@ def test_right_password_signs_in_and_returns_to_next(client, users):
 )
 def test_unsafe_next_is_replaced_by_the_home_page(client, users, next_url):
     response = sign_in(client, next=next_url)
-    assert response.status_code == 302 and response["Location"] == reverse("core:home")
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
 
 
 def test_wrong_password_unknown_user_and_inactive_user_get_one_generic_message(client, users):
@@ -80,14 +80,14 @@ def test_logout_is_post_only_and_signs_out(client, users):
     assert client.get(reverse("accounts:logout")).status_code == 405
     assert SESSION_KEY in client.session
     response = client.post(reverse("accounts:logout"))
-    assert response.status_code == 302 and response["Location"] == reverse("core:home")
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
     assert SESSION_KEY not in client.session
 
 
 def test_header_links_to_our_login_and_logout(client, users):
-    assert f'href="{LOGIN}?next=' in client.get(reverse("core:home")).content.decode()
+    assert f'href="{LOGIN}?next=' in client.get(reverse("portal:home")).content.decode()
     client.force_login(users["carol"])
-    assert 'action="/accounts/logout/"' in client.get(reverse("core:home")).content.decode()
+    assert 'action="/accounts/logout/"' in client.get(reverse("portal:home")).content.decode()
 
 
 def test_admin_login_page_sends_to_our_login_with_next(client, db):

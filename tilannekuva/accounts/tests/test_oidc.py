@@ -99,6 +99,13 @@ def test_wrong_state_is_refused(client, provider, alice_with_email, caplog):
     assert provider.token_requests == []
 
 
+def test_a_code_the_provider_refuses_is_asked_once_and_refused(client, provider, alice_with_email, caplog):
+    with caplog.at_level(logging.WARNING):
+        response = sign_in_with_provider(client, code="a-code-the-provider-never-gave")
+    refused(client, response, caplog, "the token endpoint answered HTTP 400 invalid_grant")
+    assert len(provider.token_requests) == 1  # a single-use code is never sent twice
+
+
 def test_callback_without_a_started_sign_in_is_refused(client, provider, db):
     response = client.get(reverse("accounts:oidc_callback"), {"code": "x", "state": "y"})
     assert response["Location"] == reverse("accounts:login") and SESSION_KEY not in client.session

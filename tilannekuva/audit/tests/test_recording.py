@@ -13,7 +13,7 @@ from tilannekuva.audit.models import AuditAction, AuditEntry
 from tilannekuva.audit.services import acting_as, diff, json_safe, record, snapshot
 from tilannekuva.regions.models import Region, RegionRole, RoleKind
 from tilannekuva.strategy.models import Goal, Metric, StrategyVersion
-from tilannekuva.strategy.services import import_file
+from tilannekuva.strategy.yaml_import import import_file
 
 
 def entries_about(obj):
@@ -39,13 +39,14 @@ def test_saving_without_a_change_records_nothing(users, target_metric):
 
 
 def test_a_json_field_edited_in_place_is_recorded(users, world):
-    metric = Metric.objects.filter(version__strategy__region__slug="etela-savo", binding_type="sotkanet")[0]
+    metric = Metric.objects.filter(version__strategy__region__slug="etela-savo", binding_type="databank")[0]
     before = dict(metric.binding)
-    metric.binding["indicator"] = 9999
+    details = metric.binding  # the stored JSON itself, changed in place
+    details.update(series="9999")
     with acting_as(users["alice"]):
         metric.save()
     [entry] = entries_about(metric)
-    assert entry.changes == {"binding": [before, {**before, "indicator": 9999}]}
+    assert entry.changes == {"binding": [before, {**before, "series": "9999"}]}
 
 
 def test_a_save_of_a_row_not_loaded_first_compares_with_the_stored_row(users, target_metric):

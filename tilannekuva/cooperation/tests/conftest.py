@@ -5,7 +5,7 @@ import pytest
 
 from tilannekuva.regions.models import Organisation, OrganisationKind, Region, RegionRole, RoleKind
 from tilannekuva.strategy.models import Action, Goal, Group, Metric, ProcessEvent, ProcessPhase, StrategyVersion
-from tilannekuva.strategy.selectors import current_version
+from tilannekuva.strategy.selectors import version_in_force
 
 GROUP_KEY = "hyte-tyoryhma"
 ACTION_KEY = "es-liikuntareitit"
@@ -19,7 +19,7 @@ def etela_savo(world) -> Region:
 
 @pytest.fixture
 def es_version(etela_savo) -> StrategyVersion:
-    version = current_version(etela_savo)
+    version = version_in_force(etela_savo)
     assert version is not None
     return version
 

@@ -169,7 +169,7 @@ WRITES = {
 def test_only_keepers_may_change_and_others_change_nothing(client, setting, who, name):
     url, data, changed, allowed = WRITES[name]
     if name == "version_approve":
-        from tilannekuva.strategy.services import copy_version
+        from tilannekuva.strategy.versions import copy_version
 
         setting["draft"] = copy_version(version=setting["version"], year=2030)
     login(client, setting, who)

@@ -90,7 +90,7 @@ def test_a_post_with_the_token_gets_through_the_csrf_check(users):
 
 @pytest.mark.django_db
 def test_pages_carry_the_security_headers(client):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("portal:home"))
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "script-src 'self'" in csp
     assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]

@@ -3,10 +3,10 @@
 import pytest
 
 from tilannekuva.databank.binding import bind
-from tilannekuva.databank.models import Direction, Indicator, Observation
+from tilannekuva.databank.models import Indicator, Observation
 from tilannekuva.databank.services import source
 from tilannekuva.regions.models import Area, AreaKind
-from tilannekuva.strategy.models import Metric
+from tilannekuva.strategy.models import Direction, Metric
 
 ETELA_SAVO_2024 = ["046", "097", "178", "213", "491", "507", "588", "593", "623", "681", "740", "768"]
 METRIC_KEY = "vammojen-ja-myrkytysten-sairaalahoito"

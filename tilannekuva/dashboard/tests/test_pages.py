@@ -201,7 +201,7 @@ def test_an_import_expires_the_cached_dashboard(english, injuries):
     again = english.get(url("dashboard", year="2024"))
     assert again.content == first.content and again.context is None  # the whole page, from the cache
     assert "Metrics ready 0 / 37" in english.get(url("dashboard", year="2025")).content.decode()  # now cached
-    indicator_id = Indicator.objects.get(external_id=injuries.binding["series"]).pk
+    indicator_id = Indicator.objects.get(external_id="synthetic-injuries").pk
     mikkeli = area("municipality", "491").pk
     row = services.ObservationRow(indicator_id, mikkeli, 2025, "total", "", 50.0, None)
     services.run_import(

@@ -15,27 +15,27 @@ Where the counts go: an observation for the organisation's area in the run's yea
 from its `municipality.code`; any organisation whose business id is on an Organisation of Tilannekuva that has an
 area (the wellbeing services county) gets that area. Organisations without an area (associations, State bodies)
 cannot be placed on a municipality: their counts stay in the run's raw payload, in the indicators' metadata and
-in the run summary. Every run fetches everything again; nothing is cached between runs.
+in the run summary. Every run fetches everything again; nothing is cached between runs. PTV's answers (pages,
+organisation records) are read and checked in `ptv_api.py`.
 """
 
 import argparse
 import json
-import re
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any
 
-from django.db.models import Max, Min
 from django.utils import timezone
 
+from tilannekuva.core.http import OutsideClient
 from tilannekuva.databank import services
-from tilannekuva.databank.http import OutsideClient
-from tilannekuva.databank.models import Direction, Gender, ImportRun, Indicator, Observation
-from tilannekuva.databank.services import Counts, ImportDataError, ObservationRow
+from tilannekuva.databank.models import Direction, Gender, Indicator
+from tilannekuva.databank.services import ImportDataError, ObservationRow
 from tilannekuva.regions.models import Area, AreaKind, Organisation, OrganisationKind, valid_in
+from tilannekuva.regions.validators import business_id_is_valid
 
-help = "PTV: service descriptions published by municipalities, the wellbeing services county and associations."
+from .base import Context, ImportSource, Parsed, comma_list, save_indicator
+from .ptv_api import GUID, OrganisationRecord, fetch_organisation, organisations_by_business_id
 
 SOURCE_KEY = "ptv"
 DEFAULT_BASE_URL = "https://api.palvelutietovaranto.suomi.fi/api/v11/"
@@ -74,190 +74,9 @@ KIND_OF_PTV_TYPE = {
     "Organization": OrganisationKind.ASSOCIATION.value,
     "Company": OrganisationKind.COMPANY.value,
 }
-GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-BUSINESS_ID = re.compile(r"^(\d{7})-(\d)$")
-BUSINESS_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
-MAX_PAGES = 10_000
 
 
-# --- paging of PTV's list endpoints -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Page:
-    number: int
-    size: int
-    count: int
-    items: list[Any]
-
-
-def read_page(payload: Any, *, url: str, asked: int) -> Page:
-    """One page of a list endpoint: {pageNumber, pageSize, pageCount, itemList}; an empty list is pageCount 0
-    with itemList null."""
-    if not isinstance(payload, dict):
-        raise ImportDataError(f"{url}: the answer is {_kind(payload)}, not a page (pageNumber, pageCount, itemList)")
-    numbers = {}
-    for name in ("pageNumber", "pageSize", "pageCount"):
-        number = payload.get(name)
-        if isinstance(number, bool) or not isinstance(number, int) or number < 0:
-            raise ImportDataError(f"{url}: {name} is {_kind(number)}, not a whole number ≥ 0")
-        numbers[name] = number
-    items = payload.get("itemList")
-    if numbers["pageCount"] == 0:
-        if items not in (None, []):
-            raise ImportDataError(f"{url}: pageCount is 0 but itemList has {_kind(items)}")
-        return Page(numbers["pageNumber"], numbers["pageSize"], 0, [])
-    if not isinstance(items, list):
-        raise ImportDataError(f"{url}: itemList is {_kind(items)}, not a list (pageCount is {numbers['pageCount']})")
-    if numbers["pageNumber"] != asked:
-        raise ImportDataError(f"{url}: asked for page {asked}, the answer is page {numbers['pageNumber']}")
-    if numbers["pageSize"] and len(items) > numbers["pageSize"]:
-        raise ImportDataError(f"{url}: itemList has {len(items)} items, more than pageSize {numbers['pageSize']}")
-    return Page(numbers["pageNumber"], numbers["pageSize"], numbers["pageCount"], items)
-
-
-def pages(client: OutsideClient, path: str, params: dict[str, Any] | None = None) -> Iterator[Page]:
-    """Every page of a list endpoint (`page` is 1-based), checking that the list does not change under us."""
-    query = {**(params or {}), "page": 1}
-    first = read_page(client.get_json(path, query), url=client.url(path, query), asked=1)
-    if first.count == 0:
-        return
-    if first.count > MAX_PAGES:
-        raise ImportDataError(f"{client.url(path, query)}: pageCount is {first.count}, more than the {MAX_PAGES} read")
-    yield first
-    for asked in range(2, first.count + 1):
-        query = {**(params or {}), "page": asked}
-        page = read_page(client.get_json(path, query), url=client.url(path, query), asked=asked)
-        if page.count != first.count:
-            raise ImportDataError(
-                f"{client.url(path, query)}: pageCount changed from {first.count} to {page.count} while paging; "
-                "the list changed during the fetch, try again"
-            )
-        yield page
-
-
-def list_items(client: OutsideClient, path: str, params: dict[str, Any] | None = None) -> list[Any]:
-    """All items of a list endpoint (GUID pages, code lists, Service/list/organization), page after page."""
-    return [item for page in pages(client, path, params) for item in page.items]
-
-
-# --- organisation records -----------------------------------------------------------------------------------
-
-
-@dataclass
-class OrganisationRecord:
-    """What counting needs from one `Organization/{id}` answer."""
-
-    id: str
-    name: str
-    business_id: str
-    ptv_type: str
-    municipality_code: str
-    parent_id: str
-    roles: dict[str, set[str]]  # roleType → distinct service ids
-    sub_organisations: list[str]
-    where: str
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "missing (null)"
-    names = {dict: "an object", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}
-    shown = json.dumps(value, ensure_ascii=False)
-    shown = shown if len(shown) <= 40 else shown[:37] + "..."
-    return f"{names.get(type(value), type(value).__name__)} ({shown})"
-
-
-def _text(record: dict[str, Any], name: str, *, where: str) -> str:
-    value = record.get(name)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ImportDataError(f"{where}: {name} is {_kind(value)}, not text")
-    return value
-
-
-def _name(record: dict[str, Any]) -> str:
-    names = [
-        n for n in record.get("organizationNames") or [] if isinstance(n, dict) and isinstance(n.get("value"), str)
-    ]
-    for wanted in ({"language": "fi", "type": "Name"}, {"type": "Name"}, {}):
-        for name in names:
-            if all(name.get(k) == v for k, v in wanted.items()):
-                return name["value"]
-    return record.get("businessName") or record.get("id") or ""
-
-
-def read_organisation(payload: Any, *, where: str, asked: str | None = None) -> OrganisationRecord:
-    """Validate an organisation record; faults name the record and the field (`services[3].roleType`)."""
-    if not isinstance(payload, dict):
-        raise ImportDataError(f"{where}: the answer is {_kind(payload)}, not an organisation record")
-    organisation_id = _text(payload, "id", where=where)
-    if not GUID.match(organisation_id):
-        raise ImportDataError(f"{where}: id is {_kind(payload.get('id'))}, not an organisation id")
-    if asked and organisation_id.lower() != asked.lower():
-        raise ImportDataError(f"{where}: asked for organisation {asked}, the answer is organisation {organisation_id}")
-    entries = payload.get("services")
-    if entries is None:
-        entries = []
-    if not isinstance(entries, list):
-        raise ImportDataError(f"{where}: services is {_kind(entries)}, not a list")
-    roles: dict[str, set[str]] = defaultdict(set)
-    for i, entry in enumerate(entries):
-        service = entry.get("service") if isinstance(entry, dict) else None
-        service_id = service.get("id") if isinstance(service, dict) else None
-        if not isinstance(service_id, str) or not service_id:
-            raise ImportDataError(f"{where}: services[{i}].service.id is {_kind(service_id)}, not a service id")
-        role = entry.get("roleType")
-        if not isinstance(role, str) or not role:
-            raise ImportDataError(f"{where}: services[{i}].roleType is {_kind(role)}, not a role such as Responsible")
-        roles[role].add(service_id.lower())
-    municipality = payload.get("municipality")
-    if municipality is not None and not isinstance(municipality, dict):
-        raise ImportDataError(f"{where}: municipality is {_kind(municipality)}, not an object with a code")
-    code = _text(municipality, "code", where=f"{where}: municipality") if municipality else ""
-    subs = payload.get("subOrganizations") or []
-    if not isinstance(subs, list) or not all(isinstance(s, dict) and GUID.match(str(s.get("id", ""))) for s in subs):
-        raise ImportDataError(f"{where}: subOrganizations is {_kind(subs)}, not a list of organisations with ids")
-    # v7 calls the parent `parentOrganization`, later versions `parentOrganizationId`.
-    parent = payload.get("parentOrganizationId") or payload.get("parentOrganization") or ""
-    return OrganisationRecord(
-        id=organisation_id.lower(),
-        name=_name(payload),
-        business_id=_text(payload, "businessCode", where=where),
-        ptv_type=_text(payload, "organizationType", where=where),
-        municipality_code=code,
-        parent_id=str(parent).lower(),
-        roles=dict(roles),
-        sub_organisations=[str(s["id"]).lower() for s in subs],
-        where=where,
-    )
-
-
-def fetch_organisation(client: OutsideClient, organisation_id: str) -> OrganisationRecord:
-    path = f"Organization/{organisation_id}"
-    return read_organisation(client.get_json(path), where=path, asked=organisation_id)
-
-
-def organisations_by_business_id(client: OutsideClient, business_id: str) -> list[OrganisationRecord]:
-    """Every organisation PTV has under a business id (an empty list when it has none)."""
-    path = f"Organization/businesscode/{business_id}"
-    payload = client.get_json(path)
-    if not isinstance(payload, list):
-        raise ImportDataError(f"{path}: the answer is {_kind(payload)}, not a list of organisations")
-    records = []
-    for i, item in enumerate(payload):
-        where = f"{path} [{i}]"
-        if isinstance(item, dict) and "services" in item:
-            record = read_organisation(item, where=where)
-        elif isinstance(item, dict) and isinstance(item.get("id"), str) and GUID.match(item["id"]):
-            record = fetch_organisation(client, item["id"])
-        else:
-            raise ImportDataError(f"{where}: {_kind(item)} is not an organisation with an id")
-        if record.business_id and record.business_id != business_id:
-            raise ImportDataError(f"{where}: businessCode is {record.business_id}, asked for {business_id}")
-        records.append(record)
-    return records
+# --- counting ------------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -354,17 +173,8 @@ def place(counted: Counted, *, year: int) -> None:
 # --- the command --------------------------------------------------------------------------------------------
 
 
-def business_id_is_valid(text: str) -> bool:
-    """The Finnish business id (Y-tunnus) 1234567-8 with its check digit."""
-    match = BUSINESS_ID.match(text)
-    if not match:
-        return False
-    remainder = sum(int(d) * w for d, w in zip(match.group(1), BUSINESS_ID_WEIGHTS, strict=True)) % 11
-    return remainder != 1 and int(match.group(2)) == (0 if remainder == 0 else 11 - remainder)
-
-
 def organisation_ids(text: str) -> list[str]:
-    ids = [part.strip().lower() for part in text.split(",") if part.strip()]
+    ids = [part.lower() for part in comma_list(text)]
     wrong = [i for i in ids if not GUID.match(i)]
     if wrong or not ids:
         raise argparse.ArgumentTypeError(f"'{', '.join(wrong) or text}' is not a PTV organisation id (a GUID)")
@@ -372,7 +182,7 @@ def organisation_ids(text: str) -> list[str]:
 
 
 def business_ids(text: str) -> list[str]:
-    ids = [part.strip() for part in text.split(",") if part.strip()]
+    ids = comma_list(text)
     wrong = [i for i in ids if not business_id_is_valid(i)]
     if wrong or not ids:
         raise argparse.ArgumentTypeError(
@@ -385,14 +195,6 @@ def a_year(text: str) -> int:
     if not text.isdigit() or not 2000 <= int(text) <= 2200:
         raise argparse.ArgumentTypeError(f"'{text}' is not a year")
     return int(text)
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--organisations", type=organisation_ids, help="PTV organisation ids, comma-separated")
-    which.add_argument("--business-ids", type=business_ids, help="business ids (Y-tunnus), comma-separated")
-    parser.add_argument("--year", type=a_year, default=None, help="the year the counts are for (default: this year)")
-    parser.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"PTV Open API address ({DEFAULT_BASE_URL})")
 
 
 @dataclass
@@ -469,23 +271,8 @@ def upsert_indicators(details: dict[str, dict[str, Any]], *, year: int) -> dict[
         years = dict(metadata.get("years", {}))
         years[str(year)] = {**years.get(str(year), {}), **details}
         wanted["metadata"] = {**metadata, "counting": COUNTING, "role": texts["role"], "years": years}
-        if indicator is None:
-            indicator = Indicator.objects.create(source=source, external_id=key, **wanted)
-        else:
-            changed = [name for name, value in wanted.items() if getattr(indicator, name) != value]
-            if changed:
-                for name in changed:
-                    setattr(indicator, name, wanted[name])
-                indicator.save(update_fields=changed)
-        result[key] = indicator
+        result[key] = save_indicator(source, key, wanted)
     return result
-
-
-def record_year_span(indicator: Indicator) -> None:
-    span = Observation.objects.filter(indicator=indicator).aggregate(first=Min("year"), last=Max("year"))
-    if (indicator.first_year, indicator.last_year) != (span["first"], span["last"]):
-        indicator.first_year, indicator.last_year = span["first"], span["last"]
-        indicator.save(update_fields=["first_year", "last_year"])
 
 
 def by_kind(fetched: Fetched) -> dict[str, dict[str, int]]:
@@ -525,40 +312,66 @@ def summary(fetched: Fetched, *, year: int) -> str:
     return "\n".join(lines)
 
 
-def run(options: dict[str, Any], stdout: TextIO) -> ImportRun:
-    year = options.get("year") or timezone.localdate().year
-    organisations = options.get("organisations") or []
-    business = options.get("business_ids") or []
-    parameters = {"organisations": organisations, "business_ids": business, "year": year}
-    report: list[str] = []
+@dataclass(frozen=True)
+class PtvOptions:
+    """`tilannekuva import ptv ...`, parsed; the year is this year unless one is given."""
 
-    with OutsideClient(options.get("base_url") or DEFAULT_BASE_URL, name="PTV (Palvelutietovaranto)") as client:
+    organisations: list[str] = field(default_factory=list)
+    business_ids: list[str] = field(default_factory=list)
+    year: int = field(default_factory=lambda: timezone.localdate().year)
+    base_url: str = DEFAULT_BASE_URL
 
-        def work(import_run: ImportRun) -> Counts:
-            fetched = fetch(client, organisations=organisations, business=business)
-            for counted in fetched.counted:
-                place(counted, year=year)
-            details = {c.root.id: c.detail(year) for c in fetched.counted}
-            payload = {
-                "year": year,
-                "organisations": list(details.values()),
-                "by_kind": by_kind(fetched),
-                "not_found": fetched.not_found,
-                "answers": {url: client.cache[url].text for url in sorted(client.cache)},
-            }
-            services.keep_payload(import_run, json.dumps(payload, ensure_ascii=False, sort_keys=True).encode())
-            indicators = upsert_indicators(details, year=year)
-            rows = services.check_unique(
-                rows_for(fetched, indicators=indicators, year=year),
-                describe=lambda r: f"area id {r.area_id}, year {r.year}",
-            )
-            counts = services.write_observations(rows, run=import_run)
-            for indicator in indicators.values():
-                record_year_span(indicator)
-            report.append(summary(fetched, year=year))
-            return counts
 
-        import_run = services.run_import(source_key=SOURCE_KEY, url=client.url(""), parameters=parameters, work=work)
-    for line in report:
-        stdout.write(line)
-    return import_run
+class PtvSource(ImportSource[PtvOptions]):
+    name = "ptv"
+    help = "PTV: service descriptions published by municipalities, the wellbeing services county and associations."
+    source_key = SOURCE_KEY
+    options_type = PtvOptions
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--organisations", type=organisation_ids, help="PTV organisation ids, comma-separated")
+        which.add_argument("--business-ids", type=business_ids, help="business ids (Y-tunnus), comma-separated")
+        parser.add_argument(
+            "--year", type=a_year, default=None, help="the year the counts are for (default: this year)"
+        )
+        parser.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"PTV Open API address ({DEFAULT_BASE_URL})")
+
+    def parameters(self, options: PtvOptions) -> dict[str, Any]:
+        return {"organisations": options.organisations, "business_ids": options.business_ids, "year": options.year}
+
+    def connect(self, options: PtvOptions) -> OutsideClient:
+        return OutsideClient(options.base_url, name="PTV (Palvelutietovaranto)")
+
+    def address(self, options: PtvOptions, client: OutsideClient) -> str:
+        return client.url("")
+
+    def fetch(self, context: Context[PtvOptions]) -> Fetched:
+        """The organisations and their trees, placed on their areas; every answer is kept on the run."""
+        options, client = context.options, context.client
+        fetched = fetch(client, organisations=options.organisations, business=options.business_ids)
+        for counted in fetched.counted:
+            place(counted, year=options.year)
+        payload = {
+            "year": options.year,
+            "organisations": [c.detail(options.year) for c in fetched.counted],
+            "by_kind": by_kind(fetched),
+            "not_found": fetched.not_found,
+            "answers": {url: client.cache[url].text for url in sorted(client.cache)},
+        }
+        context.keep(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode())
+        return fetched
+
+    def parse(self, fetched: Fetched, context: Context[PtvOptions]) -> Parsed:
+        year = context.options.year
+        details = {c.root.id: c.detail(year) for c in fetched.counted}
+        indicators = upsert_indicators(details, year=year)
+        context.say(summary(fetched, year=year))
+        return Parsed(
+            rows=rows_for(fetched, indicators=indicators, year=year),
+            describe=lambda r: f"area id {r.area_id}, year {r.year}",
+            spans=list(indicators.values()),
+        )
+
+
+SOURCE = PtvSource()

@@ -4,38 +4,29 @@
 --value-dimension Tiedot:vaesto --indicator-id population --indicator-title "Väestö 31.12."` asks PxWeb (API v1)
 for every area and the chosen years of one value of the table, and stores the values of the areas that
 Tilannekuva knows (municipalities "KU491", maakunnat "MK10", the whole country "SSS", ...) as observations of
-the indicator `<table>:<value code>`.
+the indicator `<table>:<value code>`. The JSON-stat 2.0 answer is read and checked in `pxweb_jsonstat.py`.
 """
 
 import argparse
-import itertools
-import json
 import logging
-import math
 import re
-import time
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TextIO
+from typing import Any
 
-import httpx
-from django.db.models import Max, Min
-
+from tilannekuva.core.http import OutsideClient
 from tilannekuva.databank import services
-from tilannekuva.databank.http import RETRY_STATUSES, OutsideClient, SourceError
-from tilannekuva.databank.models import Gender, ImportRun, Indicator, Observation
-from tilannekuva.databank.services import Counts, ImportDataError, ObservationRow
+from tilannekuva.databank.models import Gender, Indicator, Observation
+from tilannekuva.databank.services import ImportDataError, ObservationRow
 from tilannekuva.regions.models import Area, AreaKind
+
+from .base import Context, ImportSource, Parsed, save_indicator, year_span
+from .pxweb_jsonstat import Dataset, load_json, read_dataset
 
 logger = logging.getLogger(__name__)
 
-help = "Statistics Finland (PxWeb, StatFin): one value of a table for the municipalities, maakunnat and country."
-
 SOURCE_KEY = "statfin"
 DEFAULT_BASE_URL = "https://pxdata.stat.fi/PXWeb/api/v1/fi/StatFin/"
-# Beyond this many cells an answer is refused rather than walked: PxWeb itself caps one answer far below it.
-MAX_CELLS = 10_000_000
 # Area codes in StatFin tables: a prefix and Statistics Finland's code. KU, MK and SSS are seen in StatFin's
 # population tables; SK and HV follow the same pattern for seutukunnat and wellbeing services counties.
 AREA_PREFIXES: dict[str, tuple[str, int]] = {
@@ -50,330 +41,7 @@ TABLE_ID = re.compile(r"^statfin_([a-z0-9]+)_pxt_[a-z0-9_]+$")
 YEAR = re.compile(r"^\d{4}$")
 
 
-# --- JSON-stat 2.0 ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Dimension:
-    """One dimension of a dataset: its categories in position order, with their labels and units."""
-
-    id: str
-    label: str
-    codes: tuple[str, ...]
-    labels: dict[str, str] = field(default_factory=dict)
-    units: dict[str, Any] = field(default_factory=dict)
-
-    def label_of(self, code: str) -> str:
-        return self.labels.get(code, code)
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """A validated JSON-stat 2.0 dataset. Values are kept by cell position; missing positions have no value."""
-
-    dimensions: tuple[Dimension, ...]
-    values: dict[int, float | None]
-    status: dict[int, str]
-    label: str = ""
-    source: str = ""
-    updated: str = ""
-
-    @property
-    def size(self) -> int:
-        return math.prod(len(d.codes) for d in self.dimensions)
-
-    def dimension(self, dimension_id: str) -> Dimension:
-        for dimension in self.dimensions:
-            if dimension.id == dimension_id:
-                return dimension
-        known = ", ".join(d.id for d in self.dimensions)
-        raise ImportDataError(f"the answer has no dimension '{dimension_id}' (it has {known})")
-
-    def cells(self) -> Iterator[tuple[dict[str, str], float | None]]:
-        """Every cell in row-major order (the last dimension varies fastest), as (codes by dimension, value)."""
-        ids = [d.id for d in self.dimensions]
-        for position, codes in enumerate(itertools.product(*(d.codes for d in self.dimensions))):
-            yield dict(zip(ids, codes, strict=True)), self.values.get(position)
-
-
-def load_json(content: bytes, *, url: str) -> Any:
-    """Parse an answer strictly: a key given twice in one object, or NaN/Infinity, is a fault, not a silent pick."""
-
-    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in result:
-                raise ImportDataError(f"the answer from {url} has the key '{key}' twice in one object")
-            result[key] = value
-        return result
-
-    def no_constant(name: str) -> Any:
-        raise ImportDataError(f"the answer from {url} contains {name}, which is not a JSON number")
-
-    try:
-        return json.loads(content, object_pairs_hook=no_duplicates, parse_constant=no_constant)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise SourceError(f"Statistics Finland answered with something that is not JSON for {url}: {exc}") from exc
-
-
-def jsonstat_cells(payload: Any) -> Iterator[tuple[dict[str, str], float | None]]:
-    """The cells of a JSON-stat 2.0 dataset as (codes by dimension id, value). The whole payload is validated
-    before the first cell comes out; any fault raises ImportDataError naming the field."""
-    return read_dataset(payload).cells()
-
-
-def read_dataset(payload: Any) -> Dataset:
-    """Validate a JSON-stat 2.0 dataset (https://json-stat.org/full/) and return it; faults name their field."""
-    if not isinstance(payload, dict):
-        raise ImportDataError(f"the answer is {_kind(payload)}, not a JSON-stat dataset object")
-    if payload.get("version") != "2.0":
-        raise ImportDataError(
-            f"version is {payload.get('version')!r}, not '2.0': ask PxWeb for the format json-stat2 (JSON-stat 2.0)"
-        )
-    if payload.get("class") != "dataset":
-        raise ImportDataError(f"class is {payload.get('class')!r}, not 'dataset'")
-    ids = _dimension_ids(payload.get("id"))
-    sizes = _sizes(payload.get("size"), ids)
-    described = payload.get("dimension")
-    if not isinstance(described, dict):
-        raise ImportDataError(f"dimension is {_kind(described)}, not an object describing {', '.join(ids)}")
-    errors = [f"dimension describes '{extra}', which id does not name" for extra in described if extra not in ids]
-    dimensions = []
-    for dimension_id, size in zip(ids, sizes, strict=True):
-        try:
-            dimensions.append(_dimension(dimension_id, described.get(dimension_id), size))
-        except ImportDataError as exc:
-            errors.extend(exc.errors)
-    if errors:
-        raise ImportDataError(errors)
-    total = math.prod(sizes)
-    if total > MAX_CELLS:
-        raise ImportDataError(f"size says {_product(sizes)} = {total} cells, more than the {MAX_CELLS} an import takes")
-    values = _values(payload.get("value"), tuple(dimensions), sizes)
-    status = _status(payload.get("status"), total)
-    texts = {}
-    for name in ("label", "source", "updated"):
-        text = payload.get(name, "")
-        if not isinstance(text, str):
-            raise ImportDataError(f"{name} is {_kind(text)}, not text")
-        texts[name] = text
-    return Dataset(dimensions=tuple(dimensions), values=values, status=status, **texts)
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "missing (null)"
-    names = {dict: "an object", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}
-    shown = json.dumps(value, ensure_ascii=False)
-    shown = shown if len(shown) <= 40 else shown[:37] + "..."
-    return f"{names.get(type(value), type(value).__name__)} ({shown})"
-
-
-def _product(sizes: Sequence[int]) -> str:
-    return " × ".join(str(s) for s in sizes) if sizes else "1"
-
-
-def _dimension_ids(ids: Any) -> list[str]:
-    if not isinstance(ids, list) or not ids:
-        raise ImportDataError(f"id is {_kind(ids)}, not a list of dimension ids")
-    seen: set[str] = set()
-    for i, dimension_id in enumerate(ids):
-        if not isinstance(dimension_id, str) or not dimension_id:
-            raise ImportDataError(f"id[{i}] is {_kind(dimension_id)}, not a dimension id")
-        if dimension_id in seen:
-            raise ImportDataError(f"id lists dimension '{dimension_id}' twice")
-        seen.add(dimension_id)
-    return ids
-
-
-def _sizes(sizes: Any, ids: list[str]) -> list[int]:
-    if not isinstance(sizes, list):
-        raise ImportDataError(f"size is {_kind(sizes)}, not a list of dimension sizes")
-    if len(sizes) != len(ids):
-        raise ImportDataError(f"id names {len(ids)} dimensions ({', '.join(ids)}), size has {len(sizes)} entries")
-    for dimension_id, size in zip(ids, sizes, strict=True):
-        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
-            raise ImportDataError(f"size of dimension '{dimension_id}' is {_kind(size)}, not a whole number ≥ 0")
-    return sizes
-
-
-def _dimension(dimension_id: str, entry: Any, size: int) -> Dimension:
-    where = f"dimension '{dimension_id}'"
-    if entry is None:
-        raise ImportDataError(f"{where} is named in id but not described in dimension")
-    if not isinstance(entry, dict) or not isinstance(entry.get("category"), dict):
-        raise ImportDataError(f"{where} has no category object")
-    category = entry["category"]
-    labels = category.get("label", {})
-    if not isinstance(labels, dict):
-        raise ImportDataError(f"{where} category label is {_kind(labels)}, not an object of code → label")
-    for code, label in labels.items():
-        if not isinstance(label, str):
-            raise ImportDataError(f"{where} category label of '{code}' is {_kind(label)}, not text")
-    index = category.get("index")
-    if index is None:
-        # JSON-stat lets a dimension with a single category leave out the index.
-        if len(labels) != 1:
-            raise ImportDataError(
-                f"{where} category has no index (allowed only for a single category; it has {len(labels)} labels)"
-            )
-        codes = list(labels)
-    elif isinstance(index, list):
-        codes = _codes_from_list(where, index)
-    elif isinstance(index, dict):
-        codes = _codes_from_positions(where, index)
-    else:
-        raise ImportDataError(f"{where} category index is {_kind(index)}, not a list or an object of code → position")
-    if len(codes) != size:
-        raise ImportDataError(f"{where} has {len(codes)} categories, size says {size}")
-    unknown = [code for code in labels if code not in set(codes)]
-    if unknown:
-        raise ImportDataError(f"{where} category label names '{unknown[0]}', which its index does not list")
-    label = entry.get("label", dimension_id)
-    if not isinstance(label, str):
-        raise ImportDataError(f"{where} label is {_kind(label)}, not text")
-    units = category.get("unit", {})
-    if not isinstance(units, dict):
-        raise ImportDataError(f"{where} category unit is {_kind(units)}, not an object of code → unit")
-    return Dimension(id=dimension_id, label=label, codes=tuple(codes), labels=labels, units=units)
-
-
-def _codes_from_list(where: str, index: list[Any]) -> list[str]:
-    seen: set[str] = set()
-    for i, code in enumerate(index):
-        if not isinstance(code, str):
-            raise ImportDataError(f"{where} category index[{i}] is {_kind(code)}, not a category code")
-        if code in seen:
-            raise ImportDataError(f"{where} category index lists '{code}' twice")
-        seen.add(code)
-    return index
-
-
-def _codes_from_positions(where: str, index: dict[str, Any]) -> list[str]:
-    by_position: dict[int, str] = {}
-    for code, position in index.items():
-        if isinstance(position, bool) or not isinstance(position, int):
-            raise ImportDataError(f"{where} category index gives '{code}' the position {_kind(position)}")
-        if not 0 <= position < len(index):
-            raise ImportDataError(
-                f"{where} category index gives '{code}' position {position}, outside 0–{len(index) - 1}"
-            )
-        if position in by_position:
-            raise ImportDataError(
-                f"{where} category index gives position {position} to both '{by_position[position]}' and '{code}'"
-            )
-        by_position[position] = code
-    return [by_position[p] for p in range(len(index))]
-
-
-def _describe_cell(position: int, dimensions: tuple[Dimension, ...], sizes: Sequence[int]) -> str:
-    codes = []
-    for dimension, size in zip(reversed(dimensions), reversed(sizes), strict=True):
-        position, offset = divmod(position, size)
-        codes.append(f"{dimension.id}={dimension.codes[offset]}")
-    return ", ".join(reversed(codes))
-
-
-def _number(raw: Any, *, where: str) -> float | None:
-    if raw is None:
-        return None
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        raise ImportDataError(f"{where} is {_kind(raw)}, not a number")
-    return float(raw)
-
-
-def _values(raw: Any, dimensions: tuple[Dimension, ...], sizes: list[int]) -> dict[int, float | None]:
-    total = math.prod(sizes)
-    values: dict[int, float | None] = {}
-    errors: list[str] = []
-    if isinstance(raw, list):
-        if len(raw) != total:
-            raise ImportDataError(f"value has {len(raw)} entries, size says {_product(sizes)} = {total}")
-        positions: Iterator[tuple[int, Any]] = enumerate(raw)
-    elif isinstance(raw, dict):
-        numbered = []
-        for key, entry in raw.items():
-            if not (isinstance(key, str) and key.isdigit() and key.isascii()):
-                raise ImportDataError(f"value has the key '{key}', not a cell position")
-            if int(key) >= total:
-                raise ImportDataError(
-                    f"value has position {key}, outside 0–{total - 1} (size says {_product(sizes)} = {total})"
-                )
-            numbered.append((int(key), entry))
-        positions = iter(numbered)
-    else:
-        raise ImportDataError(f"value is {_kind(raw)}, not a list or an object of position → value")
-    for position, entry in positions:
-        try:
-            values[position] = _number(
-                entry, where=f"value[{position}] ({_describe_cell(position, dimensions, sizes)})"
-            )
-        except ImportDataError as exc:
-            errors.extend(exc.errors)
-    if errors:
-        raise ImportDataError(errors)
-    return values
-
-
-def _status(raw: Any, total: int) -> dict[int, str]:
-    if raw is None:
-        return {}
-    if isinstance(raw, str):
-        return dict.fromkeys(range(total), raw)
-    if isinstance(raw, list):
-        if len(raw) not in (1, total):
-            raise ImportDataError(f"status has {len(raw)} entries, value has {total}")
-        if len(raw) == 1 and total != 1:
-            raw = raw * total
-        entries: list[tuple[Any, Any]] = list(enumerate(raw))
-    elif isinstance(raw, dict):
-        entries = []
-        for key, entry in raw.items():
-            if not (key.isdigit() and key.isascii() and int(key) < total):
-                raise ImportDataError(f"status has the key '{key}', not a cell position 0–{total - 1}")
-            entries.append((int(key), entry))
-    else:
-        raise ImportDataError(f"status is {_kind(raw)}, not text, a list or an object of position → status")
-    status = {}
-    for position, entry in entries:
-        if entry is None:
-            continue
-        if not isinstance(entry, str):
-            raise ImportDataError(f"status[{position}] is {_kind(entry)}, not text")
-        status[position] = entry
-    return status
-
-
 # --- PxWeb ------------------------------------------------------------------------------------------------
-
-
-def post_json(client: OutsideClient, path: str, body: dict[str, Any]) -> httpx.Response:
-    """POST a JSON body with OutsideClient's discipline (retries with backoff on 429/5xx and network faults,
-    one clear SourceError naming the address). Answers to POST are not cached."""
-    url = client.url(path)
-    last_error = ""
-    attempt = 0
-    for attempt in range(1, client.retries + 1):
-        try:
-            response = client.client.post(path.lstrip("/"), json=body)
-        except httpx.TimeoutException:
-            last_error = "no answer in time"
-        except httpx.TransportError as exc:
-            last_error = f"connection failed ({exc.__class__.__name__}: {exc})"
-        else:
-            if response.status_code < 400:
-                return response
-            last_error = f"HTTP {response.status_code}"
-            if response.status_code not in RETRY_STATUSES:
-                # PxWeb says what was wrong with a query (an unknown variable or value) in the body.
-                said = " ".join(response.text.split())[:200]
-                last_error += f" ({said})" if said else ""
-                break
-        if attempt < client.retries:
-            delay = client.backoff * 2 ** (attempt - 1)
-            logger.warning("%s: %s for %s; retrying in %.1f s", client.name, last_error, url, delay)
-            time.sleep(delay)
-    raise SourceError(f"{client.name} answered {last_error} for {url} (after {attempt} tries)")
 
 
 def table_path(table: str) -> str:
@@ -528,106 +196,114 @@ def dimension_code(text: str) -> tuple[str, str]:
     return dimension.strip(), code.strip()
 
 
-def year_list(text: str) -> list[int]:
-    """`2020-2024`, `2020,2022` or `2024`."""
-    years: set[int] = set()
-    for part in text.split(","):
-        start, dash, end = part.strip().partition("-")
-        try:
-            first, last = int(start), int(end if dash else start)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"'{part.strip()}' is not a year or a span such as 2020-2024")
-        if not 1800 <= first <= last <= 2200:
-            raise argparse.ArgumentTypeError(f"'{part.strip()}' is not a span of years from earlier to later")
-        years.update(range(first, last + 1))
-    return sorted(years)
+@dataclass(frozen=True)
+class PxWebOptions:
+    """`tilannekuva import statfin ...`, parsed."""
+
+    table: str
+    area_dimension: str
+    year_dimension: str
+    value_dimension: tuple[str, str]
+    indicator_id: str
+    indicator_title: str
+    years: list[int] = field(default_factory=list)
+    filters: list[tuple[str, str]] = field(default_factory=list)
+    base_url: str = DEFAULT_BASE_URL
+
+    @property
+    def path(self) -> str:
+        return table_path(self.table)
+
+    @property
+    def query(self) -> dict[str, Any]:
+        return query_for(
+            area_dimension=self.area_dimension,
+            year_dimension=self.year_dimension,
+            value=self.value_dimension,
+            years=self.years,
+            filters=self.filters,
+        )
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--table", required=True, type=table_name, help="table id (statfin_vaerak_pxt_11ra) or its path under StatFin"
-    )
-    parser.add_argument("--area-dimension", required=True, help="the table's area variable, e.g. Alue")
-    parser.add_argument("--year-dimension", required=True, help="the table's year variable, e.g. Vuosi")
-    parser.add_argument(
-        "--value-dimension", required=True, type=dimension_code, help="the value to import as DIMENSION:CODE"
-    )
-    parser.add_argument(
-        "--indicator-id", required=True, help="a short name for the series in Tilannekuva, e.g. population"
-    )
-    parser.add_argument("--indicator-title", required=True, help="the indicator's title in Finnish")
-    parser.add_argument("--years", type=year_list, default=[], help="years, e.g. 2020-2024 (default: all)")
-    parser.add_argument(
-        "--filter",
-        dest="filters",
-        action="append",
-        type=dimension_code,
-        default=[],
-        help="one category of another variable of the table, DIMENSION:CODE (repeatable)",
-    )
-    parser.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"PxWeb database address ({DEFAULT_BASE_URL})")
+class PxWebSource(ImportSource[PxWebOptions]):
+    name = "statfin"
+    help = "Statistics Finland (PxWeb, StatFin): one value of a table for the municipalities, maakunnat and country."
+    source_key = SOURCE_KEY
+    options_type = PxWebOptions
 
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--table",
+            required=True,
+            type=table_name,
+            help="table id (statfin_vaerak_pxt_11ra) or its path under StatFin",
+        )
+        parser.add_argument("--area-dimension", required=True, help="the table's area variable, e.g. Alue")
+        parser.add_argument("--year-dimension", required=True, help="the table's year variable, e.g. Vuosi")
+        parser.add_argument(
+            "--value-dimension", required=True, type=dimension_code, help="the value to import as DIMENSION:CODE"
+        )
+        parser.add_argument(
+            "--indicator-id", required=True, help="a short name for the series in Tilannekuva, e.g. population"
+        )
+        parser.add_argument("--indicator-title", required=True, help="the indicator's title in Finnish")
+        parser.add_argument("--years", type=year_span, default=[], help="years, e.g. 2020-2024 (default: all)")
+        parser.add_argument(
+            "--filter",
+            dest="filters",
+            action="append",
+            type=dimension_code,
+            default=[],
+            help="one category of another variable of the table, DIMENSION:CODE (repeatable)",
+        )
+        parser.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"PxWeb database address ({DEFAULT_BASE_URL})")
 
-def run(options: dict[str, Any], stdout: TextIO) -> ImportRun:
-    table = options["table"]
-    path = table_path(table)
-    value: tuple[str, str] = options["value_dimension"]
-    filters: list[tuple[str, str]] = options.get("filters") or []
-    years: list[int] = options.get("years") or []
-    key = options["indicator_id"]
-    query = query_for(
-        area_dimension=options["area_dimension"],
-        year_dimension=options["year_dimension"],
-        value=value,
-        years=years,
-        filters=filters,
-    )
-    parameters = {
-        "table": table,
-        "area_dimension": options["area_dimension"],
-        "year_dimension": options["year_dimension"],
-        "value": ":".join(value),
-        "years": years,
-        "filters": [":".join(f) for f in filters],
-        "indicator_id": key,
-        "indicator_title": options["indicator_title"],
-        "query": query,
-    }
-    report: list[str] = []
+    def parameters(self, options: PxWebOptions) -> dict[str, Any]:
+        return {
+            "table": options.table,
+            "area_dimension": options.area_dimension,
+            "year_dimension": options.year_dimension,
+            "value": ":".join(options.value_dimension),
+            "years": options.years,
+            "filters": [":".join(f) for f in options.filters],
+            "indicator_id": options.indicator_id,
+            "indicator_title": options.indicator_title,
+            "query": options.query,
+        }
 
-    with OutsideClient(options.get("base_url") or DEFAULT_BASE_URL, name="Statistics Finland (PxWeb)") as client:
-        url = client.url(path)
+    def connect(self, options: PxWebOptions) -> OutsideClient:
+        return OutsideClient(options.base_url, name="Statistics Finland (PxWeb)")
 
-        def work(import_run: ImportRun) -> Counts:
-            response = post_json(client, path, query)
-            services.keep_payload(import_run, response.content)
-            dataset = read_dataset(load_json(response.content, url=url))
-            indicator = upsert_indicator(
-                external_id=f"{table_id(table)}:{value[1]}",
-                key=key,
-                title=options["indicator_title"],
-                dataset=dataset,
-                value=value,
-                parameters=parameters,
-            )
-            mapped = observations_from(
-                dataset,
-                indicator=indicator,
-                area_dimension=options["area_dimension"],
-                year_dimension=options["year_dimension"],
-                value=value,
-                classification=",".join(f"{d}={c}" for d, c in sorted(filters)),
-            )
-            rows = services.check_unique(mapped.rows, describe=mapped.describe)
-            counts = services.write_observations(rows, run=import_run)
-            record_year_span(indicator)
-            report.append(describe(table, indicator, mapped))
-            return counts
+    def address(self, options: PxWebOptions, client: OutsideClient) -> str:
+        return client.url(options.path)
 
-        import_run = services.run_import(source_key=SOURCE_KEY, url=url, parameters=parameters, work=work)
-    for line in report:
-        stdout.write(line)
-    return import_run
+    def fetch(self, context: Context[PxWebOptions]) -> bytes:
+        response = context.client.post(context.options.path, json=context.options.query)
+        context.keep(response.content)
+        return response.content
+
+    def parse(self, fetched: bytes, context: Context[PxWebOptions]) -> Parsed:
+        options = context.options
+        value = options.value_dimension
+        dataset = read_dataset(load_json(fetched, url=context.client.url(options.path)))
+        indicator = upsert_indicator(
+            external_id=f"{table_id(options.table)}:{value[1]}",
+            key=options.indicator_id,
+            title=options.indicator_title,
+            dataset=dataset,
+            value=value,
+            parameters=self.parameters(options),
+        )
+        mapped = observations_from(
+            dataset,
+            indicator=indicator,
+            area_dimension=options.area_dimension,
+            year_dimension=options.year_dimension,
+            value=value,
+            classification=",".join(f"{d}={c}" for d, c in sorted(options.filters)),
+        )
+        context.say(describe(options.table, indicator, mapped))
+        return Parsed(rows=mapped.rows, describe=mapped.describe, spans=[indicator])
 
 
 def describe(table: str, indicator: Indicator, mapped: Mapped) -> str:
@@ -692,19 +368,7 @@ def upsert_indicator(
             "filters": parameters["filters"],
         },
     }
-    indicator = Indicator.objects.filter(source=source, external_id=external_id).first()
-    if indicator is None:
-        return Indicator.objects.create(source=source, external_id=external_id, **wanted)
-    changed = [name for name, v in wanted.items() if getattr(indicator, name) != v]
-    if changed:
-        for name in changed:
-            setattr(indicator, name, wanted[name])
-        indicator.save(update_fields=changed)
-    return indicator
+    return save_indicator(source, external_id, wanted)
 
 
-def record_year_span(indicator: Indicator) -> None:
-    span = Observation.objects.filter(indicator=indicator).aggregate(first=Min("year"), last=Max("year"))
-    if (indicator.first_year, indicator.last_year) != (span["first"], span["last"]):
-        indicator.first_year, indicator.last_year = span["first"], span["last"]
-        indicator.save(update_fields=["first_year", "last_year"])
+SOURCE = PxWebSource()

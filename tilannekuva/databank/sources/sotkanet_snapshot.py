@@ -6,20 +6,19 @@ import io
 import json
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from django.conf import settings
 
-from tilannekuva.databank import services
 from tilannekuva.databank.models import Gender, ImportRun, Indicator, Source
-from tilannekuva.databank.services import Counts, ImportDataError, ObservationRow
+from tilannekuva.databank.services import ImportDataError, ObservationRow
 from tilannekuva.regions.models import Area, AreaKind
 
-from .sotkanet import producer_and_licence, record_year_span, upsert_indicator
-
-help = "The bundled 2013 Sotkanet snapshot of Etelä-Savo: 52 indicators up to 2012 (data/sotkanet/snapshot-2013)."
+from .base import Context, ImportSource, Output, Parsed
+from .sotkanet import producer_and_licence, upsert_indicator
 
 SOURCE_KEY = "sotkanet-snapshot"
 SOURCE_DEFAULTS = {
@@ -285,104 +284,117 @@ def indicator_fields(
     }
 
 
-def import_snapshot(*, directory: Path, catalogue_path: Path, run: ImportRun, report: list[str]) -> Counts:
-    """The work of one run (inside its transaction)."""
-    names = [INDICATOR_LIST, REGION_TABLE, *(name for name, _ in LONG_TABLES)]
-    contents: dict[str, bytes] = {}
-    for name in names:
-        try:
-            contents[name] = (directory / name).read_bytes()
-        except OSError as exc:
-            raise ImportDataError(f"{directory / name}: cannot be read ({exc.strerror or exc})")
-    services.keep_payload(run, b"".join(b"FILE " + n.encode() + b"\n" + contents[n] + b"\n" for n in names))
+@dataclass(frozen=True)
+class SnapshotOptions:
+    """`tilannekuva import sotkanet-snapshot [--dir DIR] [--catalogue FILE]`, parsed."""
 
-    def text(name: str) -> str:
-        try:
-            return contents[name].decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ImportDataError(f"{name}: not UTF-8 text (byte {exc.start})")
+    directory: Path = field(default_factory=default_dir)
+    catalogue: Path = field(default_factory=default_catalogue)
 
-    try:
-        catalogue_text = catalogue_path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ImportDataError(f"{catalogue_path}: cannot be read ({exc})")
-    catalogue = read_catalogue(catalogue_text, name=catalogue_path.name)
-    listed = read_indicator_list(text(INDICATOR_LIST))
-    seutukunnat = read_seutukunnat(text(REGION_TABLE))
-    rows: list[SnapshotRow] = []
-    errors: list[str] = []
-    for name, kind in LONG_TABLES:
-        try:
-            rows.extend(read_long_table(text(name), name=name, kind=kind))
-        except ImportDataError as exc:
-            errors.extend(exc.errors)
-    if errors:
-        raise ImportDataError(errors)
-    if not rows:
-        raise ImportDataError(f"{directory}: the snapshot's tables have no rows")
-    indicator_of = match_titles(rows, listed, catalogue)
-    area_of = match_areas(rows, seutukunnat)
 
-    indicators: dict[int, Indicator] = {}
-    for (group, title), indicator_id in indicator_of.items():
-        if indicator_id not in indicators:
-            fields = indicator_fields(indicator_id, group=group, title=title, catalogue=catalogue)
-            indicators[indicator_id] = upsert_indicator(indicator_id, fields, source_key=SOURCE_KEY)
-    observations: list[ObservationRow] = []
-    places: dict[tuple, list[str]] = defaultdict(list)
-    for row in rows:
-        indicator = indicators[indicator_of[(row.group, row.title)]]
-        observation = ObservationRow(
-            indicator.pk, area_of[(row.kind, row.area_name)], row.year, Gender.TOTAL.value, "", row.value, None
+class SnapshotSource(ImportSource[SnapshotOptions]):
+    name = "sotkanet-snapshot"
+    help = "The bundled 2013 Sotkanet snapshot of Etelä-Savo: 52 indicators up to 2012 (data/sotkanet/snapshot-2013)."
+    source_key = SOURCE_KEY
+    options_type = SnapshotOptions
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--dir",
+            dest="directory",
+            type=Path,
+            default=None,
+            help="the snapshot's folder (default data/sotkanet/snapshot-2013)",
         )
-        observations.append(observation)
-        places[observation[:5]].append(row.where)
+        parser.add_argument(
+            "--catalogue",
+            type=Path,
+            default=None,
+            help="Sotkanet's recorded indicator catalogue for titles in fi/sv/en and producers "
+            "(default data/sotkanet/indicators-2015.json)",
+        )
 
-    def describe(observation: ObservationRow) -> str:
-        return " and ".join(places[observation[:5]])
+    def parameters(self, options: SnapshotOptions) -> dict[str, Any]:
+        return {"dir": str(options.directory), "catalogue": str(options.catalogue)}
 
-    counts = services.write_observations(services.check_unique(observations, describe=describe), run=run)
-    for indicator in indicators.values():
-        record_year_span(indicator)
-    years = sorted({row.year for row in rows})
-    per_file = ", ".join(f"{name} {sum(1 for r in rows if r.where.startswith(name + ' '))}" for name, _ in LONG_TABLES)
-    report.append(
-        f"Sotkanet 2013 snapshot: {len(rows)} values of {len(indicators)} indicators for {len(area_of)} areas, "
-        f"{years[0]}–{years[-1]} ({per_file})."
-    )
-    return counts
+    def address(self, options: SnapshotOptions, client: Any) -> str:
+        return options.directory.resolve().as_uri()
+
+    def run(self, options: SnapshotOptions | Mapping[str, Any], stdout: Output) -> ImportRun:
+        # The snapshot is a source of its own, named for what it is (not one of the data bank's known sources).
+        Source.objects.get_or_create(key=SOURCE_KEY, defaults=SOURCE_DEFAULTS)
+        return super().run(options, stdout)
+
+    def fetch(self, context: Context[SnapshotOptions]) -> dict[str, bytes]:
+        """The snapshot's files, kept on the run one after another."""
+        directory = context.options.directory
+        names = [INDICATOR_LIST, REGION_TABLE, *(name for name, _ in LONG_TABLES)]
+        contents: dict[str, bytes] = {}
+        for name in names:
+            try:
+                contents[name] = (directory / name).read_bytes()
+            except OSError as exc:
+                raise ImportDataError(f"{directory / name}: cannot be read ({exc.strerror or exc})")
+        context.keep(b"".join(b"FILE " + n.encode() + b"\n" + contents[n] + b"\n" for n in names))
+        return contents
+
+    def parse(self, fetched: dict[str, bytes], context: Context[SnapshotOptions]) -> Parsed:
+        directory, catalogue_path = context.options.directory, context.options.catalogue
+
+        def text(name: str) -> str:
+            try:
+                return fetched[name].decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ImportDataError(f"{name}: not UTF-8 text (byte {exc.start})")
+
+        try:
+            catalogue_text = catalogue_path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ImportDataError(f"{catalogue_path}: cannot be read ({exc})")
+        catalogue = read_catalogue(catalogue_text, name=catalogue_path.name)
+        listed = read_indicator_list(text(INDICATOR_LIST))
+        seutukunnat = read_seutukunnat(text(REGION_TABLE))
+        rows: list[SnapshotRow] = []
+        errors: list[str] = []
+        for name, kind in LONG_TABLES:
+            try:
+                rows.extend(read_long_table(text(name), name=name, kind=kind))
+            except ImportDataError as exc:
+                errors.extend(exc.errors)
+        if errors:
+            raise ImportDataError(errors)
+        if not rows:
+            raise ImportDataError(f"{directory}: the snapshot's tables have no rows")
+        indicator_of = match_titles(rows, listed, catalogue)
+        area_of = match_areas(rows, seutukunnat)
+
+        indicators: dict[int, Indicator] = {}
+        for (group, title), indicator_id in indicator_of.items():
+            if indicator_id not in indicators:
+                fields = indicator_fields(indicator_id, group=group, title=title, catalogue=catalogue)
+                indicators[indicator_id] = upsert_indicator(indicator_id, fields, source_key=SOURCE_KEY)
+        observations: list[ObservationRow] = []
+        places: dict[tuple, list[str]] = defaultdict(list)
+        for row in rows:
+            indicator = indicators[indicator_of[(row.group, row.title)]]
+            observation = ObservationRow(
+                indicator.pk, area_of[(row.kind, row.area_name)], row.year, Gender.TOTAL.value, "", row.value, None
+            )
+            observations.append(observation)
+            places[observation[:5]].append(row.where)
+
+        def describe(observation: ObservationRow) -> str:
+            return " and ".join(places[observation[:5]])
+
+        years = sorted({row.year for row in rows})
+        per_file = ", ".join(
+            f"{name} {sum(1 for r in rows if r.where.startswith(name + ' '))}" for name, _ in LONG_TABLES
+        )
+        context.say(
+            f"Sotkanet 2013 snapshot: {len(rows)} values of {len(indicators)} indicators for {len(area_of)} areas, "
+            f"{years[0]}–{years[-1]} ({per_file})."
+        )
+        return Parsed(rows=observations, describe=describe, spans=list(indicators.values()))
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--dir",
-        dest="directory",
-        type=Path,
-        default=None,
-        help="the snapshot's folder (default data/sotkanet/snapshot-2013)",
-    )
-    parser.add_argument(
-        "--catalogue",
-        type=Path,
-        default=None,
-        help="Sotkanet's recorded indicator catalogue for titles in fi/sv/en and producers "
-        "(default data/sotkanet/indicators-2015.json)",
-    )
-
-
-def run(options: dict[str, Any], stdout: TextIO) -> ImportRun:
-    directory: Path = options.get("directory") or default_dir()
-    catalogue_path: Path = options.get("catalogue") or default_catalogue()
-    Source.objects.get_or_create(key=SOURCE_KEY, defaults=SOURCE_DEFAULTS)
-    report: list[str] = []
-
-    def work(import_run: ImportRun) -> Counts:
-        return import_snapshot(directory=directory, catalogue_path=catalogue_path, run=import_run, report=report)
-
-    parameters = {"dir": str(directory), "catalogue": str(catalogue_path)}
-    import_run = services.run_import(
-        source_key=SOURCE_KEY, url=directory.resolve().as_uri(), parameters=parameters, work=work
-    )
-    for line in report:
-        stdout.write(line)
-    return import_run
+SOURCE = SnapshotSource()

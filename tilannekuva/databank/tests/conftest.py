@@ -59,7 +59,8 @@ def recorded_server() -> Iterator[RecordedServer]:
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server_state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    # A short poll: shutdown() waits for the serving loop to notice, half a second by default, after every test.
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield server_state
     httpd.shutdown()

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from tilannekuva.core import jobs as background
+from tilannekuva.core.models import JobStatus
 from tilannekuva.databank import jobs
-from tilannekuva.databank.models import BackgroundImport, ImportStatus, JobStatus, Observation
+from tilannekuva.databank.models import BackgroundImport, ImportStatus, Observation
 
 SYNTHETIC = "indicator;area;year;value\nsynthetic-bg;491;2023;10,5\nsynthetic-bg;178;2023;7\n"
 
@@ -104,7 +106,7 @@ def running(job: BackgroundImport, *, worker: str, heartbeat_age: float, attempt
 def test_a_job_whose_worker_died_is_queued_again_and_then_completes(world, data_file):
     job = running(queue(data_file), worker=f"{socket.gethostname()}:{dead_pid()}", heartbeat_age=1)
     old_task = job.task_id
-    assert [j.pk for j in jobs.recover_interrupted()] == [job.pk]
+    assert [j.pk for j in background.recover_interrupted()] == [job.pk]
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED and job.task_id != old_task and "queued again" in job.progress
     assert DBTaskResult.objects.get(id=old_task).status == "FAILED"
@@ -115,12 +117,12 @@ def test_a_job_whose_worker_died_is_queued_again_and_then_completes(world, data_
 
 def test_a_job_of_a_live_worker_or_a_fresh_heartbeat_is_left_alone(world, data_file, settings):
     job = queue(data_file)
-    running(job, worker=f"{socket.gethostname()}:{jobs.os.getpid()}", heartbeat_age=10_000)
-    assert jobs.recover_interrupted() == []
+    running(job, worker=f"{socket.gethostname()}:{background.os.getpid()}", heartbeat_age=10_000)
+    assert background.recover_interrupted() == []
     running(job, worker="another-host:123", heartbeat_age=settings.IMPORT_STALE_SECONDS / 2)
-    assert jobs.recover_interrupted() == []
+    assert background.recover_interrupted() == []
     running(job, worker="another-host:123", heartbeat_age=settings.IMPORT_STALE_SECONDS + 1)
-    assert len(jobs.recover_interrupted()) == 1
+    assert len(background.recover_interrupted()) == 1
 
 
 def test_a_job_that_keeps_dying_is_given_up(world, data_file, settings):
@@ -130,7 +132,7 @@ def test_a_job_that_keeps_dying_is_given_up(world, data_file, settings):
         heartbeat_age=1,
         attempts=settings.IMPORT_MAX_ATTEMPTS,
     )
-    jobs.recover_interrupted()
+    background.recover_interrupted()
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "given up" in job.progress
 
@@ -144,7 +146,7 @@ def test_progress_is_estimated_from_the_previous_run(world, data_file):
     call_command("import", "--background", "file", str(data_file), verbosity=0)
     second = BackgroundImport.objects.exclude(pk=first.pk).get()
     running(second, worker="another-host:1", heartbeat_age=25)
-    assert jobs.share_done(second) == 25
+    assert background.share_done(second) == 25
 
 
 def test_the_imports_page_shows_progress_and_polls_only_while_work_is_pending(client, users, world, data_file):

@@ -3,7 +3,7 @@ data as it was, and the next run completes: for the command, and for a backgroun
 
 Real processes on a database of their own, of the kind the tests run on: a SQLite file (a killed writer leaves a
 hot journal that the next connection rolls back), or PostgreSQL (the server aborts the dead connection's
-transaction)."""
+transaction); a copy of the run's test world."""
 
 import functools
 import os
@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import dj_database_url
 import psycopg
 import pytest
 from django.conf import settings
@@ -41,36 +42,21 @@ call_command(*sys.argv[1:], skip_checks=True)
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory):
-    """A database of the tests' own kind (SQLite file, or a PostgreSQL database beside the test database),
-    migrated by a real `tilannekuva migrate`, with the areas loaded."""
+def database(world_copy, tmp_path_factory):
+    """A database of the tests' own kind (an SQLite file, or a PostgreSQL database beside the test database) that
+    holds the run's test world (conftest.py: migrated, with the areas and strategies), for real processes."""
     directory = tmp_path_factory.mktemp("crash")
-    default = settings.DATABASES["default"]
-    if default["ENGINE"] == "django.db.backends.postgresql":
-        name = f"tilannekuva_crash_{os.getpid()}"
-        server: dict[str, Any] = {
-            "host": default["HOST"],
-            "port": default["PORT"] or 5432,
-            "user": default["USER"],
-            "password": default["PASSWORD"],
-        }
-        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            admin.execute(f'CREATE DATABASE "{name}"')
-        auth = default["USER"] + (f":{default['PASSWORD']}" if default["PASSWORD"] else "")
-        url = f"postgres://{auth}@{default['HOST'] or '127.0.0.1'}:{server['port']}/{name}"
-        connect = functools.partial(psycopg.connect, dbname=name, **server)
+    target = dj_database_url.parse(world_copy)
+    if target["ENGINE"] == "django.db.backends.postgresql":
+        server: dict[str, Any] = {"host": target["HOST"], "port": target["PORT"] or 5432, "user": target["USER"]}
+        if target["PASSWORD"]:
+            server["password"] = target["PASSWORD"]
+        connect = functools.partial(psycopg.connect, dbname=target["NAME"], **server)
     else:
-        name, url = "", f"sqlite:///{directory / 'crash.sqlite3'}"
-        connect = functools.partial(sqlite3.connect, directory / "crash.sqlite3")
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "tilannekuva.settings"}
+        connect = functools.partial(sqlite3.connect, target["NAME"])
+    env = {**os.environ, "DATABASE_URL": world_copy, "DJANGO_SETTINGS_MODULE": "tilannekuva.settings"}
     env.pop("TILANNEKUVA_PROFILE", None)
-    command(env, "migrate", "--no-input", "-v0")
-    python(env, "import django; django.setup(); from tilannekuva.regions.services import load_areas; load_areas()")
-    yield directory, connect, env
-    if name:
-        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return directory, connect, env
 
 
 def command(env: dict[str, str], *arguments: str, check: bool = True) -> subprocess.CompletedProcess:

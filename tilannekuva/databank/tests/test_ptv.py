@@ -6,6 +6,7 @@ pages 2–5 of the postal code list, the record of Mikkeli's sub-organisation, t
 `Organization/businesscode/{code}` answers, a wellbeing services county's record, and broken answers.
 """
 
+import argparse
 import gzip
 import json
 from io import StringIO
@@ -16,11 +17,10 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from tilannekuva.databank import http
-from tilannekuva.databank.http import OutsideClient
+from tilannekuva.core.http import OutsideClient
 from tilannekuva.databank.models import ImportRun, ImportStatus, Indicator, Observation
 from tilannekuva.databank.services import ImportDataError
-from tilannekuva.databank.sources import ptv
+from tilannekuva.databank.sources import ptv, ptv_api
 from tilannekuva.databank.tests.conftest import Answer, RecordedServer
 from tilannekuva.regions.models import AreaKind, Organisation, OrganisationKind
 
@@ -90,7 +90,7 @@ def ptv_server(recorded_server: RecordedServer) -> RecordedServer:
 @pytest.fixture
 def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
     """Retries back off for seconds in production; the tests need not wait."""
-    monkeypatch.setattr(http.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr("tilannekuva.core.http.time.sleep", lambda seconds: None)
 
 
 def import_ptv(server: RecordedServer, *arguments: str) -> str:
@@ -119,7 +119,7 @@ def test_paging_reads_every_page_of_a_list(recorded_server):
         page = {"pageNumber": number, "pageSize": 1000, "pageCount": 5, "itemList": []}
         recorded_server.add(path, {"page": str(number)}, Answer(json.dumps(page).encode()))
     with OutsideClient(recorded_server.url + API, name="PTV") as client:
-        items = ptv.list_items(client, "CodeList/GetPostalCodes")
+        items = ptv_api.list_items(client, "CodeList/GetPostalCodes")
     assert len(items) == 1000
     assert items[0]["code"] == "00002" and {"value": "HELSINKI", "language": "fi"} in items[0]["names"]
     assert recorded_server.requests == [f"{path}?page={n}" for n in range(1, 6)]
@@ -129,7 +129,7 @@ def test_an_empty_list_is_page_count_zero_and_asks_once(recorded_server):
     empty = {"pageNumber": 0, "pageSize": 0, "pageCount": 0, "itemList": None}  # the shape of an empty answer
     recorded_server.add(f"{API}Service", {"status": "Published", "page": "1"}, Answer(json.dumps(empty).encode()))
     with OutsideClient(recorded_server.url + API, name="PTV") as client:
-        assert ptv.list_items(client, "Service", {"status": "Published"}) == []
+        assert ptv_api.list_items(client, "Service", {"status": "Published"}) == []
     assert len(recorded_server.requests) == 1
 
 
@@ -142,7 +142,7 @@ def test_a_list_that_changes_while_paging_is_refused(recorded_server):
         OutsideClient(recorded_server.url + API, name="PTV") as client,
         pytest.raises(ImportDataError, match="pageCount changed from 5 to 6 while paging"),
     ):
-        ptv.list_items(client, "CodeList/GetPostalCodes")
+        ptv_api.list_items(client, "CodeList/GetPostalCodes")
 
 
 @pytest.mark.parametrize(
@@ -158,7 +158,7 @@ def test_a_list_that_changes_while_paging_is_refused(recorded_server):
 )
 def test_a_page_that_is_not_a_page_is_named(payload, message):
     with pytest.raises(ImportDataError, match=message):
-        ptv.read_page(payload, url="https://ptv/Service", asked=1)
+        ptv_api.read_page(payload, url="https://ptv/Service", asked=1)
 
 
 # --- records and arguments ----------------------------------------------------------------------------------
@@ -170,16 +170,16 @@ def test_a_page_that_is_not_a_page_is_named(payload, message):
 )
 def test_a_record_lists_each_service_once_per_role(organisation_id, responsible, producer, entries):
     payload = recorded(organisation_id)
-    record = ptv.read_organisation(payload, where="test", asked=organisation_id)
+    record = ptv_api.read_organisation(payload, where="test", asked=organisation_id)
     assert len(payload["services"]) == entries
     assert len(record.roles.get("Responsible", set())) == responsible
     assert len(record.roles.get("Producer", set())) == producer
 
 
-def test_business_ids_are_checked_with_their_check_digit():
-    real = ["0165116-3", "2048903-4", "0165761-0", "0135457-2", "0209602-6", "0245437-2"]  # from data/ptv/
-    assert all(ptv.business_id_is_valid(b) for b in real)
-    assert not any(ptv.business_id_is_valid(b) for b in ["0165116-4", "165116-3", "0165116", "abcdefg-1"])
+def test_the_business_ids_argument_refuses_a_wrong_check_digit():
+    assert ptv.business_ids("0165116-3, 2048903-4,0165116-3") == ["0165116-3", "2048903-4"]  # from data/ptv/
+    with pytest.raises(argparse.ArgumentTypeError, match="'0165116-4' is not a business id"):
+        ptv.business_ids("0165116-3,0165116-4")
 
 
 def test_ptv_types_give_the_organisation_kind():

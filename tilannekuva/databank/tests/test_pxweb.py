@@ -30,7 +30,8 @@ from hypothesis import strategies as st
 
 from tilannekuva.databank.models import ImportRun, ImportStatus, Indicator, Observation
 from tilannekuva.databank.services import ImportDataError, source
-from tilannekuva.databank.sources import pxweb
+from tilannekuva.databank.sources import pxweb, pxweb_jsonstat
+from tilannekuva.databank.sources.base import year_span
 from tilannekuva.databank.tests.conftest import Answer, RecordedServer
 from tilannekuva.regions.models import Area, AreaKind
 
@@ -113,7 +114,7 @@ def pxweb_server() -> Iterator[PostServer]:
 @pytest.fixture
 def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
     """Retries back off for seconds in production; the tests need not wait."""
-    monkeypatch.setattr(pxweb.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr("tilannekuva.core.http.time.sleep", lambda seconds: None)
 
 
 def serve(server: PostServer, body: bytes | dict[str, Any], status: int = 200) -> None:
@@ -137,7 +138,7 @@ def population(code: str, year: int) -> float | None:
 
 
 def test_fixture_reads_as_the_real_population_values_in_row_major_order():
-    cells = list(pxweb.jsonstat_cells(fixture_document()))
+    cells = list(pxweb_jsonstat.jsonstat_cells(fixture_document()))
     assert len(cells) == 15
     assert cells[0] == ({"Alue": "KU046", "Tiedot": "vaesto", "Vuosi": "2020"}, 1369.0)
     assert cells[7] == ({"Alue": "KU491", "Tiedot": "vaesto", "Vuosi": "2021"}, 52122.0)
@@ -150,7 +151,7 @@ def test_index_as_a_list_and_value_as_an_object_read_the_same():
     other = copy.deepcopy(document)
     other["dimension"]["Alue"]["category"]["index"] = ["KU046", "KU178", "KU491", "KU507", "KU593"]
     other["value"] = {str(i): v for i, v in enumerate(document["value"])}
-    assert list(pxweb.jsonstat_cells(other)) == list(pxweb.jsonstat_cells(document))
+    assert list(pxweb_jsonstat.jsonstat_cells(other)) == list(pxweb_jsonstat.jsonstat_cells(document))
 
 
 def test_a_single_category_may_leave_out_its_index_and_missing_positions_have_no_value():
@@ -158,7 +159,7 @@ def test_a_single_category_may_leave_out_its_index_and_missing_positions_have_no
     del document["dimension"]["Tiedot"]["category"]["index"]
     document["value"] = {"0": 1369, "14": 17077}
     document["status"] = {"1": ".."}
-    dataset = pxweb.read_dataset(document)
+    dataset = pxweb_jsonstat.read_dataset(document)
     values = [value for _, value in dataset.cells()]
     assert values[0] == 1369.0 and values[14] == 17077.0 and values[1:14] == [None] * 13
     assert dataset.status == {1: ".."}
@@ -166,9 +167,9 @@ def test_a_single_category_may_leave_out_its_index_and_missing_positions_have_no
 
 def test_json_with_a_key_twice_or_nan_is_refused():
     with pytest.raises(ImportDataError, match="has the key 'KU491' twice in one object"):
-        pxweb.load_json(b'{"index": {"KU491": 0, "KU491": 1}}', url="http://x")
+        pxweb_jsonstat.load_json(b'{"index": {"KU491": 0, "KU491": 1}}', url="http://x")
     with pytest.raises(ImportDataError, match="contains NaN, which is not a JSON number"):
-        pxweb.load_json(b'{"value": [NaN]}', url="http://x")
+        pxweb_jsonstat.load_json(b'{"value": [NaN]}', url="http://x")
 
 
 @st.composite
@@ -201,7 +202,7 @@ def test_any_valid_dataset_reads_back_cell_by_cell(document):
     ids, sizes = document["id"], document["size"]
     strides = [math.prod(sizes[i + 1 :]) for i in range(len(sizes))]
     raw = document["value"]
-    cells = list(pxweb.jsonstat_cells(document))
+    cells = list(pxweb_jsonstat.jsonstat_cells(document))
     assert len(cells) == math.prod(sizes)
     for codes, value in cells:
         position = sum(codes_of(document, d).index(codes[d]) * stride for d, stride in zip(ids, strides, strict=True))
@@ -225,7 +226,7 @@ def _as_list(document: dict[str, Any]) -> list[Any]:
 def drop_a_value(draw: st.DrawFn, document: dict[str, Any]) -> str:
     values = _as_list(document)
     values.pop()
-    return rf"value has {len(values)} entries, size says {re.escape(pxweb._product(document['size']))} = \d+"
+    return rf"value has {len(values)} entries, size says {re.escape(pxweb_jsonstat._product(document['size']))} = \d+"
 
 
 def add_a_value(draw: st.DrawFn, document: dict[str, Any]) -> str:
@@ -357,7 +358,7 @@ BREAKAGES: list[Callable[[st.DrawFn, dict[str, Any]], str]] = [
 def test_broken_dataset_fails_with_a_message_naming_the_fault(document, breakage, data):
     expected = breakage(data.draw, document)
     with pytest.raises(ImportDataError) as caught:
-        pxweb.read_dataset(document)
+        pxweb_jsonstat.read_dataset(document)
     assert any(re.search(expected, error) for error in caught.value.errors), (expected, caught.value.errors)
 
 
@@ -371,14 +372,14 @@ def test_broken_dataset_fails_with_a_message_naming_the_fault(document, breakage
 )
 def test_what_is_not_a_dataset_is_named(payload, message):
     with pytest.raises(ImportDataError, match=message):
-        pxweb.read_dataset(payload)
+        pxweb_jsonstat.read_dataset(payload)
 
 
 def test_example_message_for_a_value_list_that_is_too_short():
     document = fixture_document()
     document["value"] = document["value"][:12]
     with pytest.raises(ImportDataError, match=re.escape("value has 12 entries, size says 5 × 1 × 3 = 15")):
-        pxweb.read_dataset(document)
+        pxweb_jsonstat.read_dataset(document)
 
 
 # --- PxWeb addresses, codes, arguments ----------------------------------------------------------------------
@@ -411,11 +412,11 @@ def test_table_id_gives_the_table_path():
 
 
 def test_years_are_a_span_or_a_list():
-    assert pxweb.year_list("2020-2022") == [2020, 2021, 2022]
-    assert pxweb.year_list("2024,2020") == [2020, 2024]
+    assert year_span("2020-2022") == [2020, 2021, 2022]
+    assert year_span("2024,2020") == [2020, 2024]
     for wrong in ("2022-2020", "vuosi", "20"):
         with pytest.raises(Exception, match="not a"):
-            pxweb.year_list(wrong)
+            year_span(wrong)
 
 
 def test_query_asks_for_every_area_the_years_the_value_and_the_filters():

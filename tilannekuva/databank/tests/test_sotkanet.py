@@ -25,13 +25,14 @@ from django.core.management import CommandError, call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tilannekuva.databank.models import Direction, ImportRun, ImportStatus, Indicator, Observation
+from tilannekuva.databank.models import ImportRun, ImportStatus, Indicator, Observation
 from tilannekuva.databank.services import ImportDataError
-from tilannekuva.databank.sources import sotkanet
-from tilannekuva.databank.sources.sotkanet import parse_csv_rows, parse_json_rows
+from tilannekuva.databank.sources import sotkanet, sotkanet_api
+from tilannekuva.databank.sources.sotkanet_api import parse_csv_rows, parse_json_rows
 from tilannekuva.databank.tests.conftest import Answer, RecordedServer
 from tilannekuva.regions.models import Area, AreaKind
 from tilannekuva.regions.selectors import members_of
+from tilannekuva.strategy.models import Direction
 
 BASE = "/rest/1.1"
 DATA = settings.DATA_DIR / "sotkanet"
@@ -406,7 +407,7 @@ def test_years_without_observations_are_fetched_despite_an_unchanged_date(server
 
 
 def test_client_reads_the_recorded_catalogue_regions_and_data(server):
-    with sotkanet.SotkanetClient(f"{server.url}{BASE}", backoff=0) as client:
+    with sotkanet_api.SotkanetClient(f"{server.url}{BASE}", backoff=0) as client:
         catalogue_entries = client.indicators()
         regions = client.regions()
         rows = client.data(127, years=[2009], genders=["total"], fmt="csv")
@@ -425,7 +426,9 @@ def test_client_sends_a_user_agent():
         seen.append(request)
         return httpx.Response(200, json=[])
 
-    with sotkanet.SotkanetClient("https://sotkanet.example/rest/1.1", transport=httpx.MockTransport(answer)) as client:
+    with sotkanet_api.SotkanetClient(
+        "https://sotkanet.example/rest/1.1", transport=httpx.MockTransport(answer)
+    ) as client:
         assert client.regions() == []
     assert seen[0].url == "https://sotkanet.example/rest/1.1/regions"
     assert seen[0].headers["User-Agent"].startswith("Tilannekuva/")
@@ -439,7 +442,7 @@ valid_rows = st.lists(
             "indicator": st.integers(1, 20000),
             "region": st.integers(1, 5000),
             "year": st.integers(1990, 2030),
-            "gender": st.sampled_from(sotkanet.GENDERS),
+            "gender": st.sampled_from(sotkanet_api.GENDERS),
             "value": st.one_of(
                 st.integers(-(10**9), 10**9), st.floats(-1e9, 1e9, allow_nan=False).map(lambda f: round(f, 3))
             ),
@@ -452,7 +455,7 @@ valid_rows = st.lists(
 
 
 def as_csv(rows: list[dict[str, Any]]) -> str:
-    lines = [";".join(sotkanet.CSV_HEADER)]
+    lines = [";".join(sotkanet_api.CSV_HEADER)]
     for row in rows:
         cells = [row["indicator"], row["region"], row["year"], row["gender"], row["value"], row.get("absValue", "")]
         lines.append(";".join(str(cell) for cell in cells))
@@ -463,7 +466,7 @@ def as_tuples(rows: list[dict[str, Any]]) -> list[tuple]:
     return [(r["indicator"], r["region"], r["year"], r["gender"], float(r["value"]), r.get("absValue")) for r in rows]
 
 
-def parsed(rows: list[sotkanet.SotkanetRow]) -> list[tuple]:
+def parsed(rows: list[sotkanet_api.SotkanetRow]) -> list[tuple]:
     return [(r.indicator, r.region, r.year, r.gender, r.value, r.absolute_value) for r in rows]
 
 
@@ -495,7 +498,7 @@ wrong_values = st.one_of(
 def test_wrong_types_in_json_name_row_and_field(rows, data):
     row = data.draw(st.integers(0, len(rows) - 1))
     field = data.draw(st.sampled_from(["indicator", "region", "year", "gender", "value"]))
-    wrong = data.draw(wrong_values.filter(lambda v: v not in sotkanet.GENDERS))
+    wrong = data.draw(wrong_values.filter(lambda v: v not in sotkanet_api.GENDERS))
     if field in ("indicator", "region", "year"):
         wrong = data.draw(st.one_of(st.just(wrong), st.just(2009.5), st.just(-1)))
     rows[row][field] = wrong
@@ -507,7 +510,7 @@ def test_wrong_types_in_json_name_row_and_field(rows, data):
 def test_missing_and_extra_fields_in_json_are_named(rows, data):
     row = data.draw(st.integers(0, len(rows) - 1))
     if data.draw(st.booleans()):
-        field = data.draw(st.sampled_from(sotkanet.JSON_REQUIRED))
+        field = data.draw(st.sampled_from(sotkanet_api.JSON_REQUIRED))
         del rows[row][field]
         expected = f"json row {row + 1}: field '{field}' is missing"
     else:
@@ -529,7 +532,7 @@ def test_json_that_is_not_a_list_of_objects_is_refused():
 
 
 bad_numbers = st.text(alphabet=st.characters(blacklist_characters=';\r\n"\x00'), min_size=0, max_size=8).filter(
-    lambda s: not sotkanet.DECIMAL_NUMBER.fullmatch(s.strip())
+    lambda s: not sotkanet_api.DECIMAL_NUMBER.fullmatch(s.strip())
 )
 
 
@@ -563,7 +566,7 @@ def test_missing_and_extra_columns_in_csv_are_named(rows, data):
 
 @given(valid_rows, st.data())
 def test_wrong_csv_header_is_refused(rows, data):
-    header = list(sotkanet.CSV_HEADER)
+    header = list(sotkanet_api.CSV_HEADER)
     change = data.draw(st.sampled_from(["drop", "rename", "add", "swap"]))
     if change == "drop":
         header.pop(data.draw(st.integers(0, 5)))
@@ -580,6 +583,6 @@ def test_wrong_csv_header_is_refused(rows, data):
 
 def test_csv_accepts_empty_absolute_values_and_comma_decimals():
     rows = parse_csv_rows(
-        ";".join(sotkanet.CSV_HEADER) + "\r\n127;228;2009;male;12,5;\r\n127;228;2009;female;7.25;3\r\n"
+        ";".join(sotkanet_api.CSV_HEADER) + "\r\n127;228;2009;male;12,5;\r\n127;228;2009;female;7.25;3\r\n"
     )
     assert parsed(rows) == [(127, 228, 2009, "male", 12.5, None), (127, 228, 2009, "female", 7.25, 3.0)]

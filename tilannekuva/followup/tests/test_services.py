@@ -13,6 +13,7 @@ from tilannekuva.dashboard.status import Status
 from tilannekuva.followup import services
 from tilannekuva.followup.models import Report, ReportStatus, Task, TaskStatus
 from tilannekuva.followup.services import FollowupError, open_period, review_report, submit_report
+from tilannekuva.regions.models import Region, RegionRole
 from tilannekuva.strategy.models import BindingType, Metric
 
 from .conftest import YEAR, YES_NO_KEY
@@ -36,6 +37,13 @@ def test_a_period_is_opened_once_and_only_by_an_administrator(period, region, pe
         open_period(region=region, year=YEAR, deadline=datetime.date(2026, 3, 31), user=people["alice"])
     with pytest.raises(PermissionDenied):
         open_period(region=region, year=2026, deadline=datetime.date(2027, 3, 31), user=people["kaisa"])
+
+
+def test_a_region_without_a_strategy_has_no_period_to_open(region, people):
+    elsewhere = Region.objects.create(slug="ei-strategiaa", name="Ei strategiaa", area=region.area)
+    RegionRole.objects.create(user=people["alice"], region=elsewhere, role="admin")
+    with pytest.raises(FollowupError, match="no strategy to follow up"):
+        open_period(region=elsewhere, year=YEAR, deadline=datetime.date(2026, 3, 31), user=people["alice"])
 
 
 def test_an_editor_reports_yes_with_a_link_and_claims_the_task(yes_no_task, people):

@@ -6,12 +6,12 @@ from io import StringIO
 from django.contrib.auth import get_user_model
 
 from tilannekuva.databank.sources import sotkanet_snapshot
-from tilannekuva.grants import demo, services
+from tilannekuva.grants import demo, scoring
 from tilannekuva.grants.models import Application, GrantRound, PriorityOrigin, PriorityStatus, Review
 
 
 def test_the_demo_proposes_from_the_bundled_data_and_allocates_within_the_budget(world):
-    sotkanet_snapshot.run({}, StringIO())
+    sotkanet_snapshot.SOURCE.run({}, StringIO())
     get_user_model().objects.create_superuser("demo-admin", password="demo-password-1")
 
     lines = list(demo.load_demo_data(password="demo-password-1"))
@@ -26,7 +26,7 @@ def test_the_demo_proposes_from_the_bundled_data_and_allocates_within_the_budget
     assert Application.objects.exists() and not Application.objects.filter(is_demo=False).exists()
     assert Review.objects.exists()
     for grant_round in GrantRound.objects.all():
-        assert sum(services.allocation_proposal(grant_round).values()) <= grant_round.budget
+        assert sum(scoring.allocation_proposal(grant_round).values()) <= grant_round.budget
         granted = sum(a.granted_amount or 0 for a in grant_round.applications.all())
         assert granted <= grant_round.budget
     assert GrantRound.objects.filter(decided_at__isnull=False).exists()

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tilannekuva.audit.models import AuditEntry
-from tilannekuva.databank.models import Direction, Indicator, Observation
+from tilannekuva.databank.models import Indicator, Observation
 from tilannekuva.databank.services import source
-from tilannekuva.grants import services
+from tilannekuva.grants import proposals, scoring, selectors, services
 from tilannekuva.grants.models import (
     Application,
     ApplicationStatus,
@@ -24,7 +24,8 @@ from tilannekuva.grants.models import (
     Review,
 )
 from tilannekuva.regions.models import Area, AreaKind
-from tilannekuva.strategy.models import Metric
+from tilannekuva.strategy.bindings import DataBankBinding
+from tilannekuva.strategy.models import Direction, Metric
 
 from .conftest import YEAR, application_fields
 
@@ -63,7 +64,7 @@ def test_proposal_takes_indicators_worse_than_the_country_or_worsening_grouped_b
     observe(better, own, {2007: 9.0, 2012: 8.0})
     observe(better, country, {2012: 10.0})
 
-    proposal = services.propose(region=region)
+    proposal = proposals.propose(region=region)
 
     themes = {t.theme: [e.indicator_id for e in t.evidence] for t in proposal.themes}
     assert themes == {"Tilastollinen hyvinvointi": [worse_than_country.pk], "Työelämä": [worsening.pk]}
@@ -84,7 +85,7 @@ def test_an_indicator_of_unknown_direction_is_left_out_and_listed(region, areas)
     observe(unknown, own, {2007: 1.0, 2012: 5.0})
     observe(unknown, country, {2012: 1.0})
 
-    proposal = services.propose(region=region)
+    proposal = proposals.propose(region=region)
 
     assert proposal.themes == []
     assert proposal.unknown_direction == [unknown.title_fi]
@@ -95,14 +96,14 @@ def test_a_difference_within_the_tolerance_does_not_count(region, areas):
     close = indicator("4", direction=Direction.LOWER_IS_BETTER)
     observe(close, own, {2008: 10.0, 2012: 10.1})
     observe(close, country, {2012: 10.0})
-    assert services.propose(region=region).themes == []
+    assert proposals.propose(region=region).themes == []
 
 
 def test_an_indicator_without_anything_to_compare_with_is_listed_as_not_comparable(region, areas):
     own, _country = areas
     alone = indicator("5", direction=Direction.LOWER_IS_BETTER)
     observe(alone, own, {2012: 10.0})
-    proposal = services.propose(region=region)
+    proposal = proposals.propose(region=region)
     assert proposal.not_comparable == [alone.title_fi] and proposal.assessed == 0
 
 
@@ -110,11 +111,11 @@ def test_the_bound_metrics_direction_is_used_when_the_indicator_has_none(region,
     own, _country = areas
     metric = Metric.objects.filter(version__strategy__region=region, direction=Direction.HIGHER_IS_BETTER).first()
     assert metric is not None
-    metric.binding_type, metric.binding = "databank", {"source": "sotkanet-snapshot", "series": "6"}
+    metric.set_binding(DataBankBinding(source="sotkanet-snapshot", series="6"))
     metric.save()
     bound = indicator("6", direction=Direction.NEUTRAL)
     observe(bound, own, {2007: 20.0, 2012: 10.0})
-    proposal = services.propose(region=region)
+    proposal = proposals.propose(region=region)
     assert proposal.unknown_direction == []
     (evidence,) = proposal.themes[0].evidence
     assert evidence.worsening and evidence.direction_metric == metric.title
@@ -179,8 +180,8 @@ def test_an_application_is_confirmed_by_email_with_a_private_link_stored_as_a_ha
         )
     application = submitted.application
     assert submitted.token not in application.token_hash and len(application.token_hash) == 64
-    assert services.application_for_token(submitted.token) == application
-    assert services.application_for_token(submitted.token + "x") is None
+    assert selectors.application_for_token(submitted.token) == application
+    assert selectors.application_for_token(submitted.token + "x") is None
     assert len(mail.outbox) == 1 and submitted.token in mail.outbox[0].body
     assert mail.outbox[0].to == ["hakija@example.invalid"]
 
@@ -230,7 +231,7 @@ def test_attachments_are_kept_with_the_application(grant_round, settings, tmp_pa
 
 
 def scores_for(grant_round, *values):
-    criteria = services.scored_criteria(grant_round.principles)
+    criteria = scoring.scored_criteria(grant_round.principles)
     return {c.pk: v for c, v in zip(criteria, values, strict=True)}
 
 
@@ -260,7 +261,7 @@ def test_the_weighted_score_is_the_weighted_mean_of_the_reviews_and_the_priority
     # Default criteria: priority fit 30, then 30, 20, 20. The application addresses the top priority (weight 3 of 3).
     services.score_application(application=application, user=people["rami"], scores=scores_for(grant_round, 4, 2, 5))
     services.score_application(application=application, user=people["riina"], scores=scores_for(grant_round, 2, 4, 3))
-    (score,) = services.round_scores(grant_round)
+    (score,) = scoring.round_scores(grant_round)
     # 30·5/5 + 30·3/5 + 20·3/5 + 20·4/5 = 30 + 18 + 12 + 16 = 76
     assert score.total == 76.0
     assert score.reviews == 2
@@ -269,18 +270,18 @@ def test_the_weighted_score_is_the_weighted_mean_of_the_reviews_and_the_priority
 
 
 def test_priority_fit_weighs_the_highest_priority_addressed(grant_round):
-    priorities = services.accepted_priorities(grant_round.principles)  # weights 3 and 1
+    priorities = scoring.accepted_priorities(grant_round.principles)  # weights 3 and 1
     low = [p for p in priorities if p.weight == 1]
-    assert services.priority_fit(low, priorities)[0] == pytest.approx(5 / 3)
-    assert services.priority_fit(priorities, priorities)[0] == 5
-    assert services.priority_fit([], priorities)[0] == 0
+    assert scoring.priority_fit(low, priorities)[0] == pytest.approx(5 / 3)
+    assert scoring.priority_fit(priorities, priorities)[0] == 5
+    assert scoring.priority_fit([], priorities)[0] == 0
 
 
 def test_an_application_without_reviews_has_no_score_and_ranks_last(grant_round, people):
     first = services.submit_application(**application_fields(grant_round)).application
     second = services.submit_application(**application_fields(grant_round, association="Toinen ry")).application
     services.score_application(application=second, user=people["rami"], scores=scores_for(grant_round, 1, 1, 1))
-    ranked = services.round_scores(grant_round)
+    ranked = scoring.round_scores(grant_round)
     assert [s.application for s in ranked] == [second, first]
     assert ranked[1].total is None
 
@@ -290,18 +291,18 @@ def test_an_application_without_reviews_has_no_score_and_ranks_last(grant_round,
 
 def test_allocation_is_greedy_by_rank_with_a_partial_last_grant():
     claims = [
-        services.Claim(1, 90, Decimal("4000")),
-        services.Claim(2, 80, Decimal("5000")),
-        services.Claim(3, 70, Decimal("3000")),
-        services.Claim(4, 30, Decimal("100")),
+        scoring.Claim(1, 90, Decimal("4000")),
+        scoring.Claim(2, 80, Decimal("5000")),
+        scoring.Claim(3, 70, Decimal("3000")),
+        scoring.Claim(4, 30, Decimal("100")),
     ]
-    granted = services.allocate(claims, budget=Decimal("10000"), min_score=50)
+    granted = scoring.allocate(claims, budget=Decimal("10000"), min_score=50)
     assert granted == {1: Decimal("4000"), 2: Decimal("5000"), 3: Decimal("1000"), 4: Decimal("0")}
 
 
 def test_allocation_respects_the_largest_grant():
-    claims = [services.Claim(1, 90, Decimal("8000")), services.Claim(2, 80, Decimal("2000"))]
-    granted = services.allocate(claims, budget=Decimal("10000"), min_score=0, max_grant=Decimal("5000"))
+    claims = [scoring.Claim(1, 90, Decimal("8000")), scoring.Claim(2, 80, Decimal("2000"))]
+    granted = scoring.allocate(claims, budget=Decimal("10000"), min_score=0, max_grant=Decimal("5000"))
     assert granted == {1: Decimal("5000"), 2: Decimal("2000")}
 
 
@@ -316,8 +317,8 @@ amounts = st.decimals(min_value=0, max_value=100000, places=2, allow_nan=False, 
     max_grant=st.one_of(st.none(), amounts),
 )
 def test_allocation_never_exceeds_the_budget_nor_what_was_applied(budget, claims, min_score, max_grant):
-    listed = [services.Claim(i, score, amount) for i, (score, amount) in enumerate(claims)]
-    granted = services.allocate(listed, budget=budget, min_score=min_score, max_grant=max_grant)
+    listed = [scoring.Claim(i, score, amount) for i, (score, amount) in enumerate(claims)]
+    granted = scoring.allocate(listed, budget=budget, min_score=min_score, max_grant=max_grant)
     assert sum(granted.values(), Decimal(0)) <= budget
     for claim in listed:
         assert Decimal(0) <= granted[claim.key] <= claim.amount
@@ -363,5 +364,5 @@ def test_a_grant_never_exceeds_what_was_applied_for(application, grant_round, pe
 
 
 def test_split_shares_sum_to_the_whole():
-    shares = services.split(Decimal("100.00"), ["a", "b", "c"])
+    shares = scoring.split(Decimal("100.00"), ["a", "b", "c"])
     assert sum(shares.values()) == Decimal("100.00") and shares["a"] == Decimal("33.34")

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tilannekuva.grants import services
+from tilannekuva.grants import scoring, services
 from tilannekuva.grants.models import Application, Priority, PriorityStatus, Review, RoundReviewer
 from tilannekuva.regions.models import Area
 
@@ -188,7 +188,7 @@ def test_only_reviewers_and_the_funder_open_the_assessment(client, people, grant
 
 
 def score_data(grant_round, *values):
-    criteria = services.scored_criteria(grant_round.principles)
+    criteria = scoring.scored_criteria(grant_round.principles)
     return {f"criterion_{c.pk}": v for c, v in zip(criteria, values, strict=True)} | {"comment": "Hyvä."}
 
 
@@ -354,7 +354,7 @@ def test_a_reviewer_sees_the_ranking_only_after_scoring_every_application(client
     services.score_application(
         application=application,
         user=people["riina"],
-        scores=dict.fromkeys([c.pk for c in services.scored_criteria(grant_round.principles)], 1),
+        scores=dict.fromkeys([c.pk for c in scoring.scored_criteria(grant_round.principles)], 1),
     )
     url = reverse("grants:manage", args=["etela-savo", grant_round.pk])
     client.force_login(people["rami"])

@@ -1,4 +1,4 @@
-"""Report builds in the background: one more kind of the data bank's background jobs. Queued by
+"""Report builds in the background: one more kind of background job (tilannekuva.core.jobs). Queued by
 `tilannekuva report build --background` or the reports page's button, run by the worker's task, the file kept
 for those who may see the region's reports, progress polled on the page, a build whose worker died run again."""
 
@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from tilannekuva.databank import jobs
-from tilannekuva.databank.models import JobStatus
+from tilannekuva.core import jobs
+from tilannekuva.core.models import JobStatus
 from tilannekuva.regions.models import Region
 from tilannekuva.reports import builds
 from tilannekuva.reports.models import ReportBuild
@@ -96,7 +96,7 @@ def test_administrators_build_a_pdf_from_the_page_and_see_its_progress_until_it_
 def test_only_the_region_administrators_queue_builds(client, users, world):
     url = reverse("reports:build_create", args=["etela-savo"])
     form = {"year": "2024", "municipality_code": "", "language": "fi", "format": "pdf"}
-    assert client.post(url, form).status_code == 302  # to log in
+    assert client.post(url, form).status_code == 403  # an anonymous form post: the post could not be repeated
     for name in ("carol", "bob"):
         client.force_login(users[name])
         assert client.post(url, form).status_code == 403

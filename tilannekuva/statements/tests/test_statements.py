@@ -15,7 +15,7 @@ from tilannekuva.regions.models import Organisation, Region, RegionRole, RoleKin
 from tilannekuva.statements import services
 from tilannekuva.statements.models import RoundStatus, Statement
 from tilannekuva.strategy.models import StrategyVersion
-from tilannekuva.strategy.services import approve_version, copy_version
+from tilannekuva.strategy.versions import approve_version, copy_version
 
 TODAY = timezone.localdate()
 

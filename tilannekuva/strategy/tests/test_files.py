@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from tilannekuva.strategy import files, services
+from tilannekuva.strategy import files, yaml_export, yaml_import
 from tilannekuva.strategy.files import StrategyFileError
 from tilannekuva.strategy.models import Goal, Metric, StrategyVersion
 
@@ -23,8 +23,8 @@ def load(settings, region):
 @pytest.mark.parametrize("region", FILES)
 def test_import_then_export_gives_back_the_identical_file(settings, region):
     path = settings.STRATEGIES_DIR / f"{region}.yaml"
-    services.import_file(path)
-    assert services.export_text(region) == path.read_text(encoding="utf-8")
+    yaml_import.import_file(path)
+    assert yaml_export.export_text(region) == path.read_text(encoding="utf-8")
 
 
 def test_export_command_prints_the_file(settings, capsys):
@@ -34,7 +34,7 @@ def test_export_command_prints_the_file(settings, capsys):
 
 def test_second_import_keeps_ids_and_changes_nothing(settings):
     before = sorted(Metric.objects.values_list("pk", "key", "description"))
-    result = services.import_file(settings.STRATEGIES_DIR / "etela-savo.yaml")
+    result = yaml_import.import_file(settings.STRATEGIES_DIR / "etela-savo.yaml")
     assert result.created is False
     assert sorted(Metric.objects.values_list("pk", "key", "description")) == before
 
@@ -53,7 +53,7 @@ def test_bad_frequency_is_refused_with_its_path_and_changes_nothing(settings):
     data["focus_areas"][0]["goals"][0]["metrics"][0]["description"] = "changed"
     before = snapshot()
     with pytest.raises(StrategyFileError) as caught:
-        services.import_strategy(data)
+        yaml_import.import_strategy(data)
     assert caught.value.errors[0].startswith("focus_areas[2].goals[0].metrics[1].frequency: expected one of yearly")
     assert snapshot() == before
 
@@ -63,7 +63,7 @@ def test_unknown_field_and_missing_field_are_named(settings):
     data["values"][0]["colour"] = "red"
     del data["mission"]
     with pytest.raises(StrategyFileError) as caught:
-        services.import_strategy(data)
+        yaml_import.import_strategy(data)
     assert "mission: required field is missing" in caught.value.errors
     assert any(e.startswith("values[0].colour: unknown field") for e in caught.value.errors)
 
@@ -73,7 +73,7 @@ def test_duplicate_key_and_dangling_reference_are_named(settings):
     data["focus_areas"][1]["key"] = data["focus_areas"][0]["key"]
     data["main_goals"][0]["responsible"] = "no-such-group"
     with pytest.raises(StrategyFileError) as caught:
-        services.import_strategy(data)
+        yaml_import.import_strategy(data)
     text = str(caught.value)
     assert "focus_areas[1].key: 'hyte' is already used at focus_areas[0].key" in text or "is already used at" in text
     assert "main_goals[0].responsible: 'no-such-group' is not the key of any working group or forum" in text
@@ -83,7 +83,7 @@ def test_a_2025_version_cannot_name_pertunmaa_as_a_partner(settings):
     data = load(settings, "etela-savo")
     data["version"]["year"] = 2025
     with pytest.raises(StrategyFileError) as caught:
-        services.import_strategy(data)
+        yaml_import.import_strategy(data)
     assert any("Pertunmaa (588) did not exist in 2025" in e for e in caught.value.errors)
 
 
@@ -92,7 +92,7 @@ def test_yearly_versions_are_kept_side_by_side(settings):
     data["version"] = {"year": 2025, "status": "draft"}
     data["partners"] = [p for p in data["partners"] if p.get("code") != "588"]
     data["mission"] = "Uusi missio 2025"
-    services.import_strategy(copy.deepcopy(data))
+    yaml_import.import_strategy(copy.deepcopy(data))
     assert list(
         StrategyVersion.objects.filter(strategy__region__slug="etela-savo")
         .order_by("year")
@@ -101,16 +101,17 @@ def test_yearly_versions_are_kept_side_by_side(settings):
         (2024, load(settings, "etela-savo")["mission"]),
         (2025, "Uusi missio 2025"),
     ]
-    assert services.export_text("etela-savo", year=2024) == (settings.STRATEGIES_DIR / "etela-savo.yaml").read_text(
+    assert yaml_export.export_text("etela-savo", year=2024) == (settings.STRATEGIES_DIR / "etela-savo.yaml").read_text(
         encoding="utf-8"
     )
-    assert "Uusi missio 2025" in services.export_text("etela-savo")
+    assert "Uusi missio 2025" in yaml_export.export_text("etela-savo", year=2025)  # a draft, by its year
+    assert "Uusi missio 2025" not in yaml_export.export_text("etela-savo")  # in force: the approved 2024 version
 
 
 def test_removed_metric_is_deleted_on_reimport(settings):
     data = load(settings, "etela-savo")
     removed = data["focus_areas"][4]["goals"][0]["metrics"].pop()
-    services.import_strategy(data)
+    yaml_import.import_strategy(data)
     assert not Metric.objects.filter(key=removed["key"], version__strategy__region__slug="etela-savo").exists()
 
 
@@ -130,7 +131,7 @@ def test_validate_command_accepts_the_bundled_files(settings, capsys):
 @given(st.text(max_size=300))
 def test_any_text_is_either_refused_cleanly_or_valid(text):
     try:
-        services.validate(files.parse(text))
+        yaml_import.validate(files.parse(text))
     except StrategyFileError as exc:
         assert exc.errors and all(isinstance(e, str) and e for e in exc.errors)
 
@@ -145,4 +146,4 @@ def test_any_text_is_either_refused_cleanly_or_valid(text):
 )
 def test_any_structure_is_refused_with_named_paths(data):
     with pytest.raises(StrategyFileError):
-        services.import_strategy(data)
+        yaml_import.import_strategy(data)

@@ -65,9 +65,16 @@ def test_keski_uusimaa_page_shows_the_process(client):
 
 
 @pytest.mark.parametrize(
-    "url", ["/regions/no-such-region/", "/regions/etela-savo/?year=1999", "/regions/etela-savo/?year=abc"]
+    "url",
+    [
+        "/regions/no-such-region/",
+        "/regions/etela-savo/?year=1066",
+        "/regions/etela-savo/?year=abc",
+        "/regions/etela-savo/?draft=2024",  # approved, not a draft
+    ],
 )
-def test_unknown_region_or_year_is_not_found(client, url):
+def test_unknown_region_year_or_draft_is_not_found(client, users, url):
+    client.force_login(users["alice"])
     assert client.get(url).status_code == 404
 
 

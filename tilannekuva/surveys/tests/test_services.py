@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from tilannekuva.dashboard.models import CacheGeneration
 from tilannekuva.dashboard.providers import data_for
-from tilannekuva.dashboard.selectors import version_for
 from tilannekuva.dashboard.status import Status, assess
 from tilannekuva.regions.models import Organisation, Region
 from tilannekuva.strategy.models import Metric
+from tilannekuva.strategy.selectors import version_in_force
 from tilannekuva.surveys import selectors, services
 from tilannekuva.surveys.models import Answer, Invitation, Moderation, QuestionKind, Response, SurveyStatus, token_hash
 
@@ -36,7 +36,9 @@ def test_the_partner_template_is_the_seeds_survey(survey):
 def test_the_compass_survey_asks_about_each_goal_of_the_strategy_version(people, world):
     region = Region.objects.get(slug="pohjois-savo")
     survey = services.create_survey(region=region, template="compass-survey", year=2024, user=people["bob"])
-    goals = version_for(region, 2024).goals.filter(level="main_goal").order_by("position")
+    version = version_in_force(region, 2024)
+    assert version is not None
+    goals = version.goals.filter(level="main_goal").order_by("position")
     assert [s.title_fi for s in survey.sections.all()] == [g.title for g in goals]
     assert survey.questions.filter(kind=QuestionKind.SCALE_1_5).count() == goals.count() == 4
     assert survey.questions.filter(kind=QuestionKind.TEXT, required=False).count() == 4

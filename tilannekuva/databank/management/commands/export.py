@@ -1,7 +1,6 @@
 """`tilannekuva export observations --indicator ID --region REGION ...`: an indicator's values per municipality
 and year for a region, as CSV, XLSX or JSON (the columns are described in docs/FILE-IMPORT.md)."""
 
-import argparse
 from pathlib import Path
 from typing import Any
 
@@ -10,24 +9,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tilannekuva.databank import selectors
 from tilannekuva.databank.exports import EXTRA_EXPORTS, FORMATS, csv_text, json_text, records, xlsx_bytes
 from tilannekuva.databank.models import Gender
+from tilannekuva.databank.sources.base import year_span
 from tilannekuva.regions.selectors import UnknownArea, area_for
 
 ALL_GENDERS = "all"
-
-
-def year_span(text: str) -> list[int]:
-    """`2010-2022`, `2010,2015,2020` or `2022`."""
-    years: set[int] = set()
-    for part in text.split(","):
-        start, dash, end = part.strip().partition("-")
-        try:
-            first, last = int(start), int(end if dash else start)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"'{part.strip()}' is not a year or a span such as 2010-2022")
-        if not 1800 <= first <= last <= 2200:
-            raise argparse.ArgumentTypeError(f"'{part.strip()}' is not a span of years from earlier to later")
-        years.update(range(first, last + 1))
-    return sorted(years)
 
 
 class Command(BaseCommand):

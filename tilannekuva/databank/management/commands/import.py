@@ -41,16 +41,16 @@ class Command(BaseCommand):
             "--follow", action="store_true", help="with --background: show the progress until the import ends"
         )
         sub = parser.add_subparsers(dest="source", required=True)
-        for name, module in available().items():
-            module.add_arguments(sub.add_parser(name, help=module.help))
+        for name, source in available().items():
+            source.add_arguments(sub.add_parser(name, help=source.help))
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["background"]:
             self.queue(options)
             return
-        module = available()[options["source"]]
+        source = available()[options["source"]]
         try:
-            run = module.run(options, stdout=self.stdout)
+            run = source.run(options, stdout=self.stdout)
         except services.ImportFailed as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(services.run_summary(run))

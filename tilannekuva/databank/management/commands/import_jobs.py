@@ -4,8 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tilannekuva.databank import jobs
-from tilannekuva.databank.models import BackgroundImport, JobStatus
+from tilannekuva.core import jobs
+from tilannekuva.core.models import JobStatus
+from tilannekuva.databank.models import BackgroundImport
 
 
 def describe(job: BackgroundImport) -> str:

@@ -7,9 +7,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tilannekuva.core import jobs
+from tilannekuva.core.models import JobStatus
 from tilannekuva.dashboard import selectors as dashboard_selectors
-from tilannekuva.databank import jobs
-from tilannekuva.databank.models import JobStatus
+from tilannekuva.regions.models import Region
+from tilannekuva.regions.selectors import region_by_slug
 from tilannekuva.reports import builds, rendering, selectors
 from tilannekuva.reports.models import ReportBuild
 
@@ -64,6 +66,12 @@ class Command(BaseCommand):
         else:
             self.build(options)
 
+    def region(self, slug: str) -> Region:
+        region = region_by_slug(slug, with_strategy=True)
+        if region is None:
+            raise CommandError(f"no region '{slug}' with a strategy")
+        return region
+
     def jobs(self, options: dict[str, Any]) -> None:
         if options["job"] is None:
             for found in ReportBuild.objects.select_related("region")[: options["limit"]]:
@@ -81,16 +89,15 @@ class Command(BaseCommand):
 
     def background(self, options: dict[str, Any]) -> None:
         try:
-            region = dashboard_selectors.region_for(options["region"])
             build = builds.queue_build(
-                region=region,
+                region=self.region(options["region"]),
                 year=options["year"] or dashboard_selectors.default_year(),
                 format=options["format"],
                 language=options["language"],
                 municipality_code=options["municipality"],
                 kind=options["kind"],
             )
-        except (dashboard_selectors.NotFound, builds.BuildError) as exc:
+        except builds.BuildError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Queued as background report build {build.pk}: {build.command_line}. "
@@ -101,8 +108,8 @@ class Command(BaseCommand):
 
     def build(self, options: dict[str, Any]) -> None:
         year = options["year"] or dashboard_selectors.default_year()
+        region = self.region(options["region"])
         try:
-            region = dashboard_selectors.region_for(options["region"])
             report = selectors.follow_up_report(
                 region=region,
                 year=year,
@@ -110,7 +117,7 @@ class Command(BaseCommand):
                 municipality_code=options["municipality"],
                 kind=options["kind"],
             )
-        except (dashboard_selectors.NotFound, selectors.NotFound) as exc:
+        except selectors.NotFound as exc:
             raise CommandError(str(exc)) from exc
         body = rendering.render_body(report, internal=False, static=True)
         document = rendering.render_document(report, body, inline_style=options["format"] == "html")

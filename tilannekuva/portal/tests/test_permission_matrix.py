@@ -23,7 +23,7 @@ ANY_REGION_ADMIN = "any-region-admin"
 # (URL name, kind of page); the arguments come from `arguments` below. POST-only and download views are tested
 # in their apps: they are listed under POST_ONLY so that the completeness check knows them.
 PAGES = [
-    ("core:home", PUBLIC),
+    ("portal:home", PUBLIC),
     ("core:healthz", PUBLIC),
     ("strategy:region", PUBLIC),
     ("databank:catalogue", PUBLIC),
@@ -228,7 +228,7 @@ def workflow_arguments(region: Region, admin, editor) -> dict[str, list]:
     from tilannekuva.projects.models import Project
     from tilannekuva.statements import services as statements
     from tilannekuva.strategy.models import StrategyVersion
-    from tilannekuva.strategy.services import copy_version
+    from tilannekuva.strategy.versions import copy_version
 
     draft = copy_version(version=StrategyVersion.objects.get(strategy__region=region, year=2024), year=2026)
     mikkeli = Organisation.objects.get(kind="municipality", area__code="491")

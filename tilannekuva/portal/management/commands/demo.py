@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tilannekuva.core import demo
+from tilannekuva.portal import demo
 
 
 class Command(BaseCommand):

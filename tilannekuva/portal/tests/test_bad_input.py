@@ -18,12 +18,12 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tilannekuva.core.tests.test_permission_matrix import PAGES, arguments, people  # noqa: F401 - fixtures
-from tilannekuva.databank.http import OutsideClient, SourceError
+from tilannekuva.core.http import OutsideClient, SourceError
 from tilannekuva.databank.models import ImportRun, ImportStatus, Observation
 from tilannekuva.databank.services import ImportDataError
-from tilannekuva.databank.sources import ptv, sotkanet_snapshot
+from tilannekuva.databank.sources import ptv_api, sotkanet_snapshot
 from tilannekuva.followup.services import FollowupError, check_evidence_file
+from tilannekuva.portal.tests.test_permission_matrix import PAGES, arguments, people  # noqa: F401 - fixtures
 from tilannekuva.strategy import files as strategy_files
 from tilannekuva.strategy.files import StrategyFileError
 
@@ -43,7 +43,7 @@ PTV_KEYS = ["id", "name", "organizationNames", "services", "businessCode", "orga
 @given(JSON)
 def test_any_json_is_a_ptv_page_or_refused_with_a_message(payload):
     try:
-        ptv.read_page(payload, url="https://ptv.example/api", asked=1)
+        ptv_api.read_page(payload, url="https://ptv.example/api", asked=1)
     except ImportDataError as exc:
         assert "https://ptv.example/api" in str(exc)
 
@@ -52,7 +52,7 @@ def test_any_json_is_a_ptv_page_or_refused_with_a_message(payload):
 @given(st.dictionaries(st.sampled_from(PTV_KEYS), JSON, max_size=7) | JSON)
 def test_any_json_is_a_ptv_organisation_or_refused_with_a_message(payload):
     try:
-        ptv.read_organisation(payload, where="Organization/x")
+        ptv_api.read_organisation(payload, where="Organization/x")
     except ImportDataError as exc:
         assert str(exc)
 
@@ -96,7 +96,7 @@ class _Answers(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def answering_server():
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Answers)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
@@ -145,7 +145,7 @@ class _Failing(BaseHTTPRequestHandler):
 def test_the_outside_client_turns_faults_into_clear_errors(mode, message):
     _Failing.mode = mode
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Failing)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}"
         client = OutsideClient(url, name="Sotkanet", retries=2, backoff=0.01, timeout=0.5)

@@ -1,7 +1,7 @@
 """`tilannekuva worker`: the background worker (django-tasks' `db_worker`) with crash recovery of its jobs.
 
 Before it takes its first task, and every RECOVERY_SECONDS while it runs, it queues again the background jobs
-(imports, report builds: every registered kind) whose worker died (tilannekuva.databank.jobs.recover_interrupted).
+(imports, report builds: every registered kind) whose worker died (tilannekuva.core.jobs.recover_interrupted).
 Every option of `db_worker` applies.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 from django.db import DatabaseError, connection
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
-from tilannekuva.databank import jobs
+from tilannekuva.core import jobs
 
 logger = logging.getLogger(__name__)
 RECOVERY_SECONDS = 30.0

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tilannekuva.core.backup import BackupError, restore_backup
+from tilannekuva.portal.backup import BackupError, restore_backup
 
 
 class Command(BaseCommand):
