@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "tilannekuva.regions",
     "tilannekuva.strategy",
     "tilannekuva.databank",
+    "tilannekuva.inequality",
     "tilannekuva.dashboard",
     "tilannekuva.audit",
     "tilannekuva.followup",
@@ -65,6 +66,10 @@ INSTALLED_APPS = [
     "tilannekuva.surveys",
     "tilannekuva.funding",
     "tilannekuva.grants",
+    "tilannekuva.statements",
+    "tilannekuva.projects",
+    "tilannekuva.discussion",
+    "tilannekuva.calendars",
     "tilannekuva.reports",
     "tilannekuva.portal",
 ]

@@ -21,6 +21,10 @@ urlpatterns = [
     path("", include("tilannekuva.surveys.urls")),
     path("", include("tilannekuva.funding.urls")),
     path("", include("tilannekuva.grants.urls")),
+    path("", include("tilannekuva.statements.urls")),
+    path("", include("tilannekuva.projects.urls")),
+    path("", include("tilannekuva.discussion.urls")),
+    path("", include("tilannekuva.calendars.urls")),
     path("", include("tilannekuva.reports.urls")),
     path("", include("tilannekuva.portal.urls")),
 ]

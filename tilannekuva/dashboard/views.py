@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from tilannekuva.core import charts
 from tilannekuva.core.i18n import current_language
 from tilannekuva.core.years import requested_year
+from tilannekuva.inequality.selectors import inequality_of
 from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal
@@ -87,6 +88,14 @@ def metric_page(request: HttpRequest, region_slug: str, metric_key: str) -> Http
         return {
             "card": card,
             "chart": chart,
+            "inequality": inequality_of(
+                metric=card.metric,
+                indicator=card.data.indicator if card.data else None,
+                area=region.area,
+                direction=card.assessment.direction,
+                series=card.data.series if card.data else None,
+                up_to=year,
+            ),
             "choice": choice,
             "year": year,
             "query": urlencode([("year", str(year)), ("gender", choice.gender), *(("m", c) for c in choice.codes)]),

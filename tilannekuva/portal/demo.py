@@ -8,14 +8,17 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from tilannekuva.calendars import demo as calendars_demo
 from tilannekuva.cooperation import demo as cooperation_demo
 from tilannekuva.databank import demo as databank_demo
 from tilannekuva.followup import demo as followup_demo
 from tilannekuva.funding import demo as funding_demo
 from tilannekuva.grants import demo as grants_demo
+from tilannekuva.projects import demo as projects_demo
 from tilannekuva.regions.models import Region, RegionRole, RoleKind
 from tilannekuva.regions.services import load_areas
 from tilannekuva.reports import demo as reports_demo
+from tilannekuva.statements import demo as statements_demo
 from tilannekuva.strategy.yaml_import import import_file
 from tilannekuva.surveys import demo as surveys_demo
 
@@ -36,6 +39,10 @@ def load_demo(*, password: str | None = None) -> Iterator[str]:
     yield from surveys_demo.load_demo_data(password=password)
     yield from funding_demo.load_demo_data(password=password)
     yield from grants_demo.load_demo_data(password=password)
+    yield from statements_demo.load_demo_data(password=password)
+    yield from projects_demo.load_demo_data(password=password)
+    # The calendar shows what the apps above have made (periods, surveys, rounds, milestones).
+    yield from calendars_demo.load_demo_data(password=password)
     yield from reports_demo.load_demo_data(password=password)
 
 

@@ -17,7 +17,10 @@ from tilannekuva.dashboard.downloads import ChartChoice, metric_chart
 from tilannekuva.dashboard.selectors import Card, Dashboard, GoalNode
 from tilannekuva.databank.models import Observation
 from tilannekuva.databank.regional import POPULATION
+from tilannekuva.discussion.selectors import ReportComment, report_comments
 from tilannekuva.followup.models import Report, ReportStatus
+from tilannekuva.inequality.selectors import Inequality, in_report, inequality_of
+from tilannekuva.projects.selectors import ProjectRow, projects_of_year
 from tilannekuva.regions.models import Area, AreaKind, Region
 from tilannekuva.regions.selectors import members_of
 from tilannekuva.strategy.bindings import HYTE_COEFFICIENT, VITALITY_INDEX, ComputedBinding
@@ -134,6 +137,9 @@ class FollowUpReport:
     population: list[tuple[int, float]]
     survey_results: list[sections.SurveyResult]
     funding: sections.FundingSection
+    inequalities: list[Inequality] = field(default_factory=list)
+    project_rows: list[ProjectRow] = field(default_factory=list)
+    report_comments: list[ReportComment] = field(default_factory=list)
     generated_at: Any = field(default_factory=timezone.now)
 
     @property
@@ -319,6 +325,20 @@ def follow_up_report(
             population=population_of(municipality, year=year) if municipality is not None else [],
             survey_results=sections.survey_results(region=region, year=year, metrics=[c.metric for c in board.cards]),
             funding=sections.funding_section(region=region, year=year, municipality=municipality),
+            inequalities=[
+                inequality_of(
+                    metric=e.metric,
+                    indicator=e.card.data.indicator if e.card.data else None,
+                    area=region.area,
+                    direction=e.card.assessment.direction,
+                    series=e.card.data.series if e.card.data else None,
+                    up_to=year,
+                )
+                for e in ordered
+                if in_report(e.metric)
+            ],
+            project_rows=projects_of_year(region, year),
+            report_comments=report_comments(region, year),
         )
 
 

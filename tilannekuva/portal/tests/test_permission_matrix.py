@@ -86,6 +86,16 @@ PAGES = [
     ("reports:api_indicator", PUBLIC),
     ("reports:api_surveys", PUBLIC),
     ("reports:api_survey_results", PUBLIC),
+    ("calendars:calendar", PUBLIC),
+    ("calendars:feed", PUBLIC),
+    ("statements:index", PUBLIC),
+    ("statements:round", INTERNAL),
+    ("statements:new", ADMIN),
+    ("statements:document", INTERNAL),
+    ("projects:list", PUBLIC),
+    ("projects:detail", PUBLIC),
+    ("discussion:index", INTERNAL),
+    ("discussion:thread", INTERNAL),
     ("audit:region", ADMIN),
     ("audit:export", ADMIN),
     ("accounts:login", PUBLIC),
@@ -127,6 +137,14 @@ POST_ONLY = {
     # An agreement's edit page and its document are tested in tilannekuva/cooperation/tests.
     "cooperation:agreement",
     "cooperation:agreement_document",
+    # The workflows' writes and the private calendar feed (a token, not a role) are tested in their apps.
+    "calendars:entry_delete",
+    "calendars:feed_token",
+    "calendars:private_feed",
+    "statements:give",
+    "statements:answer",
+    "statements:close",
+    "discussion:moderate",
     "accounts:logout",
     "accounts:login_code",
     "accounts:oidc_start",
@@ -202,8 +220,48 @@ def arguments(people, settings, tmp_path):
         "funding:vitality": ["etela-savo"],
         "funding:simulator": ["etela-savo"],
         **reports_arguments(region),
+        **workflow_arguments(region, people["alice"], people["editor"]),
         "audit:region": ["etela-savo"],
         "audit:export": ["etela-savo"],
+    }
+
+
+def workflow_arguments(region: Region, admin, editor) -> dict[str, list]:
+    """A statement round on a draft with a statement and its document, and a project (issue 20, items 6–10)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tilannekuva.projects.models import Project
+    from tilannekuva.statements import services as statements
+    from tilannekuva.strategy.models import StrategyVersion
+    from tilannekuva.strategy.versions import copy_version
+
+    draft = copy_version(version=StrategyVersion.objects.get(strategy__region=region, year=2024), year=2026)
+    mikkeli = Organisation.objects.get(kind="municipality", area__code="491")
+    statement_round = statements.open_round(
+        version=draft,
+        user=admin,
+        title="Lausuntokierros",
+        deadline=datetime.date.today() + datetime.timedelta(days=30),
+        organisations=[mikkeli],
+    )
+    statement = statements.give_statement(
+        request=statement_round.requests.get(),
+        user=editor,
+        text="Lausunto",
+        document=SimpleUploadedFile("lausunto.pdf", b"%PDF-1.7 x"),
+    )
+    project = Project.objects.create(region=region, name="Hanke", goal_key="yhteisen-tiedon-jakaminen-ja-tilannekuva")
+    return {
+        "calendars:calendar": ["etela-savo"],
+        "calendars:feed": ["etela-savo"],
+        "statements:index": ["etela-savo"],
+        "statements:round": ["etela-savo", statement_round.pk],
+        "statements:new": ["etela-savo", 2026],
+        "statements:document": ["etela-savo", statement_round.pk, statement.pk],
+        "projects:list": ["etela-savo"],
+        "projects:detail": ["etela-savo", project.pk],
+        "discussion:index": ["etela-savo"],
+        "discussion:thread": ["etela-savo", "metric", "vammojen-ja-myrkytysten-sairaalahoito"],
     }
 
 
