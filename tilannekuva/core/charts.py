@@ -42,6 +42,20 @@ def format_locale(language: str) -> dict[str, Any]:
     return FINNISH_FORMAT_LOCALE if language in ("fi", "sv") else ENGLISH_FORMAT_LOCALE
 
 
+def honest_domain(values: list[float], *, unit: str = "", scale: tuple[float, float] | None = None) -> list[float] | None:
+    """The value axis a reader can trust: the whole answer scale of a survey question (1–10 spans 1–10), 0–100
+    for a share in per cent, else None (the axis then starts from zero). A scale the values do not fit in is
+    not used."""
+    shown = [v for v in values if v is not None]
+    if scale is not None:
+        domain = [float(scale[0]), float(scale[1])]
+    elif unit.strip() in {"%", "prosenttia", "procent"}:
+        domain = [0.0, 100.0]
+    else:
+        return None
+    return domain if all(domain[0] <= v <= domain[1] for v in shown) else None
+
+
 def line_chart(
     rows: list[dict[str, Any]],
     *,
@@ -50,9 +64,20 @@ def line_chart(
     series_title: str,
     language: str = "fi",
     width: int | str = "container",
+    y_domain: list[float] | None = None,
+    zoomed: bool = False,
 ) -> dict[str, Any]:
     """A line chart of `rows` ({"year": int, "series": str, "value": float}); series are told apart by colour
-    AND point shape and dash, so that the chart never relies on colour alone."""
+    AND point shape and dash, so that the chart never relies on colour alone, in one legend.
+
+    The value axis never exaggerates: it spans `y_domain` (the question's whole scale, 0–100 for a share) or
+    starts from zero. Only with `zoomed` does it span the values alone, and then the axis title says so."""
+    scale: dict[str, Any] = {"zero": True}
+    if y_domain is not None:
+        scale = {"domain": y_domain, "zero": False}
+    elif zoomed:
+        scale = {"zero": False}
+        y_title = gettext("%(title)s (zoomed: the axis does not start from zero)") % {"title": y_title}
     return {
         "$schema": SCHEMA,
         "title": title,
@@ -62,9 +87,10 @@ def line_chart(
         "mark": {"type": "line", "point": {"size": 50, "filled": True}, "tooltip": True},
         "encoding": {
             "x": {"field": "year", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}},
-            "y": {"field": "value", "type": "quantitative", "title": y_title, "scale": {"zero": False}},
+            "y": {"field": "value", "type": "quantitative", "title": y_title, "scale": scale},
             "color": {"field": "series", "type": "nominal", "title": series_title},
-            "shape": {"field": "series", "type": "nominal", "title": series_title},
+            # Vega-Lite cannot merge the points' shapes into the lines' legend: one legend (colour and dash).
+            "shape": {"field": "series", "type": "nominal", "title": series_title, "legend": None},
             "strokeDash": {"field": "series", "type": "nominal", "title": series_title},
         },
         "config": {"legend": {"orient": "bottom", "columns": 3}, "font": FONT},

@@ -112,6 +112,11 @@ def metric_chart(card: Card, *, region: Region, choice: ChartChoice, language: s
             y_title=card.unit or _("value"),
             series_title=_("Area"),
             language=language,
+            y_domain=charts.honest_domain(
+                [v for _year, values in rows for v in values if v is not None],
+                unit=card.unit,
+                scale=card.data.scale if card.data else None,
+            ),
         )
     return MetricChart(
         spec=spec,

@@ -48,6 +48,7 @@ class MetricData:
     detail_url: str = ""  # a page of the providing app that explains the figure (a calculation, survey results)
     detail_label: str = ""
     evidence: dict[int, str] = field(default_factory=dict)  # year -> what a register's answer rests on
+    scale: tuple[float, float] | None = None  # the whole answer scale (a survey question's), for honest axes
 
     @property
     def decimals(self) -> int | None:

@@ -35,6 +35,7 @@ def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData
         texts: dict[int, str] = {}
         counts: dict[int, int] = {}
         label = ""
+        scale: tuple[float, float] | None = None
         demo = False
         for survey in mine:
             figures = headlines[survey.pk]
@@ -53,6 +54,9 @@ def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData
                 counts[survey.year] = figures[wanted][2]
                 if question is not None and question.kind == QuestionKind.NPS:
                     label = "NPS (1–10)" if question.scale_min == 1 else "NPS (0–10)"
+                    scale = (-100.0, 100.0)  # NPS: the share of promoters less that of detractors
+                elif question is not None and question.scale_min is not None and question.scale_max is not None:
+                    scale = (float(question.scale_min), float(question.scale_max))
             elif not wanted:
                 answered = survey.responses.count()
                 if answered:
@@ -80,6 +84,7 @@ def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData
             direction=metric.direction or Direction.NEUTRAL,
             detail_url=detail_url,
             detail_label=detail_label,
+            scale=scale,
         )
     return found
 
