@@ -29,7 +29,7 @@ from tilannekuva.strategy.models import Action, ActionStatus, BindingType, Goal,
 from tilannekuva.strategy.selectors import version_in_force
 
 from . import sections
-from .summary import Section, Summary, sections_of, summary_of
+from .summary import Section, Summary, gaps_of, sections_of, summary_of
 
 NotFound = dashboard_selectors.NotFound
 
@@ -407,6 +407,13 @@ def actions_of(board: Dashboard) -> list[ActionEntry]:
     for note in ProgressNote.objects.filter(action__in=[r.action for r in rows]).order_by("written_at", "pk"):
         notes[note.action_id] = note.text
     return [ActionEntry(action=r.action, interface=r.interface, latest_note=notes.get(r.action.pk, "")) for r in rows]
+
+
+def gaps(*, region: Region, year: int) -> Summary:
+    """The metrics of the region's strategy without data for `year`, grouped by who is responsible (the data gaps
+    page); the report's last section is the same list."""
+    board = dashboard_selectors.dashboard(region=region, year=year)
+    return Summary(gaps=gaps_of(board), year=year)
 
 
 def report_index(region: Region) -> dict[str, Any]:

@@ -69,6 +69,7 @@ class Summary:
     goals: list[GoalSummary] = field(default_factory=list)
     gaps: list[GapGroup] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)
+    year: int | None = None
 
     @property
     def gap_count(self) -> int:
@@ -181,7 +182,7 @@ def summary_of(board: Dashboard) -> Summary:
             "missing": len(board.missing),
         }
     ]
-    return Summary(goals=goals, gaps=gaps_of(board), sentences=sentences)
+    return Summary(goals=goals, gaps=gaps_of(board), sentences=sentences, year=board.year)
 
 
 def sections_of(report: "FollowUpReport") -> list[Section]:
