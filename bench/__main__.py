@@ -15,6 +15,8 @@ BENCHMARKS = {
     # Issue 10: 200 respondents submitting for 60 s, and PostgreSQL restarted during submissions.
     "surveys-load": "bench.survey_load",
     "surveys-restart": "bench.survey_restart",
+    # Issue 19: the dashboard, metric, comparison and municipality pages before their cache is warm.
+    "pages": "bench.page_renders",
     # The two dashboard runs last: each runs in a fresh interpreter when another benchmark has set Django up already.
     "dashboard": "bench.dashboard_load",
     # Issue 10: 50 concurrent users for 60 s (the same test, more connections, longer).
