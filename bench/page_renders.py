@@ -132,7 +132,7 @@ def _paths() -> dict[str, str]:
     return {
         "dashboard": base + year,
         "metric": f"{base}metrics/{metric.key}/{year}",
-        "comparison": f"{base}metrics/{metric.key}/comparison/{year}",
+        "comparison": f"{base}metrics/{metric.key}/compare/{year}",
         "municipality": f"{base}municipalities/{MUNICIPALITY}/{year}",
     }
 
