@@ -3,7 +3,9 @@ their cache is warm (every cache cleared before each rendering) and from the cac
 
 import argparse
 import os
+import shutil
 import statistics
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +24,15 @@ from bench import (
     should_record,
     setup_django,
 )
-from bench.dashboard_load import DEFAULT_INDICATORS, DEFAULT_YEARS, LAST_YEAR, REGION, prepare, production_environment
+from bench.dashboard_load import (
+    DEFAULT_INDICATORS,
+    DEFAULT_YEARS,
+    LAST_YEAR,
+    REGION,
+    collect_static,
+    prepare,
+    production_environment,
+)
 
 help = "the dashboard, metric, comparison and municipality pages rendered uncached and cached (target < 100 ms)"
 
@@ -82,15 +92,21 @@ def run(options: argparse.Namespace) -> int:
     server = reachable_server("Pages before their cache")
     if server is None:
         return 1
-    production_environment(Path("/tmp/tilannekuva-bench-pages-static"))
+    static_root = Path(tempfile.mkdtemp(prefix="tilannekuva-bench-pages-"))
+    production_environment(static_root)
     say(f"Pages before their cache is warm: {options.runs} renderings per page, {server}")
-    if options.reuse_database:
-        setup_django(database_url=f"{SERVER_URL}/{DATABASE}")
-        pages = measure_all(options)
-    else:
-        with own_database(DATABASE, keep=options.keep_database):
-            prepare(indicators=options.indicators, years=options.years)
+    try:
+        if options.reuse_database:
+            setup_django(database_url=f"{SERVER_URL}/{DATABASE}")
+            collect_static()
             pages = measure_all(options)
+        else:
+            with own_database(DATABASE, keep=options.keep_database):
+                prepare(indicators=options.indicators, years=options.years)
+                collect_static()
+                pages = measure_all(options)
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)
     wall = time.perf_counter() - started
     table = results_table(pages)
     say("")
