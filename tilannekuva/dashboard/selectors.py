@@ -422,6 +422,8 @@ def municipality_profile(*, region: Region, code: str, year: int) -> Profile:
         latest_year = max(own) if own else None
         rank, of = None, 0
         if series and latest_year is not None:
+            if latest_year not in members_in:  # setdefault would read the members for every metric
+                members_in[latest_year] = list(members_of(region.area, year=latest_year))
             peers = [
                 ComparisonRow(
                     area=m,
@@ -429,7 +431,7 @@ def municipality_profile(*, region: Region, code: str, year: int) -> Profile:
                     value=series.values.get(m.pk, {}).get(latest_year),
                     previous=None,
                 )
-                for m in members_in.setdefault(latest_year, list(members_of(region.area, year=latest_year)))
+                for m in members_in[latest_year]
             ]
             rank_rows(peers, direction=card.assessment.direction)
             of = sum(1 for p in peers if p.value is not None)
