@@ -187,16 +187,19 @@ def _one_series(
     merged = sorted({member.pk: member for member, _, _ in spans if member.pk in merged_ids}.values(), key=_code)
     members = members or {}
     members_by_year = {
-        year: [m for m in (members[year] if year in members else _members_in(spans, year)) if m.pk not in merged_ids]
-        for year in years_with_data
+        year: members[year] if year in members else _members_in(spans, year) for year in years_with_data
     }
+    if merged_ids:
+        members_by_year = {y: [m for m in ms if m.pk not in merged_ids] for y, ms in members_by_year.items()}
+    # The years mostly share one list of members: each distinct list is read once, its areas by id (hashing
+    # model instances cost more than the whole series of forty indicators).
+    distinct = {id(ms): ms for ms in members_by_year.values()}.values()
     series = RegionSeries(
         indicator=indicator,
         area=area,
         country=country,
         years=years_with_data,
-        # By id: hashing model instances costs more than the whole series for forty indicators.
-        municipalities=sorted({m.pk: m for ms in members_by_year.values() for m in ms}.values(), key=_code),
+        municipalities=sorted({m.pk: m for ms in distinct for m in ms}.values(), key=_code),
         values={area_id: dict(by_year) for area_id, by_year in values.items()},
         merged=merged,
     )
