@@ -21,8 +21,8 @@ from bench import (
     record,
     run_in_fresh_interpreter,
     say,
-    should_record,
     setup_django,
+    should_record,
 )
 from bench.dashboard_load import (
     DEFAULT_INDICATORS,
@@ -65,11 +65,18 @@ class Page:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--runs", type=positive, default=DEFAULT_RUNS, help=f"renderings per page (default {DEFAULT_RUNS})")
     parser.add_argument(
-        "--indicators", type=positive, default=DEFAULT_INDICATORS, help=f"SYNTHETIC indicators (default {DEFAULT_INDICATORS})"
+        "--runs", type=positive, default=DEFAULT_RUNS, help=f"renderings per page (default {DEFAULT_RUNS})"
     )
-    parser.add_argument("--years", type=positive, default=DEFAULT_YEARS, help=f"years per series (default {DEFAULT_YEARS})")
+    parser.add_argument(
+        "--indicators",
+        type=positive,
+        default=DEFAULT_INDICATORS,
+        help=f"SYNTHETIC indicators (default {DEFAULT_INDICATORS})",
+    )
+    parser.add_argument(
+        "--years", type=positive, default=DEFAULT_YEARS, help=f"years per series (default {DEFAULT_YEARS})"
+    )
     parser.add_argument(
         "--reuse-database",
         action="store_true",

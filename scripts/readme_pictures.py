@@ -73,7 +73,19 @@ def main() -> int:
         )
         summary = OUT / "report-summary.png"
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "90", "-f", "2", "-l", "2", "-singlefile", str(pdf), str(summary.with_suffix(""))],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "90",
+                "-f",
+                "2",
+                "-l",
+                "2",
+                "-singlefile",
+                str(pdf),
+                str(summary.with_suffix("")),
+            ],
             check=True,
         )
         say(f"  {summary.relative_to(ROOT)}: page 2 of the yearly follow-up report")

@@ -42,7 +42,9 @@ def format_locale(language: str) -> dict[str, Any]:
     return FINNISH_FORMAT_LOCALE if language in ("fi", "sv") else ENGLISH_FORMAT_LOCALE
 
 
-def honest_domain(values: list[float], *, unit: str = "", scale: tuple[float, float] | None = None) -> list[float] | None:
+def honest_domain(
+    values: list[float], *, unit: str = "", scale: tuple[float, float] | None = None
+) -> list[float] | None:
     """The value axis a reader can trust: the whole answer scale of a survey question (1–10 spans 1–10), 0–100
     for a share in per cent, else None (the axis then starts from zero). A scale the values do not fit in is
     not used."""

@@ -186,9 +186,7 @@ def _one_series(
     merged_ids = {member.pk for member, _, _ in spans if member.valid_to is not None and not values.get(member.pk)}
     merged = sorted({member.pk: member for member, _, _ in spans if member.pk in merged_ids}.values(), key=_code)
     members = members or {}
-    members_by_year = {
-        year: members[year] if year in members else _members_in(spans, year) for year in years_with_data
-    }
+    members_by_year = {year: members[year] if year in members else _members_in(spans, year) for year in years_with_data}
     if merged_ids:
         members_by_year = {y: [m for m in ms if m.pk not in merged_ids] for y, ms in members_by_year.items()}
     # The years mostly share one list of members: each distinct list is read once, its areas by id (hashing

@@ -191,7 +191,9 @@ def sections_of(report: "FollowUpReport") -> list[Section]:
     health, the structures that promote them, the evaluation of the actions, then what is missing)."""
     board = report.board
     welfare = report.kind == "welfare"
-    goals = Section("goals-title", _("The state of wellbeing and health: goals and metrics") if welfare else _("Goals and metrics"))
+    goals = Section(
+        "goals-title", _("The state of wellbeing and health: goals and metrics") if welfare else _("Goals and metrics")
+    )
     manual = Section("manual-title", _("Metrics reported by hand, with their evidence"), bool(report.manual))
     actions = Section(
         "actions-title",
@@ -211,9 +213,7 @@ def sections_of(report: "FollowUpReport") -> list[Section]:
         _("Structures that promote wellbeing: HYTE") if welfare else _("Promotion of wellbeing and health (HYTE)"),
         bool(report.funding.hyte_rows or report.hyte),
     )
-    vitality = Section(
-        "vitality-title", _("Vitality"), bool(report.funding.vitality_rows or report.vitality)
-    )
+    vitality = Section("vitality-title", _("Vitality"), bool(report.funding.vitality_rows or report.vitality))
     gaps = Section("gaps-title", _("Missing data and who is responsible"), bool(board.missing))
     if welfare:
         population = Section("population-title", _("Population and living conditions"))
