@@ -155,7 +155,7 @@ def region_series_many(
             values=values.get(indicator.pk, {}),
             absolute=absolute.get(indicator.pk, {}),
             weights=weights if rule == Aggregation.POPULATION_WEIGHTED_MEAN else {},
-            members=members,
+            members_of_year=members,
         )
         for indicator, rule in wanted
     ]
@@ -180,13 +180,13 @@ def _one_series(
     values: dict[int, dict[int, float | None]],
     absolute: dict[int, dict[int, float | None]],
     weights: dict[tuple[int, int], float | None],
-    members: dict[int, list[Area]] | None = None,
+    members_of_year: dict[int, list[Area]] | None = None,
 ) -> RegionSeries:
     years_with_data = sorted({y for by_year in values.values() for y in by_year})
     merged_ids = {member.pk for member, _, _ in spans if member.valid_to is not None and not values.get(member.pk)}
     merged = sorted({member.pk: member for member, _, _ in spans if member.pk in merged_ids}.values(), key=_code)
-    members = members or {}
-    members_by_year = {year: members[year] if year in members else _members_in(spans, year) for year in years_with_data}
+    known = members_of_year or {}
+    members_by_year = {year: known[year] if year in known else _members_in(spans, year) for year in years_with_data}
     if merged_ids:
         members_by_year = {y: [m for m in ms if m.pk not in merged_ids] for y, ms in members_by_year.items()}
     # The years mostly share one list of members: each distinct list is read once, its areas by id (hashing

@@ -93,6 +93,7 @@ def test_summary_sentences_are_made_from_the_figures_and_gaps_grouped_by_respons
     goal = next(g for g in report.summary.goals if card in g.node.all_cards)
     assert card in goal.improved
     before, after = card.previous, card.latest
+    assert before is not None and after is not None
     with translation.override("fi"):
         expected = f"{before[1]:.1f}".replace(".", ",") + " / 10 000 → " + f"{after[1]:.1f}".replace(".", ",")
     assert expected in " ".join(goal.sentences)
