@@ -152,6 +152,7 @@ def goal_summary(node: GoalNode, *, year: int) -> GoalSummary:
                 _("Without data for %(year)s (%(count)s): %(names)s.")
                 % {"year": year, "count": len(missing), "names": _named(missing, False)}
             )
+    sentences = [sentence.replace("….", "…") for sentence in sentences]  # a shortened title ends the sentence
     shown = [(status, count) for status, count in counts if count]
     return GoalSummary(
         node=node,
