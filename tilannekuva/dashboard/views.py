@@ -94,7 +94,7 @@ def dashboard(request: HttpRequest, region_slug: str) -> HttpResponse:
             "dashboard_script": True,
         }
 
-    return _page(request, "dashboard/_dashboard.html", (region, year, open_areas), build)
+    return _page(request, "dashboard/_dashboard.html", (region, year, ",".join(open_areas)), build)
 
 
 @require_GET
