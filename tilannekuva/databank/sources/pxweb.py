@@ -50,6 +50,7 @@ AREA_PREFIXES: dict[str, tuple[str, int]] = {
     "HV": (AreaKind.WELLBEING_SERVICES_COUNTY.value, 2),
 }
 WHOLE_COUNTRY = "SSS"
+TOTAL_CODE = "SSS"  # StatFin's code of a variable's total (yhteensä)
 COUNTRY_CODE = "FI"
 YEAR = re.compile(r"^\d{4}$")
 
@@ -234,7 +235,9 @@ class PxWebOptions:
 
     @property
     def classification(self) -> str:
-        return ",".join(f"{d}={c}" for d, c in sorted(self.filters))
+        """The filters that narrow the series; a filter on a variable's total (StatFin's `SSS`) is the same data as
+        leaving the variable out, and so no classification."""
+        return ",".join(f"{d}={c}" for d, c in sorted(self.filters) if c != TOTAL_CODE)
 
 
 @dataclass(frozen=True)
