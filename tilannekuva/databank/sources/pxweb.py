@@ -437,7 +437,10 @@ def upsert_indicator(
     naming a series of another table or value code re-points that indicator: it keeps its id (and so the
     metrics bound to it) and the series it was is returned, for the overlap check; else "" is returned."""
     source = services.source(SOURCE_KEY)
-    named = Indicator.objects.filter(source=source, metadata__key=key).first()
+    named = (
+        Indicator.objects.filter(source=source, metadata__key=key).first()
+        or Indicator.objects.filter(source=source, external_id=key).first()
+    )
     previous = ""
     if named is not None and named.metadata.get("series", named.external_id) != external_id:
         previous = str(named.metadata.get("series", named.external_id))
@@ -452,6 +455,8 @@ def upsert_indicator(
     unit = unit if isinstance(unit, dict) else {}
     decimals = unit.get("decimals")
     decimals = decimals if isinstance(decimals, int) and not isinstance(decimals, bool) and decimals >= 0 else None
+    if named is not None and not unit:  # an answer without units (PxWeb's plain json) keeps the ones known
+        unit, decimals = {"base": named.unit}, named.decimals
     earlier = list(named.metadata.get("previous", []) if named is not None else [])
     if previous and previous not in earlier:
         earlier.append(previous)
