@@ -38,20 +38,22 @@ def plain_number(value: float | None) -> float | int | None:
     return value
 
 
+def record(o: Observation, *, indicator: Indicator | None = None) -> dict[str, Any]:
+    """One observation in the export's columns (COLUMNS); the open data API's CSV uses the same."""
+    return {
+        "indicator": (indicator or o.indicator).external_id,
+        "area_code": o.area.code,
+        "area_name": o.area.name_fi,
+        "area_kind": o.area.kind,
+        "year": o.year,
+        "gender": o.gender,
+        "value": plain_number(o.value),
+        "absolute_value": plain_number(o.absolute_value),
+    }
+
+
 def records(indicator: Indicator, found: list[Observation]) -> list[dict[str, Any]]:
-    return [
-        {
-            "indicator": indicator.external_id,
-            "area_code": o.area.code,
-            "area_name": o.area.name_fi,
-            "area_kind": o.area.kind,
-            "year": o.year,
-            "gender": o.gender,
-            "value": plain_number(o.value),
-            "absolute_value": plain_number(o.absolute_value),
-        }
-        for o in found
-    ]
+    return [record(o, indicator=indicator) for o in found]
 
 
 def csv_text(rows: list[dict[str, Any]]) -> str:
