@@ -31,7 +31,9 @@ def test_recent_population_is_real_and_continues_into_the_recorded_pxweb_answer(
     assert "the 308 values both have are equal" in said[2]
     assert indicator.vintage.startswith("Tilastokeskus, väestörakenne 31.12.2024")
     ratio = Indicator.objects.get(source__key="statfin", external_id="huoltosuhde")
-    assert Observation.objects.get(indicator=ratio, area__code="491", area__kind="municipality", year=2025).value == 73.0
+    assert (
+        Observation.objects.get(indicator=ratio, area__code="491", area__kind="municipality", year=2025).value == 73.0
+    )
 
 
 def test_a_second_demo_run_changes_nothing(world):
@@ -40,4 +42,6 @@ def test_a_second_demo_run_changes_nothing(world):
     run_all()
     assert Observation.objects.count() == count
     last = ImportRun.objects.order_by("-pk")[:4]
-    assert all(r.rows_added == 0 and r.rows_changed == 0 for r in last), [(r.source.key, r.rows_added, r.rows_changed) for r in last]
+    assert all(r.rows_added == 0 and r.rows_changed == 0 for r in last), [
+        (r.source.key, r.rows_added, r.rows_changed) for r in last
+    ]
