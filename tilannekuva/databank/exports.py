@@ -11,6 +11,7 @@ from tilannekuva.core import tables
 from .models import Indicator, Observation
 
 COLUMNS = ("indicator", "area_code", "area_name", "area_kind", "year", "gender", "value", "absolute_value")
+CODE_COLUMNS = ("area_code",)  # kept as text in the Finnish spreadsheet dialect (049, not 49)
 FORMATS = ("csv", "xlsx", "json")
 
 
@@ -59,6 +60,12 @@ def records(indicator: Indicator, found: list[Observation]) -> list[dict[str, An
 def csv_text(rows: list[dict[str, Any]]) -> str:
     """';'-separated with a decimal point; an empty field where there is no value."""
     return tables.csv_text([COLUMNS, *([row[c] for c in COLUMNS] for row in rows)])
+
+
+def csv_file_text(rows: list[dict[str, Any]], dialect: str = tables.MACHINE) -> str:
+    """A CSV file: `machine` (a decimal point) or `fi` (as a Finnish spreadsheet reads it: a decimal comma, codes
+    as text); both with a byte-order mark."""
+    return tables.csv_in_dialect([COLUMNS, *([row[c] for c in COLUMNS] for row in rows)], dialect, codes=CODE_COLUMNS)
 
 
 def json_text(rows: list[dict[str, Any]]) -> str:

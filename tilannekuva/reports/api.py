@@ -62,10 +62,14 @@ def _error(message: str, *, status: int, meta: dict[str, Any] | None = None) -> 
     return _attribute(_json({**meta, "error": message}, status=status), meta)
 
 
-def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None) -> str:
-    """';'-separated UTF-8 with a byte-order mark, as `tilannekuva export` writes a CSV file."""
+def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None, dialect: str = tables.MACHINE) -> str:
+    """';'-separated UTF-8 with a byte-order mark, as `tilannekuva export` writes a CSV file; `dialect=fi` for a
+    Finnish spreadsheet (a decimal comma, codes such as area_code kept as text)."""
     names = list(columns or (rows[0] if rows else []))
-    return tables.csv_text([names, *([row[c] for c in names] for row in rows)] if names else [], bom=True)
+    codes = [n for n in names if n == "code" or n.endswith("_code")]
+    return tables.csv_in_dialect(
+        [names, *([row[c] for c in names] for row in rows)] if names else [], dialect, codes=codes
+    )
 
 
 def _rate_limited(request: HttpRequest) -> int:
@@ -108,6 +112,9 @@ def api_view(handler: Callable[..., Answer], *, formats: tuple[str, ...] = ("jso
         fmt = request.GET.get("format", "json")
         if fmt not in formats:
             return _error(f"format: one of {', '.join(formats)}", status=400)
+        dialect = request.GET.get("dialect", tables.MACHINE)
+        if dialect not in tables.DIALECTS:
+            return _error(f"dialect: one of {', '.join(tables.DIALECTS)}", status=400)
         etag = _etag(request)
         if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
             response = _attribute(HttpResponse(status=304), opendata.attribution())
@@ -119,7 +126,9 @@ def api_view(handler: Callable[..., Answer], *, formats: tuple[str, ...] = ("jso
             except (NotFound, dashboard_selectors.NotFound) as exc:
                 return _error(str(exc), status=404)
             if fmt == "csv":
-                response = HttpResponse(_csv(answer.csv_rows or [], answer.csv_columns), content_type="text/csv; charset=utf-8")
+                response = HttpResponse(
+                    _csv(answer.csv_rows or [], answer.csv_columns, dialect), content_type="text/csv; charset=utf-8"
+                )
             elif fmt == "jsonstat":
                 response = _json(answer.body)
             else:

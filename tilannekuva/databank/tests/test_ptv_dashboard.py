@@ -64,7 +64,7 @@ def ptv_cards(region: Region) -> dict[str, dict[int, float]]:
 
 
 @pytest.mark.django_db
-def test_after_importing_the_bundled_records_the_ptv_cards_show_their_counts(world, ptv_server):
+def test_after_importing_the_bundled_records_the_ptv_cards_show_their_counts(world, ptv_server):  # noqa: F811
     county = county_record()
     serve_json(ptv_server, f"Organization/{county['id']}", county)
     output = import_ptv(
