@@ -87,3 +87,13 @@ def test_api_csv_is_the_command_lines_export(client, world, tmp_path):
     assert answer.content == output.read_bytes()
     header = next(csv.reader(io.StringIO(answer.content.decode("utf-8-sig")), delimiter=";"))
     assert header == ["indicator", "area_code", "area_name", "area_kind", "year", "gender", "value", "absolute_value"]
+
+
+def test_api_csv_in_the_finnish_dialect(client, world):
+    make("statfin", "11re:vaerak-vaesto")
+    answer = client.get(
+        "/api/v1/observations/", {"indicator": "statfin:11re:vaerak-vaesto", "format": "csv", "dialect": "fi"}
+    )
+    rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig")), delimiter=";"))
+    assert [(r["area_code"], r["value"]) for r in rows] == [('="491"', "1,5"), ('="491"', "2")]
+    assert client.get("/api/v1/observations/", {"indicator": "127", "dialect": "excel"}).status_code == 400
