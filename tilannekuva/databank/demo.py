@@ -19,6 +19,10 @@ RECENT_POPULATION_VINTAGE = (
     "Tilastokeskus, väestörakenne 31.12.2024 ja 31.12.2025 (WFS-tasot kunta_vaki2024 ja kunta_vaki2025; "
     "2025 myös PxWeb-taulukko 11ra, päivitetty 29.5.2026); tallennettu 2026, ks. data/SOURCES.md"
 )
+DIABETES_VINTAGE = (
+    "Sotkanet 683 (tuottaja Kela), tiedot 2015–2023 Etelä-Savon alueille Sotkanetin nykyisellä aluejaolla; "
+    "tallennettu 2026, ks. data/SOURCES.md; päivitä komennolla tilannekuva import sotkanet"
+)
 DEPENDENCY_VINTAGE = (
     "laskettu Tilastokeskuksen ikäryhmistä 31.12.2024 ja 31.12.2025: (0–14-v. + 65 v. täyttäneet) / 15–64-v. × 100; "
     "ks. data/SOURCES.md"
@@ -26,7 +30,8 @@ DEPENDENCY_VINTAGE = (
 
 
 def recent_imports() -> list:
-    """Real figures of 2024–2025 (data/statfin/recent/, data/SOURCES.md): the population of every municipality
+    """Real recent figures (data/SOURCES.md): Sotkanet 683 of 2015–2023 for Etelä-Savo's areas (data/sotkanet/recent/),
+    and from data/statfin/recent/ the population of every municipality
     from Statistics Finland's WFS layers, continued by the recorded PxWeb answer of table 11ra (its overlap with
     the WFS figures of 2025 is checked value by value), and the demographic dependency ratio computed from the
     same layers' age groups. The vitality index reads them as `statfin:vaesto` and `statfin:huoltosuhde`."""
@@ -44,7 +49,21 @@ def recent_imports() -> list:
             map={"area": "kunta", "year": "til_vuosi", "value": "vaesto"},
         )
 
+    diabetes = files.FileOptions(
+        path=settings.DATA_DIR / "sotkanet" / "recent" / "DERIVED-683-areas-2015-2023.csv",
+        format="long",
+        source_key=sotkanet.SOURCE_KEY,
+        indicator="683",
+        indicator_title=(
+            "Erityiskorvattaviin lääkkeisiin diabeteksen vuoksi oikeutettuja 40 vuotta täyttäneitä, "
+            "% vastaavanikäisestä väestöstä"
+        ),
+        unit="%",
+        direction="lower_is_better",
+        vintage=DIABETES_VINTAGE,
+    )
     return [
+        lambda out: files.SOURCE.run(diabetes, out),
         lambda out: files.SOURCE.run(population(2024), out),
         lambda out: files.SOURCE.run(population(2025), out),
         lambda out: pxweb.SOURCE.run(

@@ -28,7 +28,11 @@ def test_recent_population_is_real_and_continues_into_the_recorded_pxweb_answer(
     assert values == {2024: 51890, 2025: 51551}
     assert Observation.objects.get(indicator=indicator, area__kind="country", year=2025).value == 5652881
     assert indicator.metadata["series"] == "11ra:vaerak-vaesto"
-    assert "the 308 values both have are equal" in said[2]
+    assert "the 308 values both have are equal" in said[3]
+    diabetes = Indicator.objects.get(source__key="sotkanet", external_id="683")
+    mikkeli = Observation.objects.get(indicator=diabetes, area__code="491", area__kind="municipality", year=2023)
+    assert (mikkeli.value, mikkeli.absolute_value) == (12.4, 3830)  # data/SOURCES.md's check
+    assert Observation.objects.get(indicator=diabetes, area__kind="country", year=2023).value == 11.8
     assert indicator.vintage.startswith("Tilastokeskus, väestörakenne 31.12.2024")
     ratio = Indicator.objects.get(source__key="statfin", external_id="huoltosuhde")
     assert (
@@ -41,7 +45,7 @@ def test_a_second_demo_run_changes_nothing(world):
     count = Observation.objects.count()
     run_all()
     assert Observation.objects.count() == count
-    last = ImportRun.objects.order_by("-pk")[:4]
+    last = ImportRun.objects.order_by("-pk")[:5]
     assert all(r.rows_added == 0 and r.rows_changed == 0 for r in last), [
         (r.source.key, r.rows_added, r.rows_changed) for r in last
     ]
