@@ -9,6 +9,7 @@ import pytest
 
 from tilannekuva.dashboard.providers import data_for
 from tilannekuva.databank.sources import ptv
+from tilannekuva.databank.tests.conftest import recorded_server  # noqa: F401 - the fixture
 from tilannekuva.databank.tests.test_ptv import (  # noqa: F401 - the fixtures
     MANTYHARJU,
     MIKKELI,
