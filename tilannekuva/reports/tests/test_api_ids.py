@@ -97,3 +97,33 @@ def test_api_csv_in_the_finnish_dialect(client, world):
     rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig")), delimiter=";"))
     assert [(r["area_code"], r["value"]) for r in rows] == [('="491"', "1,5"), ('="491"', "2")]
     assert client.get("/api/v1/observations/", {"indicator": "127", "dialect": "excel"}).status_code == 400
+
+
+def test_a_statfin_series_imported_from_its_recorded_answer_answers_as_jsonstat(client, world):
+    """Real: the recorded PxWeb answer of table 11ra (data/statfin/recent/, data/SOURCES.md), imported as
+    `statfin:11ra:vaerak-vaesto`; Mikkeli's population 31.12.2025 is 51 551."""
+    from django.conf import settings
+
+    call_command(
+        "import",
+        "statfin",
+        "--table",
+        "11ra",
+        "--value",
+        "vaerak-vaesto",
+        "--indicator-id",
+        "vaesto-11ra",
+        "--indicator-title",
+        "Väestö 31.12.",
+        "--from-file",
+        str(settings.DATA_DIR / "statfin" / "recent" / "11ra-2025-recorded.json"),
+        stdout=StringIO(),
+    )
+    answer = client.get(
+        "/api/v1/observations/",
+        {"indicator": "statfin:11ra:vaerak-vaesto", "area": "municipality:491", "format": "jsonstat"},
+    )
+    assert answer.status_code == 200
+    values = answer.json()["value"]
+    assert list(values.values() if isinstance(values, dict) else values) == [51551]
+    assert client.get("/api/v1/indicators/statfin:11ra:vaerak-vaesto/").json()["indicator"]["last_year"] == 2025
