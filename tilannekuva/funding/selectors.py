@@ -21,7 +21,7 @@ PART_ROWS = (IndicatorFigure.TOTAL, IndicatorFigure.PROCESS, IndicatorFigure.OUT
 
 @dataclass
 class YearData:
-    """Everything known of one year and level: parameters, imported figures, residents, the pot."""
+    """Everything known of one year and level: parameters, imported figures, residents."""
 
     year: int
     level: str
@@ -32,8 +32,6 @@ class YearData:
     official_eur: dict[str, Decimal]
     residents: dict[str, int | None]
     residents_label: str
-    pot: Decimal | None
-    pot_label: str
     synthetic_points: bool
     synthetic_eur: bool
     imports: list[FigureImport] = field(default_factory=list)
@@ -127,7 +125,7 @@ def year_data(*, level: str, year: int) -> YearData:
     residents_label = "vm" if residents else ""
     missing = [c for c in areas if c not in residents]
     if missing:
-        offset = found.residents_year_offset if found else -1
+        offset = found.residents_year_offset if found else -2
         if level == Level.MUNICIPALITY:
             from_bank, bank_year = population(year=year + offset, codes=missing)
         else:
@@ -136,11 +134,6 @@ def year_data(*, level: str, year: int) -> YearData:
             residents[code] = from_bank.get(code)
         if bank_year is not None:
             residents_label = f"databank:{bank_year}" if not residents_label else f"vm+databank:{bank_year}"
-    pot, pot_label = None, ""
-    if found is not None and found.pot_eur is not None:
-        pot, pot_label = found.pot_eur, "parameters"
-    elif official_eur:
-        pot, pot_label = sum(official_eur.values(), Decimal(0)), "official"
     imports = list(FigureImport.objects.filter(level=level, year=year).order_by("-imported_at")[:10])
     return YearData(
         year=year,
@@ -152,8 +145,6 @@ def year_data(*, level: str, year: int) -> YearData:
         official_eur=official_eur,
         residents=residents,
         residents_label=residents_label,
-        pot=pot,
-        pot_label=pot_label,
         synthetic_points=synthetic_points,
         synthetic_eur=synthetic_eur,
         imports=imports,
@@ -165,7 +156,7 @@ def calculate(data: YearData, changes: dict[str, dict[str, float]] | None = None
     if data.parameters is None or not data.values or not data.parameters.indicators:
         return None
     values = calculator.apply_changes(data.values, changes) if changes else data.values
-    return calculator.calculate(parameters=data.parameters, values=values, residents=data.residents, pot=data.pot)
+    return calculator.calculate(parameters=data.parameters, values=values, residents=data.residents)
 
 
 def partners(region: Region, *, level: str, year: int) -> list[Area]:
@@ -221,7 +212,7 @@ def partner_rows(data: YearData, calculation: calculator.Calculation | None, are
         if area.code in data.official_totals:
             points, kind = data.official_totals[area.code], official_kind
             rank, tertile = ranking.rank.get(area.code), ranking.tertile.get(area.code)
-        elif unit is not None and unit.total is not None:
+        elif unit is not None:
             points, kind, rank, tertile = unit.total, "computed", unit.rank, unit.tertile
         else:
             points, kind, rank, tertile = None, "", None, None
@@ -235,9 +226,6 @@ def partner_rows(data: YearData, calculation: calculator.Calculation | None, are
         difference = None
         if eur is not None and unit is not None and unit.per_resident_split is not None:
             difference = eur - unit.per_resident_split
-        elif eur is not None and data.pot is not None and residents and data.residents:
-            total_residents = sum(r for r in data.residents.values() if r)
-            difference = (eur - data.pot * residents / total_residents).quantize(calculator.CENT)
         rows.append(
             PartnerRow(area, points, kind, rank, tertile, eur, this_eur_kind, residents, per_resident, difference, unit)
         )
