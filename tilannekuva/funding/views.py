@@ -18,7 +18,7 @@ from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal
 
-from . import calculator, parameters, selectors
+from . import calculator, explain, parameters, selectors
 from .forms import SimulatorForm
 from .models import Level
 from .vitality import compute
@@ -190,4 +190,6 @@ def vitality_page(request: HttpRequest, region_slug: str) -> HttpResponse:
 @require_GET
 def method(request: HttpRequest) -> HttpResponse:
     files = sorted(parameters.all_hyte().values(), key=lambda p: (p.level, p.year))
-    return render(request, "funding/method.html", {"files": files, "vitality": parameters.vitality()})
+    return render(
+        request, "funding/method.html", {"files": files, "vitality": parameters.vitality(), "steps": explain.STEPS}
+    )
