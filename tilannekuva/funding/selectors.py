@@ -12,7 +12,7 @@ from tilannekuva.databank.models import Observation
 from tilannekuva.regions.models import Area, AreaKind, AreaMembership, Region, valid_in
 from tilannekuva.regions.selectors import members_of
 
-from . import calculator, parameters
+from . import calculator, explain, parameters
 from .models import EuroFigure, FigureImport, IndicatorFigure, Level
 
 POPULATION = ("sotkanet", "127")
@@ -213,13 +213,14 @@ def partner_rows(data: YearData, calculation: calculator.Calculation | None, are
             points, kind = data.official_totals[area.code], official_kind
             rank, tertile = ranking.rank.get(area.code), ranking.tertile.get(area.code)
         elif unit is not None:
-            points, kind, rank, tertile = unit.total, "computed", unit.rank, unit.tertile
+            computed_kind = "synthetic" if data.synthetic_points else "computed"
+            points, kind, rank, tertile = unit.total, computed_kind, unit.rank, unit.tertile
         else:
             points, kind, rank, tertile = None, "", None, None
         if area.code in data.official_eur:
             eur, this_eur_kind = data.official_eur[area.code], eur_kind
         elif unit is not None and unit.eur is not None:
-            eur, this_eur_kind = unit.eur, "computed"
+            eur, this_eur_kind = unit.eur, "synthetic" if data.synthetic_points else "computed"
         else:
             eur, this_eur_kind = None, ""
         per_resident = (eur / residents).quantize(calculator.CENT) if eur is not None and residents else None
@@ -254,6 +255,8 @@ class Simulation:
     eur_after: Decimal | None
     points_before: float | None
     points_after: float | None
+    national_before: float | None = None
+    national_after: float | None = None
 
     @property
     def eur_change(self) -> Decimal | None:
@@ -289,4 +292,184 @@ def simulate(data: YearData, *, code: str, changes: dict[str, float], areas: lis
         eur_after=sum(euros_after, Decimal(0)) if complete else None,
         points_before=_mean([r.before.total for r in rows]),
         points_after=_mean([r.after.total for r in rows]),
+        national_before=before.national_mean,
+        national_after=after.national_mean,
+    )
+
+
+@dataclass
+class ExplainedStep:
+    step: explain.Step
+    before: str
+    after: str
+
+
+def explain_steps(simulation: Simulation, data: YearData, *, code: str) -> list[ExplainedStep]:
+    """The chosen unit's result step by step, each step with the statute's words and section (explain.STEPS)."""
+    row = next((r for r in simulation.rows if r.area.code == code), None)
+    if row is None or data.parameters is None:
+        return []
+    price = data.parameters.base_price
+
+    def figures(unit: calculator.UnitResult, national: float | None) -> dict[str, str]:
+        eur = "–"
+        if unit.eur is not None and price is not None and unit.coefficient is not None:
+            eur = f"{price} × {unit.residents} × {unit.coefficient:.4f} = {unit.eur} €"
+        return {
+            "process": f"{unit.process:.2f}" if unit.process is not None else "–",
+            "outcome": f"{unit.outcome:.2f}" if unit.outcome is not None else "–",
+            "missing": ", ".join(unit.missing) or "–",
+            "coefficient": (
+                f"({unit.process or 0:.2f} + {unit.outcome or 0:.2f}) / 2 = {unit.score:.2f}; "
+                f"{unit.score:.2f} / {national or 0:.2f} = {unit.coefficient or 0:.4f}"
+            ),
+            "euros": eur,
+        }
+
+    before = figures(row.before, simulation.national_before)
+    after = figures(row.after, simulation.national_after)
+    return [ExplainedStep(step, before[step.key], after[step.key]) for step in explain.STEPS]
+
+
+# --- Per-municipality figures: what the dashboard cards and other apps read ---------------------------------
+
+THIRD_NAMES = {1: "paras kolmannes", 2: "keskimmäinen kolmannes", 3: "heikoin kolmannes"}
+
+
+@dataclass
+class MunicipalityFigure:
+    """One municipality's HYTE figures in one state-aid year: THL's and VM's where imported, else the
+    calculator's; `kind` and `eur_kind` say which ("official", "synthetic", "computed")."""
+
+    area: Area
+    year: int
+    points: float  # 0–100, the mean of the process mean and the outcome mean
+    kind: str
+    rank: int | None  # among all municipalities with points, 1 = best
+    of: int
+    tertile: int | None
+    coefficient: float | None
+    residents: int | None
+    eur: Decimal | None
+    eur_kind: str
+
+    @property
+    def eur_per_resident(self) -> Decimal | None:
+        if self.eur is None or not self.residents:
+            return None
+        return (self.eur / self.residents).quantize(calculator.CENT)
+
+    @property
+    def synthetic(self) -> bool:
+        return "synthetic" in (self.kind, self.eur_kind)
+
+
+def municipality_figures(year: int) -> dict[str, MunicipalityFigure]:
+    """Every municipality's HYTE figures of `year` (code -> figures): points, rank among all, coefficient,
+    euros and residents. Empty where nothing has been imported for the year."""
+    data = year_data(level=Level.MUNICIPALITY, year=year)
+    calculation = calculate(data)
+    points: dict[str, tuple[float, str]] = {}
+    official_kind = "synthetic" if data.synthetic_points else "official"
+    for code, total in data.official_totals.items():
+        points[code] = (total, official_kind)
+    if calculation is not None:
+        for code, unit in calculation.units.items():
+            points.setdefault(code, (unit.score, "synthetic" if data.synthetic_points else "computed"))
+    scores = {code: value for code, (value, _kind) in points.items()}
+    mean = calculator.national_mean(scores, data.residents, weighted=True)
+    rank = calculator.ranks(scores)
+    count = len(scores)
+    eur_kind = "synthetic" if data.synthetic_eur else "official"
+    found = {}
+    for code, (value, kind) in points.items():
+        unit = calculation.units.get(code) if calculation else None
+        if code in data.official_eur:
+            eur, this_eur_kind = data.official_eur[code], eur_kind
+        elif unit is not None and unit.eur is not None:
+            eur, this_eur_kind = unit.eur, kind if kind == "synthetic" else "computed"
+        else:
+            eur, this_eur_kind = None, ""
+        found[code] = MunicipalityFigure(
+            area=data.areas[code],
+            year=year,
+            points=value,
+            kind=kind,
+            rank=rank[code],
+            of=count,
+            tertile=calculator.tertile(rank[code], count),
+            coefficient=float(value / mean) if mean else None,
+            residents=data.residents.get(code),
+            eur=eur,
+            eur_kind=this_eur_kind,
+        )
+    return found
+
+
+def municipality_figure(code: str, *, year: int) -> MunicipalityFigure | None:
+    return municipality_figures(year).get(code)
+
+
+@dataclass
+class RegionFigure:
+    """A region's HYTE figures: its municipalities' population-weighted mean points and coefficient, ranked
+    among all municipalities (the "best third" target), and their euros together."""
+
+    year: int
+    points: float
+    rank: int
+    of: int
+    tertile: int | None
+    coefficient: float | None
+    eur: Decimal | None
+    residents: int
+    synthetic: bool
+    peers: list[float]  # every municipality's points: the "best third" comparison
+
+    @property
+    def eur_per_resident(self) -> Decimal | None:
+        if self.eur is None or not self.residents:
+            return None
+        return (self.eur / self.residents).quantize(calculator.CENT)
+
+    @property
+    def rank_text(self) -> str:
+        """As the card says it: "sija 25/309, paras kolmannes" (Finnish, the data's language)."""
+        third = THIRD_NAMES.get(self.tertile or 0, "")
+        return f"sija {self.rank}/{self.of}" + (f", {third}" if third else "")
+
+
+def region_figure(region: Region, *, year: int) -> RegionFigure | None:
+    """The region's (or the one municipality's) HYTE figures in `year`, None where there are none."""
+    figures = municipality_figures(year)
+    if region.area.kind == AreaKind.MUNICIPALITY:
+        members = [region.area.code]
+    else:
+        members = [a.code for a in members_of(region.area, year=year)]
+    own = [figures[c] for c in members if c in figures]
+    if not own:
+        return None
+    weights = [f.residents or 0 for f in own]
+    if sum(weights) > 0:
+        points = sum(f.points * w for f, w in zip(own, weights, strict=True)) / sum(weights)
+    else:
+        points = sum(f.points for f in own) / len(own)
+    peers = [f.points for f in figures.values()]
+    rank = 1 + sum(1 for p in peers if p > points)
+    coefficients = [(f.coefficient, f.residents or 0) for f in own if f.coefficient is not None]
+    coefficient = None
+    if coefficients and sum(w for _c, w in coefficients) > 0:
+        coefficient = sum(c * w for c, w in coefficients) / sum(w for _c, w in coefficients)
+    euros = [f.eur for f in own]
+    return RegionFigure(
+        year=year,
+        points=points,
+        rank=rank,
+        of=len(peers),
+        tertile=calculator.tertile(rank, len(peers)),
+        coefficient=coefficient,
+        eur=sum(euros, Decimal(0)) if all(e is not None for e in euros) else None,  # type: ignore[arg-type]
+        residents=sum(weights),
+        synthetic=any(f.synthetic for f in own),
+        peers=peers,
     )

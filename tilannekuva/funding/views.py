@@ -19,7 +19,7 @@ from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal
 
 from . import calculator, explain, parameters, selectors
-from .forms import SimulatorForm
+from .forms import PREFIX, SimulatorForm, baselines
 from .models import Level
 from .vitality import compute
 
@@ -99,20 +99,27 @@ def simulator(request: HttpRequest, region_slug: str) -> HttpResponse:
     if data is not None and data.parameters is not None and data.values and areas:
         areas = [a for a in areas if a.code in data.values] or areas
         code = request.GET.get("area") or areas[0].code
+        current = data.values.get(code, {})
+        submitted = request.GET.dict()
+        if submitted.get("for_area") != code:
+            # The municipality was changed (or nothing sent yet): its own figures, never the previous one's.
+            submitted = {k: v for k, v in submitted.items() if not k.startswith(PREFIX)}
+            submitted.update(baselines(current, data.parameters))
         form = SimulatorForm(
-            {**request.GET.dict(), "area": code, "level": level},
-            parameters=data.parameters,
-            areas=areas,
-            current=data.values.get(code, {}),
+            {**submitted, "area": code, "level": level}, parameters=data.parameters, areas=areas, current=current
         )
         context["form"] = form
         context["data"] = data
+        context["code"] = code
         if form.is_valid():
             code = form.cleaned_data["area"]
             changes = form.changes()
             context["changes"] = [(data.parameters.indicator(k), v) for k, v in changes.items()]
-            context["simulation"] = selectors.simulate(data, code=code, changes=changes, areas=areas)
+            simulation = selectors.simulate(data, code=code, changes=changes, areas=areas)
+            context["simulation"] = simulation
             context["chosen"] = next(a for a in areas if a.code == code)
+            if simulation is not None:
+                context["explained"] = selectors.explain_steps(simulation, data, code=code)
         else:
             status = 400
     template = "funding/_simulation.html" if getattr(request, "htmx", False) else "funding/simulator.html"
