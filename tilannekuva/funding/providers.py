@@ -20,7 +20,7 @@ from .models import FigureImport, Level
 from .vitality import compute
 
 # A HYTE binding's `component`: which of the funding app's figures the metric shows (docs/FUNDING.md).
-HYTE_COMPONENTS = ("points", "coefficient", "eur", "eur_per_resident")
+HYTE_COMPONENTS = ("points", "coefficient", "eur", "eur-per-resident")
 SYNTHETIC_LABEL = "synteettinen"  # the data's own word: every figure derived from SYNTHETIC input carries it
 
 
@@ -43,7 +43,7 @@ def _hyte_data(
             "points": figure.points,
             "coefficient": figure.coefficient,
             "eur": figure.eur,
-            "eur_per_resident": figure.eur_per_resident,
+            "eur-per-resident": figure.eur_per_resident,
         }[component]
         if value is not None:
             values[year] = float(value)
@@ -59,9 +59,9 @@ def _hyte_data(
         "points": _("HYTE points (0–100) of the municipalities, weighted by residents, VNA 1393/2022 3 §"),
         "coefficient": _("HYTE coefficient of the municipalities, weighted by residents, VNA 1393/2022 3 §"),
         "eur": _("HYTE supplement of the municipalities together, laki 618/2021 15 §"),
-        "eur_per_resident": _("HYTE supplement per resident, laki 618/2021 15 §"),
+        "eur-per-resident": _("HYTE supplement per resident, laki 618/2021 15 §"),
     }[component]
-    unit = {"points": _("points"), "coefficient": "", "eur": "€", "eur_per_resident": _("€/resident")}[component]
+    unit = {"points": _("points"), "coefficient": "", "eur": "€", "eur-per-resident": _("€/resident")}[component]
     return MetricData(
         values=values,
         source_label=" · ".join([label, *notes]),
