@@ -3,7 +3,6 @@ eur or eur_per_resident: the region's figures from the funding app (selectors.re
 vitality_index`: the region mean of the composite, or of one `component`, against the national reference unless
 the binding names `reference` or `dimension_set`."""
 
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 

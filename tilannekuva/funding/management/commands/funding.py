@@ -57,8 +57,7 @@ class Command(BaseCommand):
             process, outcome = p.part("process"), p.part("outcome")
             self.stdout.write(
                 f"{p.file_name}: {level} {year}: {len(p.indicators)} indicators "
-                f"({len(process)} process, {len(outcome)} outcome), base price {price}"
-                + (f" ({cite})" if cite else "")
+                f"({len(process)} process, {len(outcome)} outcome), base price {price}" + (f" ({cite})" if cite else "")
             )
             for indicator in p.indicators:
                 sotkanet = f", Sotkanet {indicator.sotkanet_id}" if indicator.sotkanet_id else ""
