@@ -83,11 +83,11 @@ def computed_data(metrics: list[Metric], region: Region) -> dict[int, MetricData
         if not isinstance(binding, ComputedBinding):
             continue
         if binding.index == HYTE_COEFFICIENT:
-            component = binding.component or "points"
-            if component not in HYTE_COMPONENTS:
+            hyte_component = binding.component or "points"
+            if hyte_component not in HYTE_COMPONENTS:
                 continue
             hyte = hyte if hyte is not None else hyte_figures(region)
-            data = _hyte_data(metric, component, hyte, region)
+            data = _hyte_data(metric, hyte_component, hyte, region)
             if data is not None:
                 found[metric.pk] = data
         elif binding.index == VITALITY_INDEX:

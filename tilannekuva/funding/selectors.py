@@ -383,11 +383,11 @@ def municipality_figures(year: int) -> dict[str, MunicipalityFigure]:
     eur_kind = "synthetic" if data.synthetic_eur else "official"
     found = {}
     for code, (value, kind) in points.items():
-        unit = calculation.units.get(code) if calculation else None
+        computed = calculation.units.get(code) if calculation else None
         if code in data.official_eur:
             eur, this_eur_kind = data.official_eur[code], eur_kind
-        elif unit is not None and unit.eur is not None:
-            eur, this_eur_kind = unit.eur, kind if kind == "synthetic" else "computed"
+        elif computed is not None and computed.eur is not None:
+            eur, this_eur_kind = computed.eur, kind if kind == "synthetic" else "computed"
         else:
             eur, this_eur_kind = None, ""
         found[code] = MunicipalityFigure(
@@ -460,7 +460,7 @@ def region_figure(region: Region, *, year: int) -> RegionFigure | None:
     coefficient = None
     if coefficients and sum(w for _c, w in coefficients) > 0:
         coefficient = sum(c * w for c, w in coefficients) / sum(w for _c, w in coefficients)
-    euros = [f.eur for f in own]
+    euros = [f.eur for f in own if f.eur is not None]
     return RegionFigure(
         year=year,
         points=points,
@@ -468,7 +468,7 @@ def region_figure(region: Region, *, year: int) -> RegionFigure | None:
         of=len(peers),
         tertile=calculator.tertile(rank, len(peers)),
         coefficient=coefficient,
-        eur=sum(euros, Decimal(0)) if all(e is not None for e in euros) else None,  # type: ignore[arg-type]
+        eur=sum(euros, Decimal(0)) if len(euros) == len(own) else None,
         residents=sum(weights),
         synthetic=any(f.synthetic for f in own),
         peers=peers,

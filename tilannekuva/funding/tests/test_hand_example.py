@@ -41,4 +41,4 @@ def test_the_calculator_gives_the_documents_hand_computed_figures():
         assert unit.coefficient == pytest.approx(float(coefficient), abs=5e-8)
         assert unit.eur == Decimal(eur)
     assert result.national_mean == pytest.approx(28.0)
-    assert result.total_eur == found.base_price * sum(residents.values())
+    assert found.base_price is not None and result.total_eur == found.base_price * sum(residents.values())
