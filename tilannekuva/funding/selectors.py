@@ -473,3 +473,28 @@ def region_figure(region: Region, *, year: int) -> RegionFigure | None:
         synthetic=any(f.synthetic for f in own),
         peers=peers,
     )
+
+
+def county_per_resident_rows(region: Region, *, year: int) -> list[PartnerRow]:
+    """The region's wellbeing services counties' HYTE share where it is paid per resident (2023–2025, laki
+    617/2021 33 §): base price × residents, computed from the data bank's population; empty otherwise."""
+    found = parameters.hyte(level=Level.COUNTY, year=year)
+    if found is None or found.uses_coefficient or found.base_price is None:
+        return []
+    counties = partners(region, level=Level.COUNTY, year=year)
+    by_municipality, _found_year = population(year=year + found.residents_year_offset)
+    members = AreaMembership.objects.filter(
+        valid_in(year), parent__in=counties, member__kind=AreaKind.MUNICIPALITY
+    ).values_list("parent__code", "member__code")
+    residents: dict[str, int] = defaultdict(int)
+    for county, municipality in members:
+        residents[county] += by_municipality.get(municipality, 0)
+    rows = []
+    for area in counties:
+        people = residents.get(area.code) or None
+        eur = (found.base_price * people).quantize(calculator.CENT) if people else None
+        per_resident = found.base_price if people else None
+        rows.append(
+            PartnerRow(area, None, "", None, None, eur, "computed" if eur else "", people, per_resident, None, None)
+        )
+    return rows

@@ -40,6 +40,9 @@ def _section(region: Region, *, level: str, year: int) -> dict[str, Any]:
     calculation = selectors.calculate(data)
     areas = selectors.partners(region, level=level, year=year)
     rows = selectors.partner_rows(data, calculation, areas)
+    per_resident = level == Level.COUNTY and not data.areas
+    if per_resident:
+        rows = selectors.county_per_resident_rows(region, year=year)
     comparison = None
     if calculation is not None and (data.official_totals or data.official_eur):
         comparison = calculator.compare(
@@ -50,6 +53,7 @@ def _section(region: Region, *, level: str, year: int) -> dict[str, Any]:
         "data": data,
         "calculation": calculation,
         "rows": rows,
+        "per_resident": per_resident and bool(rows),
         "comparison": comparison,
         "ranked": selectors.official_ranking(data).count or (calculation.ranked if calculation else 0),
     }
@@ -70,7 +74,7 @@ def hyte(request: HttpRequest, region_slug: str) -> HttpResponse:
     if year is not None:
         municipalities = _section(region, level=Level.MUNICIPALITY, year=year)
         counties = _section(region, level=Level.COUNTY, year=year)
-        context["sections"] = [municipalities] + ([counties] if counties["data"].areas else [])
+        context["sections"] = [municipalities] + ([counties] if counties["data"].areas or counties["rows"] else [])
         chart_rows = [{"label": r.area.name, "value": r.points} for r in municipalities["rows"]]
         chart_rows += (
             [{"label": r.area.name, "value": r.points} for r in counties["rows"]] if counties["data"].areas else []

@@ -161,3 +161,21 @@ def test_county_figures_show_beside_the_municipalities(client, world, tmp_path):
     page = response.content.decode()
     assert county.name in page and "2 340 000" in page.replace("\xa0", " ")
     assert "18,00" in page  # €/resident
+
+
+def test_the_county_is_shown_beside_with_its_per_resident_share(client, world):
+    from tilannekuva.databank.models import Indicator, Observation
+    from tilannekuva.databank.services import source
+    from tilannekuva.regions.models import Area, AreaKind
+
+    population = Indicator.objects.create(source=source("sotkanet"), external_id="127", title_fi="Väestö 31.12.")
+    municipalities = Area.objects.filter(kind=AreaKind.MUNICIPALITY, code__in=["491", "740", "178"])
+    Observation.objects.bulk_create(
+        Observation(indicator=population, area=a, year=2022, value=10000.0) for a in municipalities
+    )
+    region = Region.objects.get(slug="etela-savo")
+    rows = selectors.county_per_resident_rows(region, year=2024)
+    assert len(rows) == 1 and rows[0].eur_per_resident == Decimal("42.07")
+    assert rows[0].eur == Decimal("42.07") * rows[0].residents
+    page = client.get(HYTE).content.decode().replace("\xa0", " ")
+    assert rows[0].area.name in page and "laki 617/2021 33 §" in page and "42,07" in page
