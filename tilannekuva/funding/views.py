@@ -18,7 +18,7 @@ from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal
 
-from . import calculator, explain, parameters, selectors
+from . import calculator, explain, parameters, selectors, simulation
 from .forms import PREFIX, SimulatorForm, baselines
 from .models import Level
 from .vitality import compute
@@ -119,11 +119,11 @@ def simulator(request: HttpRequest, region_slug: str) -> HttpResponse:
             code = form.cleaned_data["area"]
             changes = form.changes()
             context["changes"] = [(data.parameters.indicator(k), v) for k, v in changes.items()]
-            simulation = selectors.simulate(data, code=code, changes=changes, areas=areas)
-            context["simulation"] = simulation
+            result = simulation.simulate(data, code=code, changes=changes, areas=areas)
+            context["simulation"] = result
             context["chosen"] = next(a for a in areas if a.code == code)
-            if simulation is not None:
-                context["explained"] = selectors.explain_steps(simulation, data, code=code)
+            if result is not None:
+                context["explained"] = simulation.explain_steps(result, data, code=code)
         else:
             status = 400
     template = "funding/_simulation.html" if getattr(request, "htmx", False) else "funding/simulator.html"
