@@ -84,7 +84,7 @@ class ExplainedStep:
 def explain_steps(simulation: Simulation, data: YearData, *, code: str) -> list[ExplainedStep]:
     """The chosen unit's result step by step, each step with the statute's words and section (explain.STEPS)."""
     row = next((r for r in simulation.rows if r.area.code == code), None)
-    if row is None or data.parameters is None:
+    if row is None or data.parameters is None or data.level != "municipality":  # the steps quote VNA 1393/2022
         return []
     price = data.parameters.base_price
 
