@@ -39,6 +39,8 @@ def test_every_page_with_a_synthetic_hyte_figure_says_synteettinen(client, users
         assert WORD in card.lower(), f"the card {key} shows a synthetic figure without the label"
         metric_page = client.get(f"{REGION}/dashboard/metrics/{key}/?year=2024").content.decode()
         assert WORD in metric_page.lower(), f"the metric page of {key}"
+        comparison = client.get(f"{REGION}/dashboard/metrics/{key}/compare/?year=2024").content.decode()
+        assert WORD in comparison.lower(), f"the comparison page of {key}"
         export = client.get(f"{REGION}/dashboard/metrics/{key}/data.csv?year=2024").content.decode("utf-8-sig")
         assert all(WORD in line for line in export.splitlines()[1:]), f"the export of {key}"
     answer = json.loads(client.get("/api/v1/regions/etela-savo/strategy/?year=2024").content)
