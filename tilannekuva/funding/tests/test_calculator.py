@@ -36,7 +36,7 @@ def test_the_files_hold_the_annexs_21_indicators_and_the_base_prices():
         assert [i.weight for i in found.part("outcome")] == [0.0833] * 6
         assert all(i.cite and i.verified for i in found.indicators)
         bound = {i.id: i.sotkanet_id for i in found.indicators if i.sotkanet_id}
-        assert bound == {"O2": "3219"}
+        assert bound == {"O1a": "286", "O1b": "3906", "O2": "3219", "O3": "234", "O4": "306", "O5": "3959"}
         annex = (parameters.directory().parent / "finlex").glob("VNA_1393-2022_*.txt")
         text = next(annex).read_text(encoding="utf-8")
         assert all(i.name in text for i in found.indicators)

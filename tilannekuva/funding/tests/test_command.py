@@ -18,8 +18,8 @@ def test_parameters_lists_the_21_indicators_the_base_prices_and_the_unverified_i
         assert f"21 indicators (15 process, 6 outcome), base price {price} €/asukas ({cite})" in block
         assert block.count(" process 0.0333 ") == 15 and block.count(" outcome 0.0833 ") == 6
         assert "Koulussa pitkät liikuntavälitunnit" in block and "Sotkanet 3219" in block
-        assert "18 items unverified" in block
-        assert "5 × O1a, O1b, O3, O4, O5: Sotkanet id not verified" in block
+        assert "13 items unverified" in block and "Sotkanet id not verified" not in block
+        assert "6 × O1a, O1b, O2, O3, O4, O5: direction inferred" in block
     county = text.split("hyte-counties-2026.yaml:", 1)[1].split("yaml:", 1)[0]
     assert "11 indicators (6 process, 5 outcome), base price unknown" in county
     assert "VM/2025/131" in county

@@ -139,7 +139,7 @@ def test_method_page_lists_every_parameter_file_and_its_unverified_items(client,
         assert name in page
     for price in ("18,89", "19,31", "19,97"):
         assert price in page
-    assert "Sotkanet id not verified" in page and "Sotkanet 3219" in page
+    assert "Sotkanet id not verified" in page and "Sotkanet 3219" in page and "Sotkanet 3959" in page
     assert "VNA 1393/2022 3 § 5 mom" in page and "vahvistamaton" in page
 
 
