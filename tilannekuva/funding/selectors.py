@@ -12,7 +12,7 @@ from tilannekuva.databank.models import Observation
 from tilannekuva.regions.models import Area, AreaKind, AreaMembership, Region, valid_in
 from tilannekuva.regions.selectors import members_of
 
-from . import calculator, parameters
+from . import calculator, parameters, vitality
 from .models import EuroFigure, FigureImport, IndicatorFigure, Level
 
 POPULATION = ("sotkanet", "127")
@@ -400,3 +400,28 @@ def county_per_resident_rows(region: Region, *, year: int) -> list[PartnerRow]:
             PartnerRow(area, None, "", None, None, eur, "computed" if eur else "", people, per_resident, None, None)
         )
     return rows
+
+
+@dataclass
+class MunicipalityVitality:
+    """One municipality's vitality index in its latest year with a score: each dimension's z-score (None where
+    the dimension has no score) and the composite (None unless enough dimensions have one)."""
+
+    code: str
+    year: int | None
+    scores: dict[str, float | None]
+    composite: float | None
+    statuses: dict[str, vitality.DimensionStatus]
+
+
+def municipality_vitality(
+    code: str, *, reference: str | None = None, dimension_set: str | None = None
+) -> MunicipalityVitality:
+    """The vitality index of municipality `code` (on the current division) against the reference."""
+    result = vitality.compute(reference=reference, dimension_set=dimension_set)
+    by_year = result.scores.get(code, {})
+    year = max(by_year, default=None)
+    dimensions = result.dimension_set.dimensions
+    scores = {k: by_year.get(year, {}).get(k) if year else None for k in dimensions}
+    composite = result.composite.get(code, {}).get(year) if year else None
+    return MunicipalityVitality(code, year, scores, composite, result.statuses)

@@ -149,3 +149,13 @@ def test_a_series_imported_with_import_statfin_indicator_id_is_found_by_that_nam
     assert vitality.find_indicator("statfin", "tyopaikat") == indicator
     status = vitality.compute(dimension_set="kuntaliitto").statuses["tyopaikkaindeksi"]
     assert status.source == ("statfin", "tyopaikat") and status.years == [2023]
+
+
+def test_municipality_vitality_gives_one_municipalitys_latest_scores(world):
+    from tilannekuva.funding import selectors
+    from tilannekuva.funding.demo import import_vitality_figures
+
+    list(import_vitality_figures())
+    mikkeli = selectors.municipality_vitality("491", dimension_set="seed-000")
+    assert mikkeli.year == 2025 and mikkeli.scores["vaestoindeksi"] is not None
+    assert mikkeli.scores["koulutusindeksi"] is None and mikkeli.composite is None  # not every dimension has data
