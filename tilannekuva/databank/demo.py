@@ -15,40 +15,19 @@ POPULATION_VINTAGE = (
     "päivitä komennolla tilannekuva import sotkanet"
 )
 METADATA_VINTAGE = "vain metatiedot, tallennettu Sotkanetista 9/2025; arvoja ei ole tuotu"
-RECENT_POPULATION_VINTAGE = (
-    "Tilastokeskus, väestörakenne 31.12.2024 ja 31.12.2025 (WFS-tasot kunta_vaki2024 ja kunta_vaki2025; "
-    "2025 myös PxWeb-taulukko 11ra, päivitetty 29.5.2026); tallennettu 2026, ks. data/SOURCES.md"
-)
 DIABETES_VINTAGE = (
     "Sotkanet 683 (tuottaja Kela), tiedot 2015–2023 Etelä-Savon alueille Sotkanetin nykyisellä aluejaolla; "
     "tallennettu 2026, ks. data/SOURCES.md; päivitä komennolla tilannekuva import sotkanet"
-)
-DEPENDENCY_VINTAGE = (
-    "laskettu Tilastokeskuksen ikäryhmistä 31.12.2024 ja 31.12.2025: (0–14-v. + 65 v. täyttäneet) / 15–64-v. × 100; "
-    "ks. data/SOURCES.md"
 )
 
 
 def recent_imports() -> list:
     """Real recent figures (data/SOURCES.md): Sotkanet 683 of 2015–2023 for Etelä-Savo's areas (data/sotkanet/recent/),
-    and from data/statfin/recent/ the population of every municipality
-    from Statistics Finland's WFS layers, continued by the recorded PxWeb answer of table 11ra (its overlap with
-    the WFS figures of 2025 is checked value by value), and the demographic dependency ratio computed from the
-    same layers' age groups. The vitality index reads them as `statfin:vaesto` and `statfin:huoltosuhde`."""
+    and two key figures of 2025 for every municipality, maakunta and the country from the recorded PxWeb answer of
+    table 11ra (data/statfin/recent/), read by the StatFin importer as it reads PxWeb's answers. The population of
+    2023–2025 and the dependency ratio, which the vitality index reads, are the funding app's demo part
+    (data/statfin/vitality/): the 11ra answer's population is not imported a second time."""
     recent = settings.DATA_DIR / "statfin" / "recent"
-
-    def population(year: int) -> files.FileOptions:
-        return files.FileOptions(
-            path=recent / f"vaki{year}-kunnat-wfs-attributes.csv",
-            format="long",
-            source_key=pxweb.SOURCE_KEY,
-            indicator="vaesto",
-            indicator_title="Väestö 31.12.",
-            unit="lukumäärä",
-            vintage=RECENT_POPULATION_VINTAGE,
-            map={"area": "kunta", "year": "til_vuosi", "value": "vaesto"},
-        )
-
     diabetes = files.FileOptions(
         path=settings.DATA_DIR / "sotkanet" / "recent" / "DERIVED-683-areas-2015-2023.csv",
         format="long",
@@ -62,32 +41,23 @@ def recent_imports() -> list:
         direction="lower_is_better",
         vintage=DIABETES_VINTAGE,
     )
+
+    def key_figure(value: str, key: str, title: str) -> pxweb.PxWebOptions:
+        return pxweb.PxWebOptions(
+            table="vaerak/11ra",
+            value_dimension=("", value),
+            indicator_id=key,
+            indicator_title=title,
+            from_file=str(recent / "11ra-2025-recorded.json"),
+        )
+
     return [
         lambda out: files.SOURCE.run(diabetes, out),
-        lambda out: files.SOURCE.run(population(2024), out),
-        lambda out: files.SOURCE.run(population(2025), out),
         lambda out: pxweb.SOURCE.run(
-            pxweb.PxWebOptions(
-                table="vaerak/11ra",
-                value_dimension=("", "vaerak-vaesto"),
-                indicator_id="vaesto",
-                indicator_title="Väestö 31.12.",
-                from_file=str(recent / "11ra-2025-recorded.json"),
-            ),
-            out,
+            key_figure("vaesto_yli64_p", "yli64-osuus", "65 vuotta täyttäneiden osuus, %"), out
         ),
-        lambda out: files.SOURCE.run(
-            files.FileOptions(
-                path=recent / "DERIVED-huoltosuhde-2024-2025.csv",
-                format="long",
-                source_key=pxweb.SOURCE_KEY,
-                indicator="huoltosuhde",
-                indicator_title="Demografinen huoltosuhde",
-                unit="alle 15- ja yli 64-vuotiaita sataa 15–64-vuotiasta kohden",
-                direction="lower_is_better",
-                vintage=DEPENDENCY_VINTAGE,
-            ),
-            out,
+        lambda out: pxweb.SOURCE.run(
+            key_figure("vaesto_keski_ika", "keski-ika", "Keski-ikä, molemmat sukupuolet"), out
         ),
     ]
 

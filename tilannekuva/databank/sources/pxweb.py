@@ -35,6 +35,7 @@ from .pxweb_tables import (
     read_variables,
     resolve,
     table_path,
+    vintage_of,
 )
 
 logger = logging.getLogger(__name__)
@@ -372,6 +373,7 @@ class PxWebSource(ImportSource[PxWebOptions]):
             title=options.indicator_title,
             dataset=dataset,
             value=value,
+            vintage=vintage_of(table_id(options.table), dataset.updated, from_file=options.from_file),
             parameters={
                 **self.parameters(options),
                 "value": ":".join(value),
@@ -432,6 +434,7 @@ def upsert_indicator(
     dataset: Dataset,
     value: tuple[str, str],
     parameters: dict[str, Any],
+    vintage: str = "",
 ) -> tuple[Indicator, str]:
     """Create or update the indicator; saved only when something about it changed. An --indicator-id already
     naming a series of another table or value code re-points that indicator: it keeps its id (and so the
@@ -467,6 +470,7 @@ def upsert_indicator(
         "organisation": dataset.source or "Tilastokeskus",
         "licence": services.KNOWN_SOURCES[SOURCE_KEY]["licence"],
         "data_updated": _updated(dataset.updated),
+        **({"vintage": vintage} if vintage else {}),
         "metadata": {
             "key": key,
             "series": external_id,

@@ -20,7 +20,10 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from django.utils import timezone
 
 from tilannekuva.core.http import OutsideClient
 from tilannekuva.databank.models import Gender, Indicator, Observation
@@ -274,6 +277,17 @@ def check_overlap(
         f"{key}: the series moves from {previous} to {series} (the indicator keeps its id {indicator.external_id}); "
         f"the {len(shared)} values both have are equal."
     )
+
+
+def vintage_of(table: str, updated: str, *, from_file: str = "") -> str:
+    """Which release the values are: the table, its update date, and when they were fetched or from what file."""
+    day = re.match(r"(\d{4})-(\d{2})-(\d{2})", updated or "")
+    text = f"Tilastokeskus, taulukko {table}"
+    if day:
+        text += f" (päivitetty {int(day[3])}.{int(day[2])}.{day[1]})"
+    if from_file:
+        return f"{text}; tallennettu PxWeb-vastaus {Path(from_file).name}"
+    return f"{text}; haettu {timezone.localdate():%d.%m.%Y}"
 
 
 # --- PxWeb's plain json answer -----------------------------------------------------------------------------

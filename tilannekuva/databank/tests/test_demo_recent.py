@@ -1,5 +1,5 @@
-"""The demo's real recent figures (data/statfin/recent/, data/SOURCES.md) through the importers: population of
-2024–2025 for every municipality, continued by the recorded PxWeb answer of 11ra, and the dependency ratio."""
+"""The demo's real recent figures through the importers (data/SOURCES.md): Sotkanet 683 of 2015–2023 for Etelä-Savo's
+areas, and two key figures of 2025 from the recorded PxWeb answer of table 11ra."""
 
 import io
 
@@ -16,28 +16,22 @@ def run_all() -> list[str]:
     return said
 
 
-def test_recent_population_is_real_and_continues_into_the_recorded_pxweb_answer(world):
-    said = run_all()
-    indicator = Indicator.objects.get(source__key="statfin", external_id="vaesto")
-    values = dict(
-        Observation.objects.filter(indicator=indicator, area__kind="municipality", area__code="491").values_list(
-            "year", "value"
-        )
-    )
-    # data/SOURCES.md's checks: Mikkeli 51 890 (2024) and 51 551 (2025).
-    assert values == {2024: 51890, 2025: 51551}
-    assert Observation.objects.get(indicator=indicator, area__kind="country", year=2025).value == 5652881
-    assert indicator.metadata["series"] == "11ra:vaerak-vaesto"
-    assert "the 308 values both have are equal" in said[3]
+def test_recent_figures_are_real_with_their_vintage(world):
+    run_all()
     diabetes = Indicator.objects.get(source__key="sotkanet", external_id="683")
     mikkeli = Observation.objects.get(indicator=diabetes, area__code="491", area__kind="municipality", year=2023)
     assert (mikkeli.value, mikkeli.absolute_value) == (12.4, 3830)  # data/SOURCES.md's check
     assert Observation.objects.get(indicator=diabetes, area__kind="country", year=2023).value == 11.8
-    assert indicator.vintage.startswith("Tilastokeskus, väestörakenne 31.12.2024")
-    ratio = Indicator.objects.get(source__key="statfin", external_id="huoltosuhde")
-    assert (
-        Observation.objects.get(indicator=ratio, area__code="491", area__kind="municipality", year=2025).value == 73.0
+    assert diabetes.vintage.startswith("Sotkanet 683 (tuottaja Kela), tiedot 2015–2023")
+    elderly = Indicator.objects.get(source__key="statfin", external_id="11ra:vaesto_yli64_p")
+    share = Observation.objects.get(indicator=elderly, area__code="491", area__kind="municipality", year=2025)
+    assert share.value == 29.5  # data/SOURCES.md's check of 11ra: Mikkeli 29.5 % aged 65+
+    assert elderly.vintage == (
+        "Tilastokeskus, taulukko 11ra (päivitetty 29.5.2026); tallennettu PxWeb-vastaus 11ra-2025-recorded.json"
     )
+    assert elderly.metadata["key"] == "yli64-osuus"
+    assert Indicator.objects.filter(source__key="statfin", external_id="11ra:vaesto_keski_ika").exists()
+    assert not Indicator.objects.filter(source__key="statfin", external_id="11ra:vaerak-vaesto").exists()
 
 
 def test_a_second_demo_run_changes_nothing(world):
@@ -45,7 +39,7 @@ def test_a_second_demo_run_changes_nothing(world):
     count = Observation.objects.count()
     run_all()
     assert Observation.objects.count() == count
-    last = ImportRun.objects.order_by("-pk")[:5]
+    last = ImportRun.objects.order_by("-pk")[:3]
     assert all(r.rows_added == 0 and r.rows_changed == 0 for r in last), [
         (r.source.key, r.rows_added, r.rows_changed) for r in last
     ]
