@@ -258,3 +258,25 @@ def test_dated_codes_have_stems():
     assert pxweb_tables.stem("alue_23_20260101") == "alue"
     assert pxweb_tables.stem("timeperiod_y") == "timeperiod_y"
     assert pxweb_tables.matches("Sukupuoli", "sukupuoli_9_20180101")
+
+
+def test_saved_jsonstat_answer_reads_by_its_roles(world):
+    """The constructed json-stat2 fixture of test_pxweb.py (its roles: geo Alue, time Vuosi, metric Tiedot)."""
+    call_command(
+        "import",
+        "statfin",
+        "--table",
+        "statfin_vaerak_pxt_11ra",
+        "--value",
+        "vaesto",
+        "--indicator-id",
+        "population-roles",
+        "--indicator-title",
+        "Väestö 31.12.",
+        "--from-file",
+        str(FIXTURES / "pxweb-population-constructed-from-real-values.json"),
+        stdout=StringIO(),
+    )
+    indicator = Indicator.objects.get(external_id="statfin_vaerak_pxt_11ra:vaesto")
+    assert value("491", 2021, indicator) == 52122
+    assert indicator.metadata["area_dimension"] == "Alue" and indicator.metadata["year_dimension"] == "Vuosi"
