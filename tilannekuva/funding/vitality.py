@@ -26,7 +26,9 @@ class DimensionStatus:
     dimension: params.Dimension
     source: tuple[str, str] | None  # the data-bank series used, None where no input has values
     years: list[int] = field(default_factory=list)  # years with a z-score
-    reason: str = ""  # why a dimension or a year is missing ("no-data", "reference-incomplete")
+    reason: str = ""  # why a dimension or a year is missing ("no-data", "one-point", "reference-incomplete")
+    indicator: Indicator | None = None  # the series' indicator: its title, producer and vintage for the page
+    points: list[int] = field(default_factory=list)  # the years with data (two are needed for a change)
 
 
 @dataclass
@@ -73,10 +75,21 @@ def _maakunta_of(codes: set[str]) -> dict[str, str]:
     return {member: parent for member, parent in rows if member in codes}
 
 
+def find_indicator(source_key: str, indicator_id: str) -> Indicator | None:
+    """The data bank's indicator by the id a user gave it: `import file` stores the id as the indicator's
+    external id, `import statfin --indicator-id X` keeps the table's own id and the given name as
+    `metadata.key`; either is found."""
+    named = Q(external_id=indicator_id) | Q(metadata__key=indicator_id)
+    found = Indicator.objects.filter(named, source__key=source_key).select_related("source")
+    return min(found, key=lambda i: i.external_id != indicator_id, default=None)
+
+
 def load_series(source_key: str, indicator_id: str) -> Series:
+    indicator = find_indicator(source_key, indicator_id)
+    if indicator is None:
+        return {}
     rows = Observation.objects.filter(
-        indicator__source__key=source_key,
-        indicator__external_id=indicator_id,
+        indicator=indicator,
         gender="total",
         classification="",
         area__kind=AreaKind.MUNICIPALITY,
@@ -89,39 +102,54 @@ def load_series(source_key: str, indicator_id: str) -> Series:
     return dict(series)
 
 
-def load_many(candidates: list[tuple[str, str]]) -> dict[tuple[str, str], Series]:
-    """`load_series` of many data-bank series at once: the indicators in one query, their observations in one,
-    the municipalities' codes in one (issue 19: twenty queries with a join on every row made the uncached dashboard
-    wait for the vitality index). Series without values are left out."""
+def find_indicators(candidates: list[tuple[str, str]]) -> dict[tuple[str, str], Indicator]:
+    """`find_indicator` of many (source key, id) pairs in one query, with the same preference: the external id
+    before `metadata.key`."""
     wanted: dict[str, set[str]] = defaultdict(set)
-    for source_key, external_id in candidates:
-        wanted[source_key].add(external_id)
+    for source_key, indicator_id in candidates:
+        wanted[source_key].add(indicator_id)
     if not wanted:
         return {}
     condition = Q()
-    for source_key, external_ids in wanted.items():
-        condition |= Q(source__key=source_key, external_id__in=sorted(external_ids))
-    indicators = {
-        pk: (source_key, external_id)
-        for pk, source_key, external_id in Indicator.objects.filter(condition).values_list(
-            "pk", "source__key", "external_id"
-        )
-    }
+    for source_key, ids in wanted.items():
+        named = Q(external_id__in=sorted(ids)) | Q(metadata__key__in=sorted(ids))
+        condition |= Q(named, source__key=source_key)
+    found: dict[tuple[str, str], Indicator] = {}
+    for indicator in Indicator.objects.filter(condition).select_related("source"):
+        key = indicator.metadata.get("key") if isinstance(indicator.metadata, dict) else None
+        for indicator_id in {indicator.external_id, key} & wanted[indicator.source.key]:
+            pair = (indicator.source.key, str(indicator_id))
+            if pair not in found or indicator.external_id == indicator_id:
+                found[pair] = indicator
+    return found
+
+
+def load_many(
+    candidates: list[tuple[str, str]],
+) -> tuple[dict[tuple[str, str], Series], dict[tuple[str, str], Indicator]]:
+    """`load_series` of many data-bank series at once, and their indicators: the indicators in one query, their
+    observations in one, the municipalities' codes in one (issue 19: twenty queries with a join on every row made
+    the uncached dashboard wait for the vitality index). Series without values are left out."""
+    indicators = find_indicators(candidates)
     if not indicators:
-        return {}
+        return {}, {}
+    pairs_of: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for pair, indicator in indicators.items():
+        pairs_of[indicator.pk].append(pair)
     codes = dict(Area.objects.filter(kind=AreaKind.MUNICIPALITY).values_list("pk", "code"))
     rows = Observation.objects.filter(
-        indicator_id__in=sorted(indicators), gender="total", classification="", value__isnull=False
+        indicator_id__in=sorted(pairs_of), gender="total", classification="", value__isnull=False
     ).values_list("indicator_id", "area_id", "year", "value")
     sql, sql_params = rows.query.sql_with_params()
-    found: dict[tuple[str, str], Series] = {}
+    by_indicator: dict[int, Series] = {}
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, sql_params)
         for indicator_id, area_id, year, value in cursor.fetchall():
             code = codes.get(area_id)
             if code is not None and value is not None:
-                found.setdefault(indicators[indicator_id], {}).setdefault(code, {})[year] = value
-    return found
+                by_indicator.setdefault(indicator_id, {}).setdefault(code, {})[year] = value
+    series = {pair: by_indicator[pk] for pk, pairs in pairs_of.items() if pk in by_indicator for pair in pairs}
+    return series, indicators
 
 
 def restate(series: Series, *, merges: tuple[params.Merge, ...], rule: str, population: Series) -> Series:
@@ -130,6 +158,8 @@ def restate(series: Series, *, merges: tuple[params.Merge, ...], rule: str, popu
     is left missing."""
     restated = {code: dict(years) for code, years in series.items()}
     for merge in merges:
+        if merge.from_code not in restated:
+            continue  # a series without the merged municipality is already on the current division
         merged = restated.pop(merge.from_code, {})
         into = restated.setdefault(merge.into_code, {})
         for year in list(into):
@@ -205,7 +235,9 @@ def compute(*, reference: str | None = None, dimension_set: str | None = None) -
     else:
         groups = {"FI": sorted(codes)}
     population_inputs = config.dimensions["vaestoindeksi"].inputs if "vaestoindeksi" in config.dimensions else ()
-    loaded = load_many([*population_inputs, *(c for key in chosen.dimensions for c in config.dimensions[key].inputs)])
+    loaded, indicators = load_many(
+        [*population_inputs, *(c for key in chosen.dimensions for c in config.dimensions[key].inputs)]
+    )
     population: Series = {}
     for candidate in population_inputs:
         population = loaded.get(candidate, {})
@@ -225,6 +257,11 @@ def compute(*, reference: str | None = None, dimension_set: str | None = None) -
         statuses[key] = status
         if not series:
             status.reason = "no-data"
+            continue
+        status.indicator = indicators.get(source) if source else None
+        status.points = sorted({y for by_year in series.values() for y in by_year})
+        if len(status.points) < 2:
+            status.reason = "one-point"
             continue
         restated = restate(series, merges=config.merges, rule=dimension.merge, population=population)
         restated = {c: v for c, v in restated.items() if c in codes}
