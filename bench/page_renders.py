@@ -188,20 +188,28 @@ def measure_all(options: argparse.Namespace) -> list[Page]:
     client = Client()
     if options.profile:
         profile(client, paths[options.profile])
-    pages = []
-    for label, path in paths.items():
+    for path in paths.values():  # the first rendering of the process loads templates and translations
         _clear()
-        render(client, path)  # the first rendering of the process loads templates and translations: not counted
-        uncached, cached = [], []
-        queries, sql_ms = 0, 0.0
-        for _ in range(options.runs):
+        render(client, path)
+    uncached: dict[str, list[float]] = {label: [] for label in paths}
+    cached: dict[str, list[float]] = {label: [] for label in paths}
+    counted: dict[str, tuple[int, float]] = {}
+    # Round by round, every page in each, so that a busy moment of the shared machine falls on all pages alike.
+    for _ in range(options.runs):
+        for label, path in paths.items():
             _clear()
             ms, queries, sql_ms = render(client, path)
-            uncached.append(ms)
-        for _ in range(options.runs):
-            cached.append(render(client, path)[0])
-        pages.append(Page(label, path, uncached, cached, queries, sql_ms))
-        say(f"  {label}: uncached min {min(uncached):.0f} ms, cached min {min(cached):.1f} ms, {queries} queries")
+            uncached[label].append(ms)
+            counted[label] = (queries, sql_ms)
+    for _ in range(options.runs):
+        for label, path in paths.items():
+            cached[label].append(render(client, path)[0])
+    pages = [Page(label, path, uncached[label], cached[label], *counted[label]) for label, path in paths.items()]
+    for page in pages:
+        say(
+            f"  {page.label}: uncached min {min(page.uncached):.0f} ms, cached min {min(page.cached):.1f} ms, "
+            f"{page.queries} queries"
+        )
     return pages
 
 
