@@ -156,3 +156,25 @@ def test_data_gaps_page_lists_what_is_missing_why_and_who_is_responsible(client,
     assert first.gaps[0].reason in html
     assert INJURIES_TITLE not in html  # it has data for 2024
     assert client.get(reverse("reports:gaps", args=[region.slug, 1800])).status_code == 404
+
+
+def test_the_vitality_section_does_not_repeat_the_hyte_table(world, monkeypatch):
+    """The bug of issue 19: "Elinvoima" showed the HYTE coefficient's table again."""
+    from tilannekuva.regions.models import Area, AreaKind
+    from tilannekuva.reports import sections
+
+    mikkeli = Area.objects.get(kind=AreaKind.MUNICIPALITY, code="491")
+    funding = sections.FundingSection(
+        hyte_year=2024,
+        hyte_rows=[sections.HyteRow(mikkeli, 55.0, "synthetic", 3, 1, None, None)],
+        vitality_year=2024,
+        vitality_rows=[("Mikkeli", 0.25)],
+    )
+    monkeypatch.setattr(sections, "funding_section", lambda **kwargs: funding)
+    report = selectors.follow_up_report(region=_region(), year=2024, draw_charts=False)
+    blocks = _Blocks()
+    blocks.feed(rendering.render_body(report, internal=False, static=True))
+    hyte_tables = [t for t in blocks.tables if "HYTE-kerroin 2024" in t]
+    assert len(hyte_tables) == 1
+    assert not {t[:80] for t in blocks.tables if blocks.tables.count(t) > 1}
+    assert not {t[:80] for t in blocks.sections if blocks.sections.count(t) > 1}
