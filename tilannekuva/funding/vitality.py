@@ -117,9 +117,9 @@ def find_indicators(candidates: list[tuple[str, str]]) -> dict[tuple[str, str], 
     found: dict[tuple[str, str], Indicator] = {}
     for indicator in Indicator.objects.filter(condition).select_related("source"):
         key = indicator.metadata.get("key") if isinstance(indicator.metadata, dict) else None
-        for indicator_id in {indicator.external_id, key} & wanted[indicator.source.key]:
-            pair = (indicator.source.key, str(indicator_id))
-            if pair not in found or indicator.external_id == indicator_id:
+        for given in {indicator.external_id, key} & wanted[indicator.source.key]:
+            pair = (indicator.source.key, str(given))
+            if pair not in found or indicator.external_id == given:
                 found[pair] = indicator
     return found
 
