@@ -172,6 +172,11 @@ STORAGES = {
 # Each server process keeps its own cache; the dashboard's generation counter (in the database) expires the
 # entries of every process together.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
+# REDIS_URL (redis://host:6379/0) adds a cache every server shares, "shared", for the limits (RATE_LIMIT_CACHE);
+# it needs the `redis` package installed beside the product.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES["shared"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -208,8 +213,19 @@ LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
 
 # Open data API (tilannekuva.reports): requests per minute from one client address (the address as above);
-# over it the API answers 429 with Retry-After. 0 turns the limit off. Counted per server process (the cache).
+# over it the API answers 429 with Retry-After. 0 turns the limit off. Counted in the store every server process
+# shares (tilannekuva.core.limits), like the form limits below.
 API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))
+# Public forms, per client address and hour (0 turns a limit off; over it: 429 with Retry-After): answers through
+# a survey's open link, per address and per link; grant applications accepted per address, and the megabytes of
+# grant application requests (attachments; forms returned with errors count too) per address.
+SURVEY_OPEN_ANSWERS_PER_ADDRESS = int(os.environ.get("SURVEY_OPEN_ANSWERS_PER_ADDRESS", "5"))
+SURVEY_OPEN_ANSWERS_PER_LINK = int(os.environ.get("SURVEY_OPEN_ANSWERS_PER_LINK", "300"))
+GRANT_APPLICATIONS_PER_ADDRESS = int(os.environ.get("GRANT_APPLICATIONS_PER_ADDRESS", "3"))
+GRANT_UPLOAD_MB_PER_ADDRESS = int(os.environ.get("GRANT_UPLOAD_MB_PER_ADDRESS", "40"))
+# The store of those limits: empty for the database (the default), or the name of a cache in CACHES that every
+# server shares (REDIS_URL above adds one, "shared", and makes it the default).
+RATE_LIMIT_CACHE = os.environ.get("RATE_LIMIT_CACHE", "shared" if REDIS_URL else "")
 
 # The largest request body of any kind (several attachments of a grant application together): larger is 413.
 MAX_REQUEST_MB = int(os.environ.get("MAX_REQUEST_MB", "50"))
