@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # A body over MAX_REQUEST_MB is refused (413) before anything reads it.
     "tilannekuva.core.middleware.RequestSizeLimitMiddleware",
+    # A NUL byte in the address or query is 400 before any view or cache sees it.
+    "tilannekuva.core.middleware.NulByteMiddleware",
     # Before sessions and CSRF: kept dashboard pages for anonymous visitors are answered from here.
     "tilannekuva.dashboard.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

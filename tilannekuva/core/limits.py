@@ -11,14 +11,22 @@ per-process cache: a limit counted per process multiplies with the workers (docs
 import contextlib
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from .models import RateCounter
+
+View = Callable[..., HttpResponse]
+HOUR = 3600
+MEGABYTE = 1024 * 1024
 
 
 def client_address(request: HttpRequest) -> str:
@@ -107,3 +115,70 @@ def _hit_cache(key: str, amount: int, seconds: int) -> int:
     except ValueError:  # expired between add and incr
         store.add(key, 0, seconds + 5)
         return int(store.incr(key, amount))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One limit a request counts against: `amount` more on (`scope`, `who`) within `seconds`. A rule that
+    `refunds` is given back when the request was not accepted (a form returned with errors)."""
+
+    scope: str
+    who: str
+    limit: int
+    seconds: int
+    amount: int = 1
+    refunds: bool = True
+
+
+def take(rules: list[Rule]) -> int:
+    """Count the request against every rule: 0 when all hold; else the seconds to wait, and nothing stays counted
+    but what does not refund (the upload volume was sent either way)."""
+    counts = [hit(r.scope, r.who, limit=r.limit, seconds=r.seconds, amount=r.amount) for r in rules]
+    wait = max((c.retry_after for c in counts), default=0)
+    if wait:
+        give_back_all(rules)
+    return wait
+
+
+def give_back_all(rules: list[Rule]) -> None:
+    for rule in rules:
+        if rule.refunds and rule.limit > 0:
+            give_back(rule.scope, rule.who, seconds=rule.seconds, amount=rule.amount)
+
+
+def refused(request: HttpRequest, wait: int) -> HttpResponse:
+    """429 with Retry-After and a page that says how long to wait."""
+    minutes = max(1, round(wait / 60))
+    response = render(request, "core/too_many.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+ACCEPTED = frozenset({301, 302, 303})  # a form that was accepted redirects (post/redirect/get)
+
+
+def limit_posts(rules: Callable[[HttpRequest, dict[str, Any]], list[Rule]]) -> Callable[[View], View]:
+    """A view's POSTs count against `rules(request, view keyword arguments)`; over a limit: 429 (`refused`). A POST
+    that is not accepted (no redirect, or an error) gives back what refunds."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method != "POST":
+                return view(request, *args, **kwargs)
+            chosen = rules(request, kwargs)
+            wait = take(chosen)
+            if wait:
+                return refused(request, wait)
+            try:
+                response = view(request, *args, **kwargs)
+            except BaseException:
+                give_back_all(chosen)
+                raise
+            if response.status_code not in ACCEPTED:
+                give_back_all(chosen)
+            return response
+
+        return wrapped
+
+    return decorator

@@ -221,3 +221,19 @@ def test_choice_and_wellbeing_results_render(client, people, region):
         services.submit_response(survey=resident, values={f"eurohis-{n}": value for n in range(1, 9)})
     page = client.get(reverse("surveys:results", args=["etela-savo", resident.pk]))
     assert "Quality of life (EUROHIS-QOL 8)" in page.text and "3.90" in page.text
+
+
+def test_the_open_link_takes_a_limited_number_of_answers_per_address_and_per_link(client, people, survey, settings):
+    settings.SURVEY_OPEN_ANSWERS_PER_ADDRESS, settings.SURVEY_OPEN_ANSWERS_PER_LINK = 2, 3
+    services.enable_open_link(survey=survey, user=people["alice"])
+    url = reverse("surveys:open", args=[survey.open_key])
+    data = {**form_data(), "organisation_kind": "regional_council"}
+    assert client.post(url, {"organisation_kind": "regional_council"}).status_code == 400  # returned: not counted
+    answers = [client.post(url, data).status_code for _ in range(3)]
+    assert answers == [302, 302, 429]
+    refused = client.post(url, data)
+    assert int(refused["Retry-After"]) > 0 and "Too many submissions" in refused.text
+    # Another address may answer once more; then the link has taken its limit for the hour.
+    elsewhere = [client.post(url, data, REMOTE_ADDR="198.51.100.9").status_code for _ in range(2)]
+    assert elsewhere == [302, 429]
+    assert Response.objects.filter(survey=survey).count() == 3
