@@ -162,7 +162,7 @@ def run(options: argparse.Namespace) -> int:
                 f"{LOGIN_LIMIT}): " + ", ".join(f"{n} {what}" for what, n in sorted(logins.items())),
                 f"- {options.requests} API requests from one address within a minute (API_RATE_LIMIT={API_LIMIT}): "
                 + ", ".join(f"{n} × HTTP {status}" for status, n in sorted(statuses.items())),
-                f"- verdict: the limits {verdict} across the workers",
+                f"- verdict: the limits: {verdict} across the workers",
             ]
         )
         intro = (

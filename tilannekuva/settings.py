@@ -27,11 +27,26 @@ if PROFILE not in {"demo", "production"}:
 PRODUCTION = PROFILE == "production"
 
 DEBUG = env_bool("DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must not be on in the production profile (it shows settings and code to anyone)")
+DEMO_SECRET_KEY = "demo-only-insecure-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set in the production profile")
-    SECRET_KEY = "demo-only-insecure-key-never-use-in-production"  # noqa: S105
+    SECRET_KEY = DEMO_SECRET_KEY
+elif PRODUCTION and (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY == DEMO_SECRET_KEY
+    or SECRET_KEY.startswith("django-insecure")
+):
+    # The rule of Django's own check (security.W009), as an error: a short, repetitive or published key lets anyone
+    # forge sessions, password-reset links and the private links of grant applications.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is weak or known: the production profile needs 50 or more random characters, e.g. "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 if PRODUCTION and not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the production profile (e.g. tilannekuva.example.fi)")
