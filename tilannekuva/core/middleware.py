@@ -73,6 +73,26 @@ class NulByteMiddleware:
         return self.get_response(request)
 
 
+class PrivateDownloadMiddleware:
+    """A download (a response with Content-Disposition: exports, attachments, evidence files, reports) that does not
+    say how it may be cached gets `Cache-Control: no-store`: a shared computer's browser or a proxy keeps nothing of
+    a private file. Public downloads that may be kept say so themselves (the open data API: `public, max-age`);
+    so does a response for a signed-in user, which is always `private` at least."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Cache-Control" in response:
+            return response
+        if response.has_header("Content-Disposition"):
+            response["Cache-Control"] = "no-store"
+        elif getattr(request, "user", None) is not None and request.user.is_authenticated:
+            response["Cache-Control"] = "private"
+        return response
+
+
 class LoginRequired(PermissionDenied):
     """An anonymous visitor asked for something that needs a role: `LoginRedirectMiddleware` sends them to log in
     and back. Without the middleware it is a plain 403."""

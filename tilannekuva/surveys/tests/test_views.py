@@ -167,6 +167,7 @@ def test_results_download_applies_the_same_rules(client, people, answered):
     text = response.content.decode("utf-8-sig")
     assert "nps;" in text and ";NPS (1–10);10;40;" in text
     assert "Regional council;hidden" in text
+    assert response["Cache-Control"] == "no-store"  # a private download: kept by no browser or proxy
     assert client.get(reverse("surveys:export_results", args=["etela-savo", answered.pk, "pdf"])).status_code == 404
 
 

