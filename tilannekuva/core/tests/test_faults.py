@@ -23,7 +23,9 @@ def test_a_download_is_not_stored_unless_it_says_so():
 
     attachment = FileResponse(io.BytesIO(b"%PDF"), as_attachment=True, filename="liite.pdf")
     assert through(attachment, signed_in=True)["Cache-Control"] == "no-store"
-    public = HttpResponse("a;b\n", headers={"Content-Disposition": "attachment", "Cache-Control": "public, max-age=300"})
+    public = HttpResponse(
+        "a;b\n", headers={"Content-Disposition": "attachment", "Cache-Control": "public, max-age=300"}
+    )
     assert through(public)["Cache-Control"] == "public, max-age=300"
 
 
