@@ -32,3 +32,36 @@ def test_a_download_is_not_stored_unless_it_says_so():
 def test_a_signed_in_page_is_private_and_an_anonymous_one_untouched():
     assert through(HttpResponse("page"), signed_in=True)["Cache-Control"] == "private"
     assert "Cache-Control" not in through(HttpResponse("page"))
+
+
+def test_while_the_database_is_unreachable_a_form_answers_503_and_keeps_what_was_typed(db, monkeypatch):
+    from django.db import OperationalError
+    from django.db.backends.utils import CursorWrapper
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.cookies["django_language"] = "en"
+
+    def gone(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(CursorWrapper, "execute", gone)
+        response = client.post("/accounts/login/", {"username": "aino.example", "password": "secret-typed-1"})
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    page = response.content.decode()
+    assert "The service is briefly unavailable" in page
+    assert ">aino.example</textarea>" in page  # what was typed, to send again
+    assert "secret-typed-1" not in page  # never a password
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_any_other_error_is_still_a_500():
+    from tilannekuva.core.views import server_error
+
+    request = RequestFactory().get("/")
+    try:
+        raise ZeroDivisionError
+    except ZeroDivisionError:
+        response = server_error(request)
+    assert response.status_code == 500 and "Retry-After" not in response
