@@ -1,0 +1,66 @@
+"""The dependency audit (.ci/audit.py, `make audit`): offline against the vendored advisory database, it fails on a
+known vulnerability and when it cannot run (an unreadable snapshot, a locked package the snapshot does not cover)."""
+
+import importlib.util
+import json
+
+import pytest
+from django.conf import settings
+
+
+@pytest.fixture
+def audit():
+    spec = importlib.util.spec_from_file_location("ci_audit", settings.BASE_DIR / ".ci" / "audit.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def snapshot(tmp_path, packages):
+    path = tmp_path / "advisories.json"
+    path.write_text(
+        json.dumps({"source": "test", "commit": "0" * 40, "date": "2026-01-01T00:00:00+00:00", "packages": packages})
+    )
+    return path
+
+
+def test_the_vendored_snapshot_covers_every_locked_package(audit, monkeypatch, capsys):
+    monkeypatch.setattr("sys.argv", ["audit.py", "--offline"])
+    assert audit.main() == 0
+    assert "locked packages against https://github.com/pypa/advisory-database" in capsys.readouterr().out
+
+
+def test_a_known_vulnerability_fails_the_audit(audit, monkeypatch, tmp_path, capsys):
+    advisory = {
+        "id": "PYSEC-TEST-1",
+        "aliases": ["CVE-0000-1"],
+        "affected": [{"ranges": [[{"introduced": "0"}, {"fixed": "99"}]], "versions": []}],
+    }
+    packages = {name: [] for name in audit.locked()} | {"django": [advisory]}
+    monkeypatch.setattr(audit, "SNAPSHOT", snapshot(tmp_path, packages))
+    monkeypatch.setattr("sys.argv", ["audit.py", "--offline"])
+    assert audit.main() == 1
+    assert "VULNERABLE: django" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fault", ["missing", "uncovered"])
+def test_an_audit_that_cannot_run_fails(audit, monkeypatch, tmp_path, capsys, fault):
+    packages = {name: [] for name in audit.locked() if name != "django"}
+    path = tmp_path / "nothing.json" if fault == "missing" else snapshot(tmp_path, packages)
+    monkeypatch.setattr(audit, "SNAPSHOT", path)
+    monkeypatch.setattr("sys.argv", ["audit.py", "--offline"])
+    assert audit.main() == 1
+    assert "DEPENDENCY AUDIT CANNOT RUN" in capsys.readouterr().out
+
+
+def test_ranges_follow_osv(audit):
+    from packaging.version import Version
+
+    events = [{"introduced": "5.0"}, {"fixed": "5.0.8"}, {"introduced": "4.2"}, {"fixed": "4.2.15"}]
+    assert [audit.in_range(Version(v), events) for v in ["4.1", "4.2.14", "4.2.15", "5.0.7", "5.2"]] == [
+        False,
+        True,
+        False,
+        True,
+        False,
+    ]
