@@ -11,6 +11,7 @@ from django.conf import settings
 @pytest.fixture
 def audit():
     spec = importlib.util.spec_from_file_location("ci_audit", settings.BASE_DIR / ".ci" / "audit.py")
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -36,7 +37,7 @@ def test_a_known_vulnerability_fails_the_audit(audit, monkeypatch, tmp_path, cap
         "aliases": ["CVE-0000-1"],
         "affected": [{"ranges": [[{"introduced": "0"}, {"fixed": "99"}]], "versions": []}],
     }
-    packages = {name: [] for name in audit.locked()} | {"django": [advisory]}
+    packages: dict[str, list] = {name: [] for name in audit.locked()} | {"django": [advisory]}
     monkeypatch.setattr(audit, "SNAPSHOT", snapshot(tmp_path, packages))
     monkeypatch.setattr("sys.argv", ["audit.py", "--offline"])
     assert audit.main() == 1
@@ -45,7 +46,7 @@ def test_a_known_vulnerability_fails_the_audit(audit, monkeypatch, tmp_path, cap
 
 @pytest.mark.parametrize("fault", ["missing", "uncovered"])
 def test_an_audit_that_cannot_run_fails(audit, monkeypatch, tmp_path, capsys, fault):
-    packages = {name: [] for name in audit.locked() if name != "django"}
+    packages: dict[str, list] = {name: [] for name in audit.locked() if name != "django"}
     path = tmp_path / "nothing.json" if fault == "missing" else snapshot(tmp_path, packages)
     monkeypatch.setattr(audit, "SNAPSHOT", path)
     monkeypatch.setattr("sys.argv", ["audit.py", "--offline"])

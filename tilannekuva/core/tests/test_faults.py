@@ -1,6 +1,8 @@
 """Every fault named, none a 500 (issue 17): private downloads are not kept by browsers or proxies, and while the
 database is unreachable a form answers 503 with Retry-After and what the person typed."""
 
+from typing import cast
+
 from django.contrib.auth.models import AnonymousUser
 from django.http import FileResponse, HttpResponse
 from django.test import RequestFactory
@@ -22,7 +24,7 @@ def test_a_download_is_not_stored_unless_it_says_so():
     import io
 
     attachment = FileResponse(io.BytesIO(b"%PDF"), as_attachment=True, filename="liite.pdf")
-    assert through(attachment, signed_in=True)["Cache-Control"] == "no-store"
+    assert through(cast(HttpResponse, attachment), signed_in=True)["Cache-Control"] == "no-store"
     public = HttpResponse(
         "a;b\n", headers={"Content-Disposition": "attachment", "Cache-Control": "public, max-age=300"}
     )

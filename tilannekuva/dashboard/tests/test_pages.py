@@ -255,7 +255,7 @@ def test_the_anonymous_page_cache_keeps_only_the_parameters_a_page_reads(client,
 
     client.get(url("dashboard"))
     client.get(url("dashboard") + "?year=2024")
-    before = len(cache._cache)  # type: ignore[attr-defined] - the local-memory cache's own dict
+    before = len(cache._cache)  # type: ignore[attr-defined]  # the local-memory cache's own dict
     for n in range(300):
         assert client.get(url("dashboard") + f"?junk={n}").status_code == 200
         assert client.get(url("dashboard") + f"?year=2024&utm={n}").status_code == 200
