@@ -35,6 +35,7 @@ from .forms import (
     ReviewerForm,
     ScoreForm,
 )
+from .limits import application_limits
 from .models import Application, Attachment, GrantRound, Principles, Priority
 
 REPORT_TITLES = {
@@ -109,28 +110,8 @@ def _application_form(grant_round: GrantRound, data: Any = None, files: Any = No
     )
 
 
-def _application_limits(request: HttpRequest, kwargs: dict[str, Any]) -> list[limits.Rule]:
-    """Per address and hour: accepted applications, and the megabytes sent (settings.GRANT_*_PER_ADDRESS)."""
-    address = limits.client_address(request)
-    try:
-        size = max(0, int(request.META.get("CONTENT_LENGTH") or 0))
-    except ValueError:
-        size = 0
-    return [
-        limits.Rule("grant-applications", address, settings.GRANT_APPLICATIONS_PER_ADDRESS, limits.HOUR),
-        limits.Rule(
-            "grant-upload",
-            address,
-            settings.GRANT_UPLOAD_MB_PER_ADDRESS * limits.MEGABYTE,
-            limits.HOUR,
-            amount=size,
-            refunds=False,
-        ),
-    ]
-
-
 @require_http_methods(["GET", "POST"])
-@limits.limit_posts(_application_limits)
+@limits.limit_posts(application_limits)
 def apply(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     """The public application form: no account; a confirmation with a private link goes to the e-mail given."""
     region = _region(request, region_slug)
