@@ -141,6 +141,13 @@ def test_any_text_is_either_refused_cleanly_or_valid(text):
         assert exc.errors and all(isinstance(e, str) and e for e in exc.errors)
 
 
+def test_a_file_nested_too_deeply_is_refused_by_name(tmp_path):
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(CommandError, match="nested too deeply"):
+        call_command("strategy", "validate", str(deep))
+
+
 @hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.recursive(
