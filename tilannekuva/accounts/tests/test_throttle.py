@@ -99,7 +99,7 @@ def test_an_attempt_is_counted_before_its_password_is_checked(users, monkeypatch
     from django.contrib.auth import forms as auth_forms
 
     seen = []
-    real = auth_forms.authenticate
+    real = auth_forms.authenticate  # type: ignore[attr-defined]
 
     def authenticate(request=None, **credentials):
         seen.append(LoginFailure.objects.get(username="carol").failures)

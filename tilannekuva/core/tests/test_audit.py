@@ -65,3 +65,24 @@ def test_ranges_follow_osv(audit):
         True,
         False,
     ]
+
+
+def test_a_production_install_has_no_development_tools():
+    """`make install-production` is `uv sync --frozen --no-dev`: the runtime dependencies, not the dev group."""
+    import subprocess
+
+    makefile = (settings.BASE_DIR / "Makefile").read_text(encoding="utf-8")
+    assert "install-production: | $(UV)\n\t$(UV) sync --frozen --no-dev --quiet" in makefile
+    uv = settings.BASE_DIR / ".uv" / "bin" / "uv"
+    if not uv.exists():
+        pytest.skip("uv is not installed in this checkout (make install)")
+    exported = subprocess.run(
+        [str(uv), "export", "--frozen", "--no-dev", "--no-hashes", "--format", "requirements-txt", "--no-emit-project"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.lower()
+    names = {line.split("==")[0].strip() for line in exported.splitlines() if "==" in line}
+    assert {"django", "gunicorn", "psycopg"} <= names
+    assert not names & {"pytest", "ruff", "mypy", "playwright", "pip-audit", "hypothesis", "schemathesis"}
