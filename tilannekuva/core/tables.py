@@ -28,6 +28,7 @@ OLD_EXCEL = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 UTF8_BOM = b"\xef\xbb\xbf"
 MAX_SHOWN = 50
+HEAD_CHARS = 64 * 1024  # the start of a CSV file, read to tell its shape, title rows and delimiter
 # A cell a spreadsheet would run as a formula: '=', '+', '@', a tab or carriage return, or '-' before anything but a
 # number (OWASP's "CSV injection").
 FORMULA_START = ("=", "+", "@", "\t", "\r")
@@ -209,14 +210,23 @@ def stream_csv(content: bytes, encoding: str) -> Table:
         return io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
 
     with text() as stream:
-        header = next((line for line in stream if line.strip()), "")
-    if not header.strip():
+        head = stream.read(HEAD_CHARS)  # what the file's shape, title rows and delimiter are told from
+    shape = other_shape(head)
+    if shape:
+        raise TableError(shape)
+    if not head.strip():
         raise TableError("the file is empty")
-    delimiter = delimiter_of(header)
+    titles = title_rows(head)
+    delimiter = delimiter_of(head)
 
     def records() -> Iterator[tuple[Any, ...]]:
         with text() as stream:
-            count = 0
+            # The title and blank lines stay as empty records, so that every row keeps the number a spreadsheet
+            # shows.
+            for _title in range(titles):
+                stream.readline()
+                yield ()
+            count = titles
             try:
                 for record in csv.reader(stream, delimiter=delimiter, strict=True):
                     count += 1
@@ -256,9 +266,53 @@ def decode(content: bytes, *, utf8_only: bool = True) -> str:
         return content.decode("latin-1")
 
 
+def other_shape(text: str) -> str:
+    """What a text file that is no table is, named, so that the user knows what to do; "" for a table."""
+    start = text.lstrip("\ufeff \t\r\n")[:200].lower()
+    if start.startswith(("<!doctype", "<html", "<?xml", "<table")):
+        return "the file is a web page or XML, not a CSV file: download the table as CSV or XLSX"
+    if start.startswith(("{", "[")):
+        return (
+            "the file is JSON, not a CSV file: a saved PxWeb answer is imported with "
+            "`tilannekuva import statfin --from-file FILE`"
+        )
+    if start.startswith(("charset=", "axis-version=", "codepage=", "language=")):
+        return "the file is a PC-Axis (.px) file, not a CSV file: download the table as CSV or XLSX"
+    return ""
+
+
+def title_rows(text: str) -> int:
+    """How many leading lines are a title and blank lines, as a StatFin web download has them: a quoted title
+    ("Väestö 31.12. muuttujina Alue, Vuosi ja Tiedot"), a blank line, then the header. A title line holds one
+    field for every separator; it counts only when a line of several fields follows (else the file is one column)."""
+    lines = text.splitlines()
+    count = 0
+    titles = 0
+    for line in lines[:6]:
+        if not line.strip():
+            count += 1
+            continue
+        if _fields(line) > 1:
+            return count if titles else 0
+        titles += 1
+        count += 1
+    return 0
+
+
+def _fields(line: str) -> int:
+    def width(delimiter: str) -> int:
+        try:
+            return len(next(csv.reader([line], delimiter=delimiter), []))
+        except csv.Error:
+            return 0
+
+    return max(width(d) for d in DELIMITERS)
+
+
 def delimiter_of(text: str) -> str:
     """The separator that splits the header into the most columns; ';' wins a tie, as Finnish Excel uses it."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
+    skipped = text.splitlines()[title_rows(text) :]
+    header = next((line for line in skipped if line.strip()), "")
 
     def width(delimiter: str) -> int:
         try:
@@ -267,19 +321,6 @@ def delimiter_of(text: str) -> str:
             return 0
 
     return max(DELIMITERS, key=width)
-
-
-def read_csv(text: str) -> Table:
-    if not text.strip():
-        raise TableError("the file is empty")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text), strict=True)
-    records: list[tuple[Any, ...]] = []
-    try:
-        for record in reader:
-            records.append(tuple(record))
-    except csv.Error as exc:
-        raise TableError(f"row {len(records) + 1}: the CSV is malformed ({exc})")
-    return Table(kind=CSV, records=records)
 
 
 def check_zip_size(content: bytes) -> None:
@@ -387,3 +428,57 @@ def formula_safe(text: str) -> str:
     if text[:1] in FORMULA_START or (text[:1] == "-" and not NUMBER.fullmatch(text)):
         return "'" + text
     return text
+
+
+# --- the Finnish spreadsheet dialect ---------------------------------------------------------------------------
+
+MACHINE, FINNISH = "machine", "fi"
+DIALECTS = (MACHINE, FINNISH)
+DIGITS = re.compile(r"\d+")
+
+
+def _finnish_cell(cell: Any, *, code: bool) -> Any:
+    """A cell as Excel and LibreOffice Calc in the Finnish locale read it: a decimal comma; a code of digits as the
+    formula `="049"`, which both evaluate to the text 049 (leading zeros kept) instead of the number 49."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return str(cell).lower()
+    if isinstance(cell, float):
+        if not math.isfinite(cell):
+            return ""
+        text = repr(cell)
+        if "e" in text or "E" in text:
+            text = format(cell, "f").rstrip("0").rstrip(".")
+        return text.replace(".", ",")
+    if isinstance(cell, int):
+        return str(cell)
+    text = str(cell)
+    if code and DIGITS.fullmatch(text):
+        return f'="{text}"'
+    return text
+
+
+def csv_text_finnish(rows: Iterable[Sequence[Any]], *, codes: Iterable[str] = ()) -> str:
+    """The Finnish spreadsheet dialect of `csv_text`: ';'-separated, decimal comma, a byte-order mark and Windows
+    line ends, and the columns named in `codes` (by the header, the first row) kept as text (`="049"`)."""
+    wanted = set(codes)
+    positions: set[int] = set()
+    out = []
+    for number, row in enumerate(rows):
+        if number == 0:
+            positions = {i for i, name in enumerate(row) if str(name) in wanted}
+            out.append(["" if cell is None else str(cell) for cell in row])
+            continue
+        out.append([_finnish_cell(cell, code=i in positions) for i, cell in enumerate(row)])
+    return csv_text(out, bom=True, line_end="\r\n")
+
+
+def csv_in_dialect(rows: Iterable[Sequence[Any]], dialect: str, *, codes: Iterable[str] = ()) -> str:
+    """`machine` (a decimal point, as programs read it) or `fi` (as a Finnish spreadsheet reads it); both with a
+    byte-order mark."""
+    if dialect == FINNISH:
+        return csv_text_finnish(rows, codes=codes)
+    if dialect != MACHINE:
+        raise ValueError(f"dialect: one of {', '.join(DIALECTS)}, not '{dialect}'")
+    return csv_text(rows, bom=True)
