@@ -13,7 +13,7 @@ from tilannekuva.strategy.models import Direction, Frequency, Goal, GoalLevel, G
 from tilannekuva.strategy.selectors import version_in_force
 
 from .providers import MetricData, counties_of, data_for, no_data_label
-from .status import Assessment, Status, Trend, assess, change_kind
+from .status import RULES, Assessment, Status, Trend, assess, change_kind, one_status
 
 YEARS_SHOWN = 30  # how far back the year filter reaches
 COUNCIL_TERM_YEARS = 4
@@ -135,6 +135,7 @@ def card_for(metric: Metric, data: MetricData | None, *, year: int, baseline_yea
         [v for _, v in points],
         indicator_direction=data.direction if data else Direction.NEUTRAL,
         peers=data.peers.get(points[-1][0]) if data and points else None,
+        age=year - points[-1][0] if points else None,
     )
     if not points and years:
         reason = str(_("Not assessed: the value is reported in words."))
@@ -153,6 +154,31 @@ def card_for(metric: Metric, data: MetricData | None, *, year: int, baseline_yea
         baseline=baseline,
         text=next((data.texts[y] for y in reversed(years) if data and data.texts.get(y)), "") if data else "",
     )
+
+
+SHARED_FIGURES = {"databank", "computed", "survey"}  # binding types whose figure does not depend on the metric
+
+
+def figure_key(card: Card) -> tuple[str, ...] | None:
+    """What the card's figure is: its binding and its values; None where the figure is the metric's own."""
+    metric = card.metric
+    if metric.binding_type not in SHARED_FIGURES or not card.points:
+        return None
+    details = tuple(f"{k}={v}" for k, v in sorted((metric.binding or {}).items()))
+    return (metric.binding_type, *details, repr(card.points))
+
+
+def one_figure_one_status(cards: list[Card]) -> None:
+    """Cards that show the same figure show one status (status.one_status), with its reason."""
+    groups: dict[tuple[str, ...], list[Card]] = {}
+    for card in cards:
+        key = figure_key(card)
+        if key is not None:
+            groups.setdefault(key, []).append(card)
+    chosen = one_status({key: [c.assessment for c in group] for key, group in groups.items() if len(group) > 1})
+    for key, assessment in chosen.items():
+        for card in groups[key]:
+            card.assessment = assessment
 
 
 @dataclass
@@ -185,6 +211,10 @@ class Dashboard:
         return [c for c in self.cards if not c.ready]
 
     @property
+    def status_rules(self) -> list[tuple[Status, object]]:
+        return RULES
+
+    @property
     def status_counts(self) -> list[tuple[Status, int]]:
         return [(status, sum(1 for c in self.cards if c.status == status)) for status in Status]
 
@@ -209,6 +239,7 @@ def dashboard(*, region: Region, year: int) -> Dashboard:
     )
     data = data_for(metrics, region=region)
     cards = {m.pk: card_for(m, data.get(m.pk), year=year, baseline_year=version.period_start) for m in metrics}
+    one_figure_one_status(list(cards.values()))
     nodes = {g.pk: GoalNode(goal=g) for g in goals}
     for metric in metrics:
         nodes[metric.goal_id].cards.append(cards[metric.pk])

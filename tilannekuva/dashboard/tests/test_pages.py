@@ -70,13 +70,13 @@ def test_card_shows_latest_value_changes_target_and_trend(english, injuries):
     assert card.change_since_previous is not None and card.change_since_previous < 0  # falling: better
     assert card.data is not None
     assert card.baseline == (2023, pytest.approx(card.data.values[2023]))  # period starts 2023
-    assert card.status == Status.ON_TRACK
+    assert card.status == Status.NOT_ASSESSED  # no target: the fall is a trend, not "on track"
     page = english.get(url("dashboard", year="2024")).content.decode()
     start = page.index(f'id="card-{METRIC_KEY}"')
     html = page[start : page.index("</article>", start)]
     assert "Change from previous" in html and "better" in html
     assert "<polyline" in html  # the trend line
-    assert "On track" in html and 'role="tooltip"' in html
+    assert "Not assessed" in html and "a trend, not a status" in html and 'role="tooltip"' in html
 
 
 def test_a_year_before_the_data_is_no_data_yet(english, injuries):
