@@ -100,6 +100,16 @@ class Card:
         return (self.data.unit if self.data else "") or self.metric.unit
 
     @property
+    def coverage(self) -> tuple[int, int] | None:
+        """(X, Y) where the figure is "X / Y" organisations (a yes/no metric each reports for itself)."""
+        return self.data.coverage.get(self.latest[0]) if self.data and self.latest else None
+
+    @property
+    def reporters(self) -> list[tuple[str, str]]:
+        """Who reported the latest value, and what, where organisations report their own."""
+        return self.data.reporters.get(self.latest[0], []) if self.data and self.latest else []
+
+    @property
     def sparkline(self) -> str:
         return sparkline_points([v for _, v in self.points[-12:]])
 

@@ -167,7 +167,7 @@ def _compare(value: float, operator: str, target: float) -> bool | None:
 def _rule_met(rule: str, values: list[float], *, direction: str, peers: list[float] | None) -> bool | None:
     latest = values[-1]
     if rule == TargetRule.YES:
-        return latest >= 0.5  # yes/no metrics store yes as 1 and no as 0
+        return latest >= 1.0 - TOLERANCE  # yes is 1, no 0; "X / Y" organisations' yes is X / Y: every one yes
     if rule == TargetRule.BEST_THIRD:
         if not peers or direction == Direction.NEUTRAL:
             return None
