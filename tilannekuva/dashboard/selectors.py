@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tilannekuva.databank.regional import RegionSeries
 from tilannekuva.regions.models import Area, AreaKind, Region
 from tilannekuva.regions.selectors import members_of
 from tilannekuva.strategy.models import Direction, Frequency, Goal, GoalLevel, Group, Metric, StrategyVersion
@@ -326,31 +325,28 @@ def comparison(*, region: Region, metric_key: str, year: int, sort: str = "bette
     Sorting by "better" puts the best first whichever way is better; ranks count among the municipalities.
     """
     card = metric_card(region=region, metric_key=metric_key, year=year)
-    series: RegionSeries | None = card.data.series if card.data else None
+    data = card.data
     direction = card.assessment.direction
     data_year = card.latest[0] if card.latest else year
-    municipalities = []
-    for area in members_of(region.area, year=year):
-        value = series.values.get(area.pk, {}).get(data_year) if series else None
-        previous = series.values.get(area.pk, {}).get(data_year - 1) if series else None
-        municipalities.append(ComparisonRow(area=area, kind=AreaKind.MUNICIPALITY, value=value, previous=previous))
+
+    def row(area: Area, kind: str) -> ComparisonRow:
+        if data is None:
+            return ComparisonRow(area=area, kind=kind, value=None, previous=None)
+        return ComparisonRow(area, kind, data.area_value(area, data_year), data.area_value(area, data_year - 1))
+
+    municipalities = [row(area, AreaKind.MUNICIPALITY) for area in members_of(region.area, year=year)]
     rank_rows(municipalities, direction=direction)
     totals = [
         ComparisonRow(
             area=region.area,
             kind="region",
-            value=card.data.values.get(data_year) if card.data else None,
-            previous=card.data.values.get(data_year - 1) if card.data else None,
+            value=data.values.get(data_year) if data else None,
+            previous=data.values.get(data_year - 1) if data else None,
         )
     ]
-    for county in counties_of(region, year=year):
-        own = series.values.get(county.pk, {}) if series else {}
-        totals.append(ComparisonRow(county, "county", own.get(data_year), own.get(data_year - 1)))
-    if series and series.country:
-        country_values = series.values.get(series.country.pk, {})
-        totals.append(
-            ComparisonRow(series.country, "country", country_values.get(data_year), country_values.get(data_year - 1))
-        )
+    totals += [row(county, "county") for county in counties_of(region, year=year)]
+    if data is not None and data.country is not None:
+        totals.append(row(data.country, "country"))
     sort = sort if sort in SORTS else "better"
     order = "desc" if order == "desc" else "asc"
     return Comparison(
@@ -399,81 +395,3 @@ def sorted_rows(rows: list[ComparisonRow], *, sort: str, order: str, direction: 
         if order == "desc":
             result.reverse()
     return result + sorted(missing, key=lambda r: r.area.name)
-
-
-@dataclass
-class ProfileRow:
-    card: Card
-    year: int | None
-    value: float | None
-    previous: float | None
-    region_value: float | None
-    country_value: float | None
-    rank: int | None
-    of: int
-
-    @property
-    def change(self) -> float | None:
-        return None if self.value is None or self.previous is None else self.value - self.previous
-
-
-@dataclass
-class Profile:
-    region: Region
-    municipality: Area
-    version: StrategyVersion
-    year: int
-    rows: list[ProfileRow]
-
-    @property
-    def with_data(self) -> list[ProfileRow]:
-        return [r for r in self.rows if r.value is not None]
-
-    @property
-    def without_data(self) -> list[ProfileRow]:
-        return [r for r in self.rows if r.value is None]
-
-
-def municipality_profile(*, region: Region, code: str, year: int) -> Profile:
-    """One municipality across every metric of the strategy, against the region and the country."""
-    municipality = Area.objects.filter(kind=AreaKind.MUNICIPALITY, code=code).first()
-    if municipality is None or municipality.pk not in {a.pk for a in members_of(region.area, year=year)}:
-        raise NotFound(f"municipality {code} is not in {region} in {year}")
-    board = dashboard(region=region, year=year)
-    members_in: dict[int, list[Area]] = {}
-    rows = []
-    for card in board.cards:
-        series = card.data.series if card.data else None
-        own = {
-            y: v
-            for y, v in (series.values.get(municipality.pk, {}) if series else {}).items()
-            if y <= year and v is not None
-        }
-        latest_year = max(own) if own else None
-        rank, of = None, 0
-        if series and latest_year is not None:
-            peers = [
-                ComparisonRow(
-                    area=m,
-                    kind=AreaKind.MUNICIPALITY,
-                    value=series.values.get(m.pk, {}).get(latest_year),
-                    previous=None,
-                )
-                for m in members_in.setdefault(latest_year, list(members_of(region.area, year=latest_year)))
-            ]
-            rank_rows(peers, direction=card.assessment.direction)
-            of = sum(1 for p in peers if p.value is not None)
-            rank = next((p.rank for p in peers if p.area.pk == municipality.pk), None)
-        rows.append(
-            ProfileRow(
-                card=card,
-                year=latest_year,
-                value=own.get(latest_year) if latest_year else None,
-                previous=own.get(latest_year - 1) if latest_year else None,
-                region_value=card.data.values.get(latest_year) if card.data and latest_year else None,
-                country_value=series.country_value(latest_year) if series and latest_year else None,
-                rank=rank,
-                of=of,
-            )
-        )
-    return Profile(region=region, municipality=municipality, version=board.version, year=year, rows=rows)

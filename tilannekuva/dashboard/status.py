@@ -231,9 +231,9 @@ def assess(
         reason = _("Needs attention: the latest value does not meet the target yet.")
         return Assessment(Status.NEEDS_ATTENTION, str(reason), met, trend, direction)
     if trend in (Trend.IMPROVED, Trend.WORSENED):
-        reason = _(
-            "Not assessed: no target is set. The latest change was for the %(way)s: a trend, not a status."
-        ) % {"way": _("better") if trend == Trend.IMPROVED else _("worse")}
+        reason = _("Not assessed: no target is set. The latest change was for the %(way)s: a trend, not a status.") % {
+            "way": _("better") if trend == Trend.IMPROVED else _("worse")
+        }
         return Assessment(Status.NOT_ASSESSED, str(reason), None, trend, direction)
     reason = _("Not assessed: no target is set that the value could be compared with.")
     return Assessment(Status.NOT_ASSESSED, str(reason), None, trend, direction)

@@ -18,7 +18,7 @@ from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal
 
-from . import downloads, selectors, services
+from . import downloads, profiles, selectors, services
 from .geo import region_features
 
 
@@ -144,7 +144,7 @@ def municipality(request: HttpRequest, region_slug: str, code: str) -> HttpRespo
     region, year = _region(request, region_slug), _year(request)
 
     def build() -> dict[str, Any]:
-        profile = selectors.municipality_profile(region=region, code=code, year=year)
+        profile = profiles.municipality_profile(region=region, code=code, year=year)
         title = _("%(municipality)s in the %(region)s partnership") % {
             "municipality": profile.municipality.name,
             "region": region.name,

@@ -10,27 +10,24 @@ from django.utils.translation import gettext as _
 from tilannekuva.dashboard.providers import MetricData, register
 from tilannekuva.dashboard.signals import Watch
 from tilannekuva.databank.models import Observation
-from tilannekuva.regions.models import AreaKind, Region
+from tilannekuva.regions.models import Area, AreaKind, Region
 from tilannekuva.regions.selectors import members_of
 from tilannekuva.strategy.bindings import HYTE_COEFFICIENT, VITALITY_INDEX, ComputedBinding
 from tilannekuva.strategy.models import BindingType, Direction, Metric
 
 from . import parameters
-from .models import FigureImport, IndicatorFigure, Level
+from .models import FigureImport
+from .selectors import municipality_points
 from .vitality import compute
 
 
 def hyte_values(region: Region) -> tuple[dict[int, float], bool]:
     """year -> unweighted mean of the region's municipalities' official total points (every year imported)."""
-    figures = IndicatorFigure.objects.filter(
-        level=Level.MUNICIPALITY, indicator=IndicatorFigure.TOTAL, points__isnull=False
-    ).values_list("year", "area_id", "points", "synthetic")
+    by_area, synthetic = municipality_points()
     by_year: dict[int, dict[int, float]] = defaultdict(dict)
-    synthetic = False
-    for year, area_id, points, is_synthetic in figures:
-        if points is not None:
+    for area_id, years in by_area.items():
+        for year, points in years.items():
             by_year[year][area_id] = points
-        synthetic |= is_synthetic
     values = {}
     for year, points_of in by_year.items():
         if region.area.kind == AreaKind.MUNICIPALITY:
@@ -41,6 +38,23 @@ def hyte_values(region: Region) -> tuple[dict[int, float], bool]:
         if found:
             values[year] = sum(found) / len(found)
     return values, synthetic
+
+
+def with_country_mean(
+    by_area: dict[int, dict[int, float | None]],
+) -> tuple[Area | None, dict[int, dict[int, float | None]]]:
+    """Each municipality's figures and the country's, the plain mean of every municipality's (a computed index
+    has no figure of the country's own)."""
+    country = Area.objects.filter(kind=AreaKind.COUNTRY).order_by("pk").first()
+    if country is None:
+        return None, by_area
+    by_year: dict[int, list[float]] = defaultdict(list)
+    for years in by_area.values():
+        for year, value in years.items():
+            if value is not None:
+                by_year[year].append(value)
+    means: dict[int, float | None] = {year: sum(v) / len(v) for year, v in by_year.items()}
+    return country, {**by_area, country.pk: means}
 
 
 def computed_data(metrics: list[Metric], region: Region) -> dict[int, MetricData]:
@@ -59,8 +73,12 @@ def computed_data(metrics: list[Metric], region: Region) -> dict[int, MetricData
             label = _("THL's HYTE coefficient report, imported: mean of the municipalities' total points")
             if synthetic:
                 label = _("SYNTHETIC demo figures") + " · " + label
+            country, by_area = with_country_mean(dict(municipality_points()[0]))  # type: ignore[arg-type]
             found[metric.pk] = MetricData(
                 values=values,
+                by_area=by_area,
+                country=country,
+                region_rule=_("the plain mean of the municipalities' points"),
                 source_label=label,
                 unit=metric.unit or _("points"),
                 direction=Direction.HIGHER_IS_BETTER,
@@ -84,14 +102,32 @@ def computed_data(metrics: list[Metric], region: Region) -> dict[int, MetricData
             label = _("Vitality index computed like Kuntaliitto's (z-score against %(reference)s), unweighted mean") % {
                 "reference": _("all municipalities of Finland") if reference == "national" else _("the maakunta")
             }
+            country, by_area = with_country_mean(vitality_by_area(result, component=component))
             found[metric.pk] = MetricData(
                 values={year: mean for year, (mean, _count) in means.items()},
+                by_area=by_area,
+                country=country,
+                region_rule=_("the plain mean of the municipalities' values"),
                 source_label=label,
                 unit=_("z-score"),
                 direction=Direction.HIGHER_IS_BETTER,
                 detail_url=reverse("funding:vitality", args=[region.slug]),
                 detail_label=_("Each municipality's sub-indices and the method"),
             )
+    return found
+
+
+def vitality_by_area(result: object, *, component: str | None) -> dict[int, dict[int, float | None]]:
+    """Each municipality's composite (or one sub-index) per year, by area id."""
+    found: dict[int, dict[int, float | None]] = {}
+    for code, area in result.municipalities.items():  # type: ignore[attr-defined]
+        if component is None:
+            years = dict(result.composite.get(code, {}))  # type: ignore[attr-defined]
+        else:
+            scores = result.scores.get(code, {})  # type: ignore[attr-defined]
+            years = {y: s[component] for y, s in scores.items() if s.get(component) is not None}
+        if years:
+            found[area.pk] = years
     return found
 
 

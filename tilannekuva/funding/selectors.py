@@ -302,3 +302,18 @@ def simulate(data: YearData, *, code: str, changes: dict[str, float], areas: lis
         points_before=_mean([r.before.total for r in rows]),
         points_after=_mean([r.after.total for r in rows]),
     )
+
+
+def municipality_points() -> tuple[dict[int, dict[int, float]], bool]:
+    """The dashboard's adapter (issue 16): each municipality's official HYTE total points, area id -> year ->
+    points, every municipality imported, and whether any of them is synthetic."""
+    figures = IndicatorFigure.objects.filter(
+        level=Level.MUNICIPALITY, indicator=IndicatorFigure.TOTAL, points__isnull=False
+    ).values_list("year", "area_id", "points", "synthetic")
+    by_area: dict[int, dict[int, float]] = defaultdict(dict)
+    synthetic = False
+    for year, area_id, points, is_synthetic in figures:
+        if points is not None:
+            by_area[area_id][year] = points
+        synthetic |= is_synthetic
+    return dict(by_area), synthetic
