@@ -213,11 +213,11 @@ def assess(
     trend = changes[-1] if changes else None
     allowed = max_age(metric)
     if age is not None and allowed is not None and age > allowed:
-        reason = _(
-            "Not current: the latest value is %(age)s years older than the follow-up year, more than the "
-            "metric's frequency allows (%(allowed)s)."
+        stale = _(
+            "Not current: the latest value is %(age)s years older than the follow-up year; the metric's "
+            "frequency allows at most %(allowed)s."
         ) % {"age": age, "allowed": allowed}
-        return Assessment(Status.NOT_CURRENT, str(reason), None, trend, direction)
+        return Assessment(Status.NOT_CURRENT, str(stale), None, trend, direction)
     worsened_twice = len(changes) >= 2 and changes[-1] == changes[-2] == Trend.WORSENED
     met = target_met(metric, values, direction=direction, peers=peers)
     if met is True:
@@ -226,17 +226,18 @@ def assess(
         )
     if met is False:
         if worsened_twice:
-            reason = _("Off track: the value worsened two years in a row and does not meet the target.")
-            return Assessment(Status.OFF_TRACK, str(reason), met, trend, direction)
-        reason = _("Needs attention: the latest value does not meet the target yet.")
-        return Assessment(Status.NEEDS_ATTENTION, str(reason), met, trend, direction)
-    if trend in (Trend.IMPROVED, Trend.WORSENED):
-        reason = _("Not assessed: no target is set. The latest change was for the %(way)s: a trend, not a status.") % {
-            "way": _("better") if trend == Trend.IMPROVED else _("worse")
-        }
-        return Assessment(Status.NOT_ASSESSED, str(reason), None, trend, direction)
-    reason = _("Not assessed: no target is set that the value could be compared with.")
-    return Assessment(Status.NOT_ASSESSED, str(reason), None, trend, direction)
+            off = _("Off track: the value worsened two years in a row and does not meet the target.")
+            return Assessment(Status.OFF_TRACK, str(off), met, trend, direction)
+        short = _("Needs attention: the latest value does not meet the target yet.")
+        return Assessment(Status.NEEDS_ATTENTION, str(short), met, trend, direction)
+    if trend == Trend.IMPROVED:
+        up = _("Not assessed: no target is set. The latest change was for the better: a trend, not a status.")
+        return Assessment(Status.NOT_ASSESSED, str(up), None, trend, direction)
+    if trend == Trend.WORSENED:
+        down = _("Not assessed: no target is set. The latest change was for the worse: a trend, not a status.")
+        return Assessment(Status.NOT_ASSESSED, str(down), None, trend, direction)
+    none = _("Not assessed: no target is set that the value could be compared with.")
+    return Assessment(Status.NOT_ASSESSED, str(none), None, trend, direction)
 
 
 def one_status(assessments: dict[tuple[str, ...], list[Assessment]]) -> dict[tuple[str, ...], Assessment]:
@@ -246,7 +247,7 @@ def one_status(assessments: dict[tuple[str, ...], list[Assessment]]) -> dict[tup
 
 
 # The rules as the page lists them, in the order they are tried.
-RULES = [
+RULES: list[tuple[Status, object]] = [
     (Status.NO_DATA, _("the region has no value for the metric up to the follow-up year.")),
     (
         Status.NOT_CURRENT,
