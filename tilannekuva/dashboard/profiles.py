@@ -136,7 +136,7 @@ def municipality_profile(*, region: Region, code: str, year: int) -> Profile:
         card.metric.pk: profile_row(card, municipality, year=year, members=members, region=region)
         for card in board.cards
     }
-    goals = board.main_goals or board.focus_areas
+    goals = board.main_goals + board.focus_areas
     standings = [
         Standing(
             node=node, rows=[by_card[c.metric.pk] for c in node.all_cards if by_card[c.metric.pk].value is not None]

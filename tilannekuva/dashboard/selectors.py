@@ -320,7 +320,7 @@ SORTS = ("better", "name", "value")
 
 
 def comparison(*, region: Region, metric_key: str, year: int, sort: str = "better", order: str = "asc") -> Comparison:
-    """The municipalities of the region in `year` side by side with the region, its county and the country.
+    """The municipalities of the region in the data's year side by side with the region, its county and the country.
 
     Sorting by "better" puts the best first whichever way is better; ranks count among the municipalities.
     """
@@ -334,7 +334,8 @@ def comparison(*, region: Region, metric_key: str, year: int, sort: str = "bette
             return ComparisonRow(area=area, kind=kind, value=None, previous=None)
         return ComparisonRow(area, kind, data.area_value(area, data_year), data.area_value(area, data_year - 1))
 
-    municipalities = [row(area, AreaKind.MUNICIPALITY) for area in members_of(region.area, year=year)]
+    # The municipalities of the data's year: the HYTE points of 2024 rank all twelve, Pertunmaa included.
+    municipalities = [row(area, AreaKind.MUNICIPALITY) for area in members_of(region.area, year=data_year)]
     rank_rows(municipalities, direction=direction)
     totals = [
         ComparisonRow(

@@ -116,7 +116,7 @@ def comparison(request: HttpRequest, region_slug: str, metric_key: str) -> HttpR
         spec = None
         if any(v is not None for v in result.values_by_code.values()):
             spec = charts.choropleth(
-                region_features(region.area, year=year),
+                region_features(region.area, year=result.year),
                 result.values_by_code,
                 title=result.card.metric.title[:120],
                 legend_title=result.card.unit or "",
