@@ -3,8 +3,9 @@ and a metric's downloads. Public unless the region marks its dashboard internal.
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -68,6 +69,12 @@ def _page(request: HttpRequest, body_template: str, parts: tuple[object, ...], b
 @require_GET
 def dashboard(request: HttpRequest, region_slug: str) -> HttpResponse:
     region, year = _region(request, region_slug), _year(request)
+    code = request.GET.get("kunta", "")
+    if code:  # the picker's shareable address: ?kunta=491 opens Mikkeli's profile
+        if not any(m.code == code for m in selectors.municipalities(region, year=year)):
+            raise Http404(f"municipality {code} is not in {region} in {year}")
+        profile = reverse("dashboard:municipality", args=[region.slug, code])
+        return HttpResponseRedirect(f"{profile}?{urlencode({'year': year})}")
 
     def build() -> dict[str, Any]:
         board = selectors.dashboard(region=region, year=year)
@@ -145,12 +152,13 @@ def municipality(request: HttpRequest, region_slug: str, code: str) -> HttpRespo
 
     def build() -> dict[str, Any]:
         profile = profiles.municipality_profile(region=region, code=code, year=year)
+        municipalities = selectors.municipalities(region, year=year)
         title = _("%(municipality)s in the %(region)s partnership") % {
             "municipality": profile.municipality.name,
             "region": region.name,
         }
         years = selectors.year_choices(profile.version, [row.card for row in profile.rows], year=year)
-        return {"profile": profile, "year": year, "years": years, "title": title}
+        return {"profile": profile, "year": year, "years": years, "title": title, "municipalities": municipalities}
 
     return _page(request, "dashboard/_municipality.html", (region, code, year), build)
 

@@ -154,6 +154,18 @@ def test_municipality_profile_compares_with_the_region_and_the_country(english, 
     assert "Metrics without municipal values" in html
 
 
+def test_the_municipality_picker_is_at_the_top_and_its_address_opens_the_profile(english, injuries):
+    html = english.get(url("dashboard", year="2024")).content.decode()
+    assert 'id="kunta-select"' in html
+    assert html.index('id="kunta-select"') < html.index("main-goals-title")  # before any card
+    response = english.get(url("dashboard", year="2024", kunta="491"))
+    assert response.status_code == 302 and response["Location"] == url("municipality", "491", year="2024")
+    assert english.get(url("dashboard", year="2025", kunta="588")).status_code == 404  # Pertunmaa merged
+    profile = english.get(response["Location"]).content.decode()
+    assert "Where Mikkeli stands" in profile and "better than the region in" in profile
+    assert profile.index("Where Mikkeli stands") < profile.index("profile-caption")  # standing before details
+
+
 def test_a_municipality_outside_the_region_or_year_is_not_found(client, world):
     assert client.get(url("municipality", "091")).status_code == 404  # Helsinki
     assert client.get(url("municipality", "588", year="2025")).status_code == 404  # Pertunmaa merged
