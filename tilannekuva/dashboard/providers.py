@@ -54,7 +54,8 @@ class MetricData:
     country: Area | None = None
     region_rule: str = ""  # e.g. "the mean of the municipalities' values", "the sum ..."
     coverage: dict[int, tuple[int, int]] = field(default_factory=dict)  # year -> (yes or reported, expected)
-    reporters: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # year -> (organisation, value)
+    # year -> (organisation, value, a link to its evidence) where each organisation reports its own
+    reporters: dict[int, list[tuple[str, str, str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.series is not None and not self.by_area:

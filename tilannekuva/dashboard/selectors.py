@@ -14,6 +14,8 @@ from tilannekuva.strategy.selectors import version_in_force
 from .providers import MetricData, counties_of, data_for, no_data_label
 from .status import RULES, Assessment, Status, Trend, assess, change_kind, one_status
 
+# The decimals a metric's figures are shown with where its indicator names none (computed and reported ones).
+KIND_DECIMALS = {"count": 0, "euro": 0, "yes_no": 0, "nps": 0, "percent": 1, "euro_per_resident": 1}
 YEARS_SHOWN = 30  # how far back the year filter reaches
 COUNCIL_TERM_YEARS = 4
 
@@ -99,12 +101,19 @@ class Card:
         return (self.data.unit if self.data else "") or self.metric.unit
 
     @property
+    def precision(self) -> int:
+        """How many decimals the metric's figures are shown with: its indicator's, else by its kind of measure."""
+        if self.data is not None and self.data.decimals is not None:
+            return self.data.decimals
+        return KIND_DECIMALS.get(self.metric.kind, 2)
+
+    @property
     def coverage(self) -> tuple[int, int] | None:
         """(X, Y) where the figure is "X / Y" organisations (a yes/no metric each reports for itself)."""
         return self.data.coverage.get(self.latest[0]) if self.data and self.latest else None
 
     @property
-    def reporters(self) -> list[tuple[str, str]]:
+    def reporters(self) -> list[tuple[str, str, str]]:
         """Who reported the latest value, and what, where organisations report their own."""
         return self.data.reporters.get(self.latest[0], []) if self.data and self.latest else []
 

@@ -19,7 +19,7 @@ from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal
 
-from . import downloads, profiles, selectors, services
+from . import downloads, profiles, progress, selectors, services
 from .geo import region_features
 
 
@@ -94,6 +94,7 @@ def metric_page(request: HttpRequest, region_slug: str, metric_key: str) -> Http
         chart = downloads.metric_chart(card, region=region, choice=choice, language=current_language())
         return {
             "card": card,
+            "progress": progress.progress_of(card),
             "chart": chart,
             "inequality": inequality_of(
                 metric=card.metric,

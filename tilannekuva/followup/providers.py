@@ -58,7 +58,7 @@ def _year_of(data: MetricData, metric: Metric, year: int, reports: list[Report],
         organisation = report.task.organisation
         if organisation is not None and organisation.area_id is not None and report.numeric_value is not None:
             data.by_area.setdefault(organisation.area_id, {})[year] = report.numeric_value
-        data.reporters.setdefault(year, []).append((str(organisation), report.display_value))
+        data.reporters.setdefault(year, []).append((str(organisation), report.display_value, report.evidence_url))
     if not numbers:
         return
     if own and expected:

@@ -260,3 +260,34 @@ def test_signed_in_users_and_other_languages_are_not_served_anonymous_pages(clie
     client.force_login(users["alice"])
     page = client.get(url("dashboard"))
     assert page.context is not None and "alice" in page.content.decode()
+
+
+def test_the_chart_rounds_to_the_metrics_precision_and_thins_year_labels(injuries):
+    from tilannekuva.dashboard.downloads import ChartChoice, metric_chart
+    from tilannekuva.dashboard.selectors import metric_card
+
+    region = Region.objects.get(slug="etela-savo")
+    card = metric_card(region=region, metric_key=METRIC_KEY, year=2024)
+    spec = metric_chart(card, region=region, choice=ChartChoice(), language="fi").spec
+    assert spec is not None
+    assert spec["encoding"]["y"]["axis"]["format"] == ",.1f"  # the indicator's one decimal
+    assert spec["encoding"]["tooltip"][-1]["format"] == ",.1f"
+    assert spec["encoding"]["x"]["axis"]["labelOverlap"] == "greedy"
+    assert spec["config"]["axis"]["aria"] is False  # the page labels the chart in its own language
+
+
+def test_progress_puts_baseline_latest_and_target_on_one_bar(english, injuries):
+    from tilannekuva.dashboard.progress import progress_of
+    from tilannekuva.dashboard.selectors import metric_card
+
+    region = Region.objects.get(slug="etela-savo")
+    injuries.target_type, injuries.target_operator, injuries.target_value = "value", "<=", 90.0
+    injuries.save()
+    card = metric_card(region=region, metric_key=METRIC_KEY, year=2024)
+    progress = progress_of(card)
+    assert progress is not None and card.baseline is not None and card.latest is not None
+    assert progress.baseline == card.baseline and progress.latest == card.latest and progress.target == 90.0
+    assert progress.projected is not None and progress.projected < card.latest[1]  # falling, extended to the end
+    assert 0 <= progress.baseline_x <= 100 and 0 <= progress.target_x <= 100
+    html = english.get(url("metric", METRIC_KEY, year="2024")).content.decode()
+    assert "Progress toward the target" in html and "target 90 by 2025" in html

@@ -4,6 +4,7 @@ and the region's figure of a per-municipality yes/no metric as "X / Y"."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from tilannekuva.dashboard.selectors import dashboard
 from tilannekuva.followup.services import review_report, submit_report
@@ -44,7 +45,20 @@ def test_the_region_figure_of_a_per_municipality_yes_no_metric_is_x_of_11(period
     board = dashboard(region=region, year=YEAR)
     card = next(c for c in board.cards if c.metric.key == OWN_KEY)
     assert card.coverage == (1, 11)
-    assert card.data is not None and card.data.reporters[YEAR] == [("Mikkeli", report.display_value)]
+    assert card.data is not None and card.data.reporters[YEAR] == [("Mikkeli", report.display_value, MINUTES)]
     assert card.status.value != "on_track"  # one of eleven is not "yes" for the region
     mikkeli_area = mikkeli.organisation.area
     assert card.data.area_value(mikkeli_area, YEAR) == 1.0
+
+
+def test_a_yes_no_metric_reads_yes_or_no_with_who_reported_it_and_the_evidence(client, period, people, region):
+    mikkeli = period.tasks.get(metric__key=OWN_KEY, organisation__area__code="491")
+    report = submit_report(task=mikkeli, user=people["erkki"], yes=True, evidence_url=MINUTES)
+    review_report(report=report, user=people["kaisa"], approve=True)
+    client.cookies["django_language"] = "fi"
+    page = reverse("dashboard:metric", args=[region.slug, OWN_KEY]) + f"?year={YEAR}"
+    html = client.get(page).content.decode()
+    assert "1 / 11" in html and "Mikkeli</span>: Kyllä" in html and MINUTES in html
+    assert "1,000000" not in html and ">1<" not in html
+    profile = client.get(reverse("dashboard:municipality", args=[region.slug, "491"]) + f"?year={YEAR}")
+    assert "Kyllä" in profile.content.decode()
