@@ -1,6 +1,7 @@
 """The one chart helper: Vega-Lite specifications drawn in the browser, and rendered to SVG or PNG on the server."""
 
 import json
+import textwrap
 from typing import Any
 
 import vl_convert
@@ -42,6 +43,9 @@ def format_locale(language: str) -> dict[str, Any]:
     return FINNISH_FORMAT_LOCALE if language in ("fi", "sv") else ENGLISH_FORMAT_LOCALE
 
 
+TITLE_WIDTH = 40  # characters per line of a line chart's title: fits a 390 px phone
+
+
 def line_chart(
     rows: list[dict[str, Any]],
     *,
@@ -66,7 +70,8 @@ def line_chart(
         y_axis = {"values": [0, 1], "labelExpr": f"datum.value >= 0.5 ? '{yes}' : '{no}'"}
     return {
         "$schema": SCHEMA,
-        "title": title,
+        # A long title on one line would take the plot's width on a phone (the chart fits its container).
+        "title": {"text": textwrap.wrap(title, TITLE_WIDTH, max_lines=3, placeholder=" …") or [""], "anchor": "start"},
         "width": width,
         "height": 280,
         "data": {"values": [r for r in rows if r.get("value") is not None]},
@@ -95,7 +100,7 @@ def line_chart(
             ],
         },
         "config": {
-            "legend": {"orient": "bottom", "columns": 3, "aria": False},
+            "legend": {"orient": "bottom", "columns": 2, "labelLimit": 140, "aria": False},
             "axis": {"aria": False},
             "mark": {"aria": False},
             "font": FONT,
