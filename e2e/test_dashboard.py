@@ -134,7 +134,7 @@ def test_at_390_px_the_picker_is_on_the_first_screen_and_year_labels_never_overl
     expect(page.locator(".chart svg")).to_be_visible()
     labels = page.evaluate(YEAR_LABELS)
     assert len(labels) >= 3  # thinned out, not gone
-    for (left, right, _top), (next_left, _r, _t) in zip(labels, labels[1:], strict=False):
+    for (_left, right, _top), (next_left, _r, _t) in zip(labels, labels[1:], strict=False):
         assert right <= next_left, labels  # no two year labels overlap
     assert page.locator(".chart svg").get_attribute("aria-label") == (
         "Viivakaavio; samat tiedot ovat alla olevassa taulukossa."
