@@ -18,7 +18,7 @@ from tilannekuva.audit.services import record
 from tilannekuva.core.uploads import DocumentRefused, check_document
 from tilannekuva.regions.models import Organisation, OrganisationKind, Region, RegionRole, RoleKind
 from tilannekuva.regions.permissions import can_coordinate, can_report, is_region_admin, organisations_edited
-from tilannekuva.regions.selectors import members_of
+from tilannekuva.regions.selectors import organisations_in
 from tilannekuva.strategy.bindings import (
     REPORTER_COUNCIL,
     REPORTER_COUNTY,
@@ -66,14 +66,8 @@ def group_key_of(metric: Metric) -> str:
 
 
 def members_in(organisations: list[Organisation], *, region: Region, year: int) -> list[Organisation]:
-    """The organisations that are members in `year`: a municipality only while it belongs to the region (no
-    Pertunmaa from 2025, merged into Mäntyharju); other kinds of organisation as the strategy lists them."""
-    municipalities = set(members_of(region.area, year=year).values_list("pk", flat=True))
-    return [
-        o
-        for o in organisations
-        if o.kind != OrganisationKind.MUNICIPALITY or (o.area_id is not None and o.area_id in municipalities)
-    ]
+    """The organisations that are members in `year` (regions.selectors.organisations_in)."""
+    return organisations_in(organisations, area=region.area, year=year)
 
 
 def reporters_of(metric: Metric, partners: list[Organisation]) -> list[Organisation] | None:

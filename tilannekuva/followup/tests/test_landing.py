@@ -3,13 +3,16 @@ ones first, and the header has "My tasks" (Omat tehtävät)."""
 
 import datetime
 
+import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from tilannekuva.followup.models import TaskStatus
 from tilannekuva.followup.selectors import my_tasks
 from tilannekuva.followup.services import review_report, submit_report
+from tilannekuva.regions.models import Organisation
 
-from .conftest import OWN_KEY
+from .conftest import OWN_KEY, YES_NO_KEY
 
 MINUTES = "https://www.mikkeli.fi/paatoksenteko/poytakirjat/2025-hyvinvointikertomus"
 
@@ -40,9 +43,15 @@ def test_returned_and_overdue_tasks_come_first(people, period, region):
     assert my_tasks(people["erkki"], region).to_report[0].pk == task.pk
 
 
-def test_an_editor_sees_no_shared_task_of_a_group_they_cannot_claim(people, period, region):
-    shared = {t.pk for t in my_tasks(people["erkki"], region).to_report if t.organisation_id is None}
-    assert shared  # the partnership's shared tasks: the working groups list no member organisations
-    assert not any(
-        t.organisation_id and t.organisation.area_id is None for t in my_tasks(people["erkki"], region).to_report
-    )
+def test_a_shared_task_is_only_for_the_responsible_groups_organisations(people, period, region):
+    task = period.tasks.get(metric__key=YES_NO_KEY)
+    assert task.pk in {t.pk for t in my_tasks(people["erkki"], region).to_report}  # the group lists nobody: partners
+    group = task.metric.responsible or task.metric.goal.responsible
+    county = Organisation.objects.get(name="Etelä-Savon hyvinvointialue")
+    group.member_organisations.set([county])
+    assert task.pk not in {t.pk for t in my_tasks(people["erkki"], region).to_report}
+    with pytest.raises(PermissionDenied):
+        submit_report(task=task, user=people["erkki"], yes=True, evidence_url=MINUTES)
+    submit_report(task=task, user=people["hanna"], yes=True, evidence_url=MINUTES)
+    task.refresh_from_db()
+    assert task.organisation == county

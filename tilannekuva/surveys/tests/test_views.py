@@ -221,3 +221,17 @@ def test_choice_and_wellbeing_results_render(client, people, region):
         services.submit_response(survey=resident, values={f"eurohis-{n}": value for n in range(1, 9)})
     page = client.get(reverse("surveys:results", args=["etela-savo", resident.pk]))
     assert "Quality of life (EUROHIS-QOL 8)" in page.text and "3.90" in page.text
+
+
+def test_the_2025_survey_offers_no_invitation_to_pertunmaa(client, people, survey):
+    """Pertunmaa merged into Mäntyharju on 1.1.2025: the survey of 2025 invites the members of 2025 only."""
+    client.force_login(people["alice"])
+    pertunmaa = Organisation.objects.get(kind="municipality", area__code="588")
+    page = client.get(reverse("surveys:manage", args=["etela-savo", survey.pk])).content.decode()
+    assert f'value="{pertunmaa.pk}"' not in page
+    response = client.post(
+        reverse("surveys:invite", args=["etela-savo", survey.pk]),
+        {"organisations": [pertunmaa.pk], "per_organisation": 1, "output": "csv"},
+    )
+    assert not Invitation.objects.filter(organisation=pertunmaa).exists()
+    assert response.status_code in (200, 302, 400)
