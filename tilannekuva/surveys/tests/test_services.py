@@ -269,5 +269,6 @@ def test_an_organisations_own_figure_is_given_only_for_a_group_of_five_or_more(s
         services.submit_response(survey=survey, values=partner_answers(10), invitation=invitation.invitation)
     metric = Metric.objects.get(key="kumppanuuden-suositteluindeksi-nps", version__strategy__region__slug="etela-savo")
     data = data_for([metric], region=survey.region)[metric.pk]
+    assert mikkeli.area is not None and juva.area is not None
     assert data.area_value(mikkeli.area, YEAR) == 100.0
     assert data.area_value(juva.area, YEAR) is None
