@@ -62,3 +62,6 @@ def test_a_yes_no_metric_reads_yes_or_no_with_who_reported_it_and_the_evidence(c
     assert "1,000000" not in html and ">1<" not in html
     profile = client.get(reverse("dashboard:municipality", args=[region.slug, "491"]) + f"?year={YEAR}")
     assert "Kyllä" in profile.content.decode()
+    compared = client.get(reverse("dashboard:comparison", args=[region.slug, OWN_KEY]) + f"?year={YEAR}")
+    html = compared.content.decode()
+    assert "Kyllä" in html and "1 / 11" in html and ">1<" not in html

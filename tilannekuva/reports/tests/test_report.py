@@ -98,6 +98,10 @@ def test_manual_metric_shows_its_approved_value_evidence_and_comment(users, sett
     )
     own = next(e for e in welfare.entries if e.metric.key == "laaja-hyvinvointikertomus-ja-suunnitelma")
     assert own.own == (2024, 1.0)  # Mikkeli's own approved yes, in Mikkeli's welfare edition
+    welfare_html = rendering.render_body(welfare, internal=False)
+    start = welfare_html.index("Laaja valtuustokauden")
+    row = welfare_html[start : welfare_html.index("</tr>", start)]
+    assert "Kyllä" in row and "1 / 12" in row and '"num">1<' not in row  # Mikkeli's yes; 1 of the 12 of 2024
 
 
 def test_report_build_command_writes_a_pdf_whose_pages_show_goals_and_charts(injuries, tmp_path):
