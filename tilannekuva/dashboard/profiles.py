@@ -9,7 +9,7 @@ from tilannekuva.regions.selectors import members_of
 from tilannekuva.strategy.models import Direction, StrategyVersion
 
 from .selectors import Card, ComparisonRow, GoalNode, NotFound, dashboard, rank_rows
-from .status import Trend, change_kind
+from .status import Trend, change_kind, is_current
 
 
 @dataclass
@@ -22,6 +22,7 @@ class ProfileRow:
     country_value: float | None
     rank: int | None
     of: int
+    follow_up_year: int = 0
 
     @property
     def change(self) -> float | None:
@@ -30,6 +31,11 @@ class ProfileRow:
     @property
     def direction(self) -> str:
         return self.card.assessment.direction
+
+    @property
+    def current(self) -> bool:
+        """Whether the municipality's latest value is current for the follow-up year (status.is_current)."""
+        return self.year is None or is_current(self.card.metric, latest_year=self.year, year=self.follow_up_year)
 
     def _compare(self, other: float | None) -> Trend | None:
         if self.value is None or other is None or self.direction == Direction.NEUTRAL:
@@ -122,6 +128,7 @@ def profile_row(
         country_value=data.country_value(latest_year) if data and latest_year else None,
         rank=rank,
         of=of,
+        follow_up_year=year,
     )
 
 
