@@ -115,6 +115,8 @@ def task_page(*, region: Region, pk: int, user: Any) -> TaskPage:
     current = history[0] if history else None
     period_open = task.period.status == PeriodStatus.OPEN
     may_report = period_open and can_report(user, region=region, organisation_id=task.organisation_id)
+    if may_report and task.organisation_id is None and not is_region_admin(user, region):
+        may_report = bool(set(organisations_edited(user, region)) & group_organisations(task))  # the group's own
     may_review = (
         period_open
         and current is not None

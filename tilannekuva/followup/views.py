@@ -105,7 +105,9 @@ def _report_form(request: HttpRequest, page: selectors.TaskPage, data: Any = Non
     region = page.task.period.region
     organisations = []
     if page.task.organisation_id is None:
-        organisations = list(Organisation.objects.filter(pk__in=organisations_edited(request.user, region)))
+        allowed = services.group_organisations(page.task)  # only the responsible group's organisations claim it
+        edited = [pk for pk in organisations_edited(request.user, region) if pk in allowed]
+        organisations = list(Organisation.objects.filter(pk__in=edited))
     return ReportForm(data, files, metric=page.task.metric, organisations=organisations)
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from tilannekuva.followup.models import TaskStatus
-from tilannekuva.followup.selectors import my_tasks
+from tilannekuva.followup.selectors import my_tasks, task_page
 from tilannekuva.followup.services import review_report, submit_report
 from tilannekuva.regions.models import Organisation
 
@@ -50,6 +50,7 @@ def test_a_shared_task_is_only_for_the_responsible_groups_organisations(people, 
     county = Organisation.objects.get(name="Etelä-Savon hyvinvointialue")
     group.member_organisations.set([county])
     assert task.pk not in {t.pk for t in my_tasks(people["erkki"], region).to_report}
+    assert not task_page(region=region, pk=task.pk, user=people["erkki"]).may_report  # no form to claim it
     with pytest.raises(PermissionDenied):
         submit_report(task=task, user=people["erkki"], yes=True, evidence_url=MINUTES)
     submit_report(task=task, user=people["hanna"], yes=True, evidence_url=MINUTES)
