@@ -48,6 +48,7 @@ class MetricData:
     detail_url: str = ""  # a page of the providing app that explains the figure (a calculation, survey results)
     detail_label: str = ""
     evidence: dict[int, str] = field(default_factory=dict)  # year -> what a register's answer rests on
+    synthetic: bool = False  # derived from SYNTHETIC demo input: the vintage says "synteettinen" (exports, API too)
     # Every provider answers per municipality: area id -> year -> the area's own figure (municipalities, the
     # county, the country where known), and how the region's figure is made of them.
     by_area: dict[int, dict[int, float | None]] = field(default_factory=dict)
@@ -158,6 +159,7 @@ def databank_data(metrics: list[Metric], region: Region) -> dict[int, MetricData
         if metric.target_rule == TargetRule.BEST_THIRD and values:
             data.peers = peer_values(indicator, kind=region.area.kind, year=max(values), leave_out=region.area)
         found[metric.pk] = data
+    found.update(ptv_data([m for m in metrics if is_ptv(m)], region))  # counts per kind of organisation: ptv.py
     return found
 
 
@@ -189,6 +191,8 @@ def _finished(run: ImportRun) -> bool:
     """A run that has just started has changed nothing yet; its rows are written in bulk, so its end stands for them."""
     return run.finished_at is not None
 
+
+from .ptv import is_ptv, ptv_data  # noqa: E402 - the PTV provider builds on MetricData and counties_of above
 
 register(
     [BindingType.DATABANK],
