@@ -64,7 +64,11 @@ class PendingSignIn:
 
 
 def safe_next_url(request: HttpRequest, candidate: str | None) -> str:
-    """The page to return to: the candidate if it stays on this site, else the default. No open redirects."""
+    """The page to return to: the candidate if it stays on this site, else the default (one's tasks, or the
+    front page for a user without any: followup.views.landing). Signing in from the front page lands on the
+    default too: an editor or a coordinator lands where the work is. No open redirects."""
+    if candidate == resolve_url("portal:home"):
+        candidate = None
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -318,8 +322,10 @@ def complete_oidc(request: HttpRequest, *, params: dict[str, str]) -> str:
 
 def user_for_claims(claims: dict[str, Any]) -> AbstractBaseUser:
     email = str(claims.get("email") or "").strip()
-    # A provider that says the address is unverified could be vouching for anyone's address.
-    if not email or claims.get("email_verified") is False:
+    # Only an address the provider says it has verified (`email_verified`, OIDC Core 5.1): without the claim, or
+    # with it false, the provider could be vouching for anyone's address.
+    verified = claims.get("email_verified")
+    if not email or not (verified is True or verified == "true"):
         raise SignInError(_("Your organisation's account has no verified e-mail address, so it cannot be used here."))
     User = get_user_model()
     matches = list(User.objects.filter(email__iexact=email)[:2])

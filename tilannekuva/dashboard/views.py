@@ -4,8 +4,9 @@ and a metric's downloads. Public unless the region marks its dashboard internal.
 import re
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal
 
-from . import downloads, selectors, services
+from . import downloads, profiles, progress, selectors, services
 from .geo import region_features
 
 
@@ -31,13 +32,20 @@ def _year(request: HttpRequest) -> int:
     return requested_year(request, default=selectors.default_year())
 
 
-def _page(request: HttpRequest, body_template: str, parts: tuple[object, ...], build: Any) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    body_template: str,
+    parts: tuple[object, ...],
+    build: Any,
+    reads: list[tuple[str, str]],
+) -> HttpResponse:
     """Render the page around a body fragment that is cached per generation, language and visitor kind.
 
     The fragment holds no CSRF token and nothing of the user's own, so one rendering serves every visitor of
     the same kind. For a signed-in user the frame (header with the log-out form) is rendered around it on each
     request; for anonymous visitors the frame holds nothing of their own either (the language switch needs no
-    token), so the whole response is kept by `AnonymousPageCacheMiddleware`.
+    token), so the whole response is kept by `AnonymousPageCacheMiddleware`, under the query parameters the page
+    read (`reads`: each parameter with the value as the page understood it).
     """
     region: Region = parts[0]  # type: ignore[assignment]
     internal = can_view_internal(request.user, region)
@@ -64,6 +72,7 @@ def _page(request: HttpRequest, body_template: str, parts: tuple[object, ...], b
         raise Http404(str(exc)) from exc
     # An anonymous visitor's page holds nothing of their own: AnonymousPageCacheMiddleware keeps it whole.
     response.cache_for_anonymous = not request.user.is_authenticated  # type: ignore[attr-defined]
+    response.cache_params = reads  # type: ignore[attr-defined]
     return response
 
 
@@ -81,6 +90,12 @@ def _open_areas(request: HttpRequest) -> tuple[str, ...]:
 @require_GET
 def dashboard(request: HttpRequest, region_slug: str) -> HttpResponse:
     region, year = _region(request, region_slug), _year(request)
+    code = request.GET.get("kunta", "")
+    if code:  # the picker's shareable address: ?kunta=491 opens Mikkeli's profile
+        if not any(m.code == code for m in selectors.municipalities(region, year=year)):
+            raise Http404(f"municipality {code} is not in {region} in {year}")
+        profile = reverse("dashboard:municipality", args=[region.slug, code])
+        return HttpResponseRedirect(f"{profile}?{urlencode({'year': year})}")
     open_areas = _open_areas(request)
 
     def build() -> dict[str, Any]:
@@ -94,19 +109,24 @@ def dashboard(request: HttpRequest, region_slug: str) -> HttpResponse:
             "dashboard_script": True,
         }
 
-    return _page(request, "dashboard/_dashboard.html", (region, year, ",".join(open_areas)), build)
+    reads = [("year", str(year)), (OPEN_PARAMETER, ",".join(open_areas))]
+    return _page(request, "dashboard/_dashboard.html", (region, year, ",".join(open_areas)), build, reads)
 
 
 @require_GET
 def metric_page(request: HttpRequest, region_slug: str, metric_key: str) -> HttpResponse:
     region, year = _region(request, region_slug), _year(request)
     choice = downloads.chart_choice(request.GET)
+    # Only the region's own municipalities are drawn: other codes neither change the page nor make new cache entries.
+    members = {area.code for area in selectors.municipalities(region, year=year)}
+    choice = downloads.ChartChoice(gender=choice.gender, codes=tuple(c for c in choice.codes if c in members))
 
     def build() -> dict[str, Any]:
         card = selectors.metric_card(region=region, metric_key=metric_key, year=year)
         chart = downloads.metric_chart(card, region=region, choice=choice, language=current_language())
         return {
             "card": card,
+            "progress": progress.progress_of(card),
             "chart": chart,
             "inequality": inequality_of(
                 metric=card.metric,
@@ -123,20 +143,23 @@ def metric_page(request: HttpRequest, region_slug: str, metric_key: str) -> Http
             "charts": True,
         }
 
-    return _page(request, "dashboard/_metric.html", (region, metric_key, year, choice.key), build)
+    reads = [("year", str(year)), ("gender", choice.gender), *(("m", code) for code in choice.codes)]
+    return _page(request, "dashboard/_metric.html", (region, metric_key, year, choice.key), build, reads)
 
 
 @require_GET
 def comparison(request: HttpRequest, region_slug: str, metric_key: str) -> HttpResponse:
     region, year = _region(request, region_slug), _year(request)
-    sort, order = request.GET.get("sort", "better"), request.GET.get("order", "asc")
+    sort = request.GET.get("sort", "better")
+    sort = sort if sort in selectors.SORTS else "better"
+    order = "desc" if request.GET.get("order") == "desc" else "asc"
 
     def build() -> dict[str, Any]:
         result = selectors.comparison(region=region, metric_key=metric_key, year=year, sort=sort, order=order)
         spec = None
         if any(v is not None for v in result.values_by_code.values()):
             spec = charts.choropleth(
-                region_features(region.area, year=year),
+                region_features(region.area, year=result.year),
                 result.values_by_code,
                 title=result.card.metric.title[:120],
                 legend_title=result.card.unit or "",
@@ -156,7 +179,8 @@ def comparison(request: HttpRequest, region_slug: str, metric_key: str) -> HttpR
             "charts": True,
         }
 
-    return _page(request, "dashboard/_comparison.html", (region, metric_key, year, sort, order), build)
+    reads = [("year", str(year)), ("sort", sort), ("order", order)]
+    return _page(request, "dashboard/_comparison.html", (region, metric_key, year, sort, order), build, reads)
 
 
 @require_GET
@@ -164,15 +188,16 @@ def municipality(request: HttpRequest, region_slug: str, code: str) -> HttpRespo
     region, year = _region(request, region_slug), _year(request)
 
     def build() -> dict[str, Any]:
-        profile = selectors.municipality_profile(region=region, code=code, year=year)
+        profile = profiles.municipality_profile(region=region, code=code, year=year)
+        municipalities = selectors.municipalities(region, year=year)
         title = _("%(municipality)s in the %(region)s partnership") % {
             "municipality": profile.municipality.name,
             "region": region.name,
         }
         years = selectors.year_choices(profile.version, [row.card for row in profile.rows], year=year)
-        return {"profile": profile, "year": year, "years": years, "title": title}
+        return {"profile": profile, "year": year, "years": years, "title": title, "municipalities": municipalities}
 
-    return _page(request, "dashboard/_municipality.html", (region, code, year), build)
+    return _page(request, "dashboard/_municipality.html", (region, code, year), build, [("year", str(year))])
 
 
 @require_GET

@@ -5,6 +5,7 @@ open link, which works without JavaScript."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tilannekuva.core import limits
 from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Organisation, Region
 from tilannekuva.regions.permissions import (
@@ -23,6 +25,7 @@ from tilannekuva.regions.permissions import (
     can_view_dashboard,
     can_view_internal,
 )
+from tilannekuva.regions.selectors import organisations_in
 from tilannekuva.strategy.selectors import version_in_force
 
 from . import exchange, selectors, services
@@ -63,7 +66,8 @@ def _partners(region: Region, year: int) -> list[Organisation]:
     version = version_in_force(region, year)
     if version is None:
         return []
-    return [p.organisation for p in version.partners.select_related("organisation")]
+    listed = [p.organisation for p in version.partners.select_related("organisation")]
+    return organisations_in(listed, area=region.area, year=year)  # no Pertunmaa from 2025
 
 
 @login_required
@@ -382,7 +386,17 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
     return _respond(request, invitation.survey, invitation=invitation, action=reverse("surveys:respond", args=[token]))
 
 
+def _open_answer_limits(request: HttpRequest, kwargs: dict[str, Any]) -> list[limits.Rule]:
+    """Answers through one open link per hour: from one address, and in all (settings.SURVEY_OPEN_ANSWERS_*)."""
+    key, address = str(kwargs.get("key", "")), limits.client_address(request)
+    return [
+        limits.Rule("survey-open-address", f"{key}:{address}", settings.SURVEY_OPEN_ANSWERS_PER_ADDRESS, limits.HOUR),
+        limits.Rule("survey-open-link", key, settings.SURVEY_OPEN_ANSWERS_PER_LINK, limits.HOUR),
+    ]
+
+
 @require_http_methods(["GET", "POST"])
+@limits.limit_posts(_open_answer_limits)
 def open_respond(request: HttpRequest, key: str) -> HttpResponse:
     survey = Survey.objects.select_related("region").filter(open_key=key).first() if key else None
     if survey is None:

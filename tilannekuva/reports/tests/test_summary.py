@@ -133,9 +133,11 @@ def test_a_chart_has_one_legend_and_an_axis_that_does_not_exaggerate():
     ]
     scale = charts.honest_domain([6.58, 6.24], scale=(1, 10))
     assert scale == [1.0, 10.0]
-    svg = charts.render_svg(charts.line_chart(rows, title="t", y_title="y", series_title="Alue", y_domain=scale))
+    spec = charts.line_chart(rows, title="t", y_title="y", series_title="Alue", y_domain=scale)
+    svg = charts.render_svg(spec)
     assert svg.count(">Alue<") == 1  # one legend, not "Alue Alue"
-    assert "values from 1 to 10" in svg
+    assert spec["encoding"]["y"]["scale"] == {"domain": [1.0, 10.0], "zero": False}
+    assert ">10<" in svg and ">1<" in svg  # the axis is drawn over the whole scale
     assert charts.honest_domain([40.0, 45.0], unit="%") == [0.0, 100.0]
     assert charts.honest_domain([140.0], unit="%") is None  # a share over 100 is no share: not forced
     plain = charts.line_chart(rows, title="t", y_title="y", series_title="Alue")

@@ -167,6 +167,7 @@ def test_results_download_applies_the_same_rules(client, people, answered):
     text = response.content.decode("utf-8-sig")
     assert "nps;" in text and ";NPS (1–10);10;40;" in text
     assert "Regional council;hidden" in text
+    assert response["Cache-Control"] == "no-store"  # a private download: kept by no browser or proxy
     assert client.get(reverse("surveys:export_results", args=["etela-savo", answered.pk, "pdf"])).status_code == 404
 
 
@@ -221,3 +222,33 @@ def test_choice_and_wellbeing_results_render(client, people, region):
         services.submit_response(survey=resident, values={f"eurohis-{n}": value for n in range(1, 9)})
     page = client.get(reverse("surveys:results", args=["etela-savo", resident.pk]))
     assert "Quality of life (EUROHIS-QOL 8)" in page.text and "3.90" in page.text
+
+
+def test_the_open_link_takes_a_limited_number_of_answers_per_address_and_per_link(client, people, survey, settings):
+    settings.SURVEY_OPEN_ANSWERS_PER_ADDRESS, settings.SURVEY_OPEN_ANSWERS_PER_LINK = 2, 3
+    services.enable_open_link(survey=survey, user=people["alice"])
+    url = reverse("surveys:open", args=[survey.open_key])
+    data = {**form_data(), "organisation_kind": "regional_council"}
+    assert client.post(url, {"organisation_kind": "regional_council"}).status_code == 400  # returned: not counted
+    answers = [client.post(url, data).status_code for _ in range(3)]
+    assert answers == [302, 302, 429]
+    refused = client.post(url, data)
+    assert int(refused["Retry-After"]) > 0 and "Too many submissions" in refused.text
+    # Another address may answer once more; then the link has taken its limit for the hour.
+    elsewhere = [client.post(url, data, REMOTE_ADDR="198.51.100.9").status_code for _ in range(2)]
+    assert elsewhere == [302, 429]
+    assert Response.objects.filter(survey=survey).count() == 3
+
+
+def test_the_2025_survey_offers_no_invitation_to_pertunmaa(client, people, survey):
+    """Pertunmaa merged into Mäntyharju on 1.1.2025: the survey of 2025 invites the members of 2025 only."""
+    client.force_login(people["alice"])
+    pertunmaa = Organisation.objects.get(kind="municipality", area__code="588")
+    page = client.get(reverse("surveys:manage", args=["etela-savo", survey.pk])).content.decode()
+    assert f'value="{pertunmaa.pk}"' not in page
+    response = client.post(
+        reverse("surveys:invite", args=["etela-savo", survey.pk]),
+        {"organisations": [pertunmaa.pk], "per_organisation": 1, "output": "csv"},
+    )
+    assert not Invitation.objects.filter(organisation=pertunmaa).exists()
+    assert response.status_code in (200, 302, 400)
