@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("databank", "0003_background_import"),
+        ("databank", "0004_import_run_worker"),
     ]
 
     operations = [
