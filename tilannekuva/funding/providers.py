@@ -27,6 +27,16 @@ HYTE_COMPONENTS = ("points", "coefficient", "eur", "eur-per-resident")
 SYNTHETIC_LABEL = "synteettinen"  # the data's own word: every figure derived from SYNTHETIC input carries it
 
 
+def _component(figure: Any, component: str) -> Any:
+    """One of a HYTE figure's components, by the binding's name for it."""
+    return {
+        "points": figure.points,
+        "coefficient": figure.coefficient,
+        "eur": figure.eur,
+        "eur-per-resident": figure.eur_per_resident,
+    }[component]
+
+
 def hyte_figures(region: Region) -> dict[int, selectors.RegionFigure]:
     """year -> the region's HYTE figures, every year with imported figures."""
     found = {}
@@ -47,12 +57,7 @@ def hyte_by_area(
     by_area: dict[int, dict[int, float | None]] = {}
     for year, figures in by_year.items():
         for figure in figures.values():
-            value = {
-                "points": figure.points,
-                "coefficient": figure.coefficient,
-                "eur": figure.eur,
-                "eur-per-resident": figure.eur_per_resident,
-            }[component]
+            value = _component(figure, component)
             if value is not None:
                 by_area.setdefault(figure.area.pk, {})[year] = float(value)
         if country is None or not figures:
@@ -97,12 +102,7 @@ def _hyte_data(
 ) -> MetricData | None:
     values: dict[int, float] = {}
     for year, figure in figures.items():
-        value = {
-            "points": figure.points,
-            "coefficient": figure.coefficient,
-            "eur": figure.eur,
-            "eur-per-resident": figure.eur_per_resident,
-        }[component]
+        value = _component(figure, component)
         if value is not None:
             values[year] = float(value)
     if not values:
