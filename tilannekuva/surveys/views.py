@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tilannekuva.accounts.throttle import client_address
 from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Organisation, Region
 from tilannekuva.regions.permissions import (
@@ -25,7 +26,7 @@ from tilannekuva.regions.permissions import (
 )
 from tilannekuva.strategy.selectors import version_in_force
 
-from . import exchange, selectors, services
+from . import exchange, limits, selectors, services
 from .forms import (
     CreateSurveyForm,
     ImportForm,
@@ -348,7 +349,18 @@ def _respond(
         return render(request, "surveys/used.html", context)
     form = ResponseForm(request.POST or None, questions=questions, ask_kind=ask_kind)
     status = 200
-    if request.method == "POST" and not preview:
+    wait = limits.seconds_to_wait(survey, client_address(request)) if invitation is None and not preview else 0
+    if request.method == "POST" and not preview and wait:
+        form.add_error(
+            None,
+            _(
+                "Too many answers have come through this link. Your answers were not saved: "
+                "try again in %(minutes)s minutes."
+            )
+            % {"minutes": max(1, wait // 60)},
+        )
+        status = 429
+    elif request.method == "POST" and not preview:
         if form.is_valid():
             try:
                 services.submit_response(
@@ -366,11 +378,16 @@ def _respond(
                 form.add_error(field_name(question) if question else None, str(exc))
                 status = 400
             else:
+                if invitation is None:
+                    limits.count_answer(survey, client_address(request))
                 return redirect("surveys:thanks", survey.pk)
         else:
             status = 400
     context["form"] = form
-    return render(request, "surveys/respond.html", context, status=status)
+    response = render(request, "surveys/respond.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -112,8 +112,8 @@ def test_the_answers_export_is_the_import_format_and_hides_small_kinds(answered,
     assert summary.added == 10
 
 
-def test_the_results_export_as_xlsx_opens(answered):
-    content = exchange.as_xlsx(exchange.result_rows(answered), title="partner-survey 2025")
+def test_the_results_export_as_xlsx_opens(closed):
+    content = exchange.as_xlsx(exchange.result_rows(closed), title="partner-survey 2025")
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet.cell(row=2, column=1).value == "nps" and sheet.cell(row=2, column=6).value == 40
 
