@@ -349,14 +349,17 @@ def grants_arguments(region: Region, admin) -> dict[str, list]:
 
 
 def survey_arguments(region: Region, admin) -> dict[str, list]:
-    """An open partner survey with an invitation and an open link, its results published."""
+    """An open partner survey with an invitation and an open link, and last year's, closed and published."""
     from tilannekuva.surveys import services as surveys
 
     survey = surveys.create_survey(region=region, template="partner-survey", year=2025, user=admin)
     surveys.set_status(survey=survey, status="open", user=admin)
     surveys.enable_open_link(survey=survey, user=admin)
     [issued] = surveys.create_invitations(survey=survey, organisations=[None], user=admin)
-    surveys.publish_results(survey=survey, publish=True, user=admin)
+    published = surveys.create_survey(region=region, template="partner-survey", year=2024, user=admin)
+    surveys.set_status(survey=published, status="open", user=admin)
+    surveys.set_status(survey=published, status="closed", user=admin)
+    surveys.publish_results(survey=published, publish=True, user=admin)
     base = ["etela-savo", survey.pk]
     return {
         "surveys:list": ["etela-savo"],
@@ -368,8 +371,8 @@ def survey_arguments(region: Region, admin) -> dict[str, list]:
         "surveys:respond": [issued.token],
         "surveys:open": [survey.open_key],
         "surveys:thanks": [survey.pk],
-        "surveys:public_results": base,
-        "reports:api_survey_results": [survey.pk],
+        "surveys:public_results": ["etela-savo", published.pk],
+        "reports:api_survey_results": [published.pk],
     }
 
 
