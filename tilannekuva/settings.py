@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tilannekuva.audit.middleware.CurrentUserMiddleware",
+    # Pages of a region that is not public answer 404 to anyone without a role in it.
+    "tilannekuva.regions.middleware.InternalRegionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -4,7 +4,7 @@ from collections.abc import Collection
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
 from .models import Region, RegionRole, RoleKind
@@ -27,9 +27,15 @@ def is_region_admin(user: Any, region: Region) -> bool:
 
 
 def can_view_public_pages(user: Any, region: Region) -> bool:
-    """The strategy and what hangs on it (goals, actions, groups, the process, grant rounds) are public documents:
-    anyone may read them. Only the dashboard (and what follows it) can be made internal by the region."""
-    return True
+    """The strategy and what hangs on it (goals, actions, groups, the process, grant rounds) are public documents
+    of a public region; a region marked internal shows them, like its dashboard, only to its roles."""
+    return region.dashboard_public or can_view_internal(user, region)
+
+
+def visible_regions(user: Any) -> QuerySet[Region]:
+    """The regions whose pages the user may see: the public ones and those where the user has a role."""
+    mine = regions_with_role(user, *RoleKind.values).values("pk")
+    return Region.objects.filter(Q(dashboard_public=True) | Q(pk__in=mine))
 
 
 def can_view_internal(user: Any, region: Region) -> bool:

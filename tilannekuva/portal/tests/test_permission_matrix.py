@@ -6,7 +6,7 @@ The test fails when a URL is added without being listed here, so that no view es
 import datetime
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from tilannekuva.databank.models import Indicator
 from tilannekuva.databank.services import source
@@ -402,3 +402,73 @@ def test_every_page_answers_every_role_as_its_kind_says(client, people, argument
         elif response.status_code == 302:
             assert "login" in response["Location"], name
     assert wrong == []
+
+
+def region_patterns(resolver: URLResolver | None = None, prefix: str = "") -> list[tuple[str, str]]:
+    """(name, an address with placeholder values) of every URL pattern that takes a region slug."""
+    import re
+
+    found = []
+    for pattern in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            found += region_patterns(pattern, route)
+        elif "<slug:region_slug>" in route:
+            values = {"int": "1", "slug": "x", "str": "x", "path": "x"}
+            address = re.sub(
+                r"<(?:(\w+):)?(\w+)>",
+                lambda m: "etela-savo" if m[2] == "region_slug" else values[m[1] or "str"],
+                route,
+            )
+            found.append((str(pattern.name), "/" + address.lstrip("^").rstrip("$")))
+    return found
+
+
+@pytest.mark.parametrize("who", ["anonymous", "dave", "bob"])
+def test_every_page_of_an_internal_region_answers_404_to_outsiders(client, people, arguments, who):
+    """Issue 17: a region marked internal shows nothing to anyone without a role in it, as the API answers: every
+    page of the matrix with a region slug (with real arguments) and every other address under a region slug
+    (GET and POST) answers 404; its people still see them."""
+    Region.objects.update(dashboard_public=False)
+    if who != "anonymous":
+        client.force_login(people[who])
+    wrong = []
+    for name, _kind in PAGES:
+        url = reverse(name, args=arguments.get(name, []))
+        match = resolve(url)
+        if "region_slug" not in match.kwargs:
+            continue
+        if who == "bob" and match.kwargs["region_slug"] == "pohjois-savo":
+            continue  # bob's own region
+        status = client.get(url).status_code
+        if status != 404:
+            wrong.append((name, status))
+    for name, url in region_patterns():
+        if name in {"private_feed"} or (who == "bob" and "pohjois-savo" in url):
+            continue
+        for method in (client.get, client.post):
+            status = method(url).status_code
+            if status != 404:
+                wrong.append((name, method.__name__, status))
+    assert wrong == []
+    client.force_login(people["carol"])  # a viewer of Etelä-Savo
+    assert client.get(reverse("cooperation:groups", args=["etela-savo"])).status_code == 200
+
+
+def test_lists_leave_out_an_internal_region(client, people, arguments):
+    """The home page and the data bank's indicator page (its regions and the metrics bound to it) show an internal
+    region only to its people."""
+    from tilannekuva.databank.binding import bind
+    from tilannekuva.databank.regional import Aggregation
+    from tilannekuva.strategy.models import Metric
+
+    metric = Metric.objects.filter(version__strategy__region__slug="etela-savo").order_by("pk").first()
+    indicator = Indicator.objects.get(external_id="synthetic-matrix")
+    bind(metric=metric, indicator=indicator, aggregation=Aggregation.REGION_VALUE)
+    Region.objects.filter(slug="etela-savo").update(dashboard_public=False)
+    home = client.get(reverse("portal:home")).text
+    page = client.get(reverse("databank:indicator", args=["file", "synthetic-matrix"])).text
+    assert "/regions/etela-savo/" not in home and "Etelä-Savo" not in page
+    client.force_login(people["carol"])
+    page = client.get(reverse("databank:indicator", args=["file", "synthetic-matrix"]) + "?region=etela-savo").text
+    assert "Etelä-Savo" in page and metric.title in page

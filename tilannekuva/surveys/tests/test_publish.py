@@ -107,9 +107,9 @@ def test_the_public_page_shows_the_published_results_with_the_same_rules(client,
 def test_the_public_page_follows_the_dashboards_visibility(client, people, answered):
     publish(answered, people)
     Region.objects.filter(slug="etela-savo").update(dashboard_public=False)
-    assert client.get(public_url(answered)).status_code == 302  # to log in
+    assert client.get(public_url(answered)).status_code == 404  # as the API answers
     client.force_login(people["dave"])
-    assert client.get(public_url(answered)).status_code == 403
+    assert client.get(public_url(answered)).status_code == 404
     client.force_login(people["carol"])
     assert client.get(public_url(answered)).status_code == 200
 
