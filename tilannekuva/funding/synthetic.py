@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tilannekuva.core import tables as core_tables
+
 from . import calculator, parameters
 
 # Plausible ranges (low, high) of the made-up values, by indicator id prefix; TEAviisari results are 0–100.
@@ -85,8 +87,7 @@ def write(year: int, directory: Path | None = None) -> list[Path]:
         (f"SYNTHETIC-vm-municipalities-{year}.csv", vm),
     ):
         path = directory / name
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle, delimiter=";", lineterminator="\n").writerows(rows)
+        path.write_text(core_tables.csv_text(rows), encoding="utf-8")
         paths.append(path)
     return paths
 

@@ -6,6 +6,7 @@ import io
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from tilannekuva.surveys import exchange, services
@@ -142,3 +143,25 @@ def test_utf16_and_windows_1252_files_are_read(survey, people, encoding):
     summary = import_csv(survey, people, text.encode(encoding))
     assert summary.added == 1
     assert Response.objects.get().answers.get(question__key="q6").text == "Yhteiset tilaisuudet"
+
+
+HOSTILE = ["=cmd|' /C calc'!A0", "+358 40 1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def test_answers_and_results_exports_keep_every_hostile_text_inert(client, people, survey):
+    """Issue 17: an open-link respondent's text that starts like a formula goes into answers.csv/.xlsx (and the
+    results files) as text, never as a live formula."""
+    question = survey.questions.get(key="q6")
+    for text in HOSTILE:
+        services.write_response(survey=survey, cleaned={question: text}, source="web")
+    client.force_login(people["alice"])
+    for what in ("export_answers", "export_results"):
+        csv_text = client.get(reverse(f"surveys:{what}", args=["etela-savo", survey.pk, "csv"])).content.decode()
+        for text in HOSTILE if what == "export_answers" else []:
+            assert ";'" + text in csv_text.replace('"', "")
+        content = client.get(reverse(f"surveys:{what}", args=["etela-savo", survey.pk, "xlsx"])).content
+        cells = [c for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True) for c in row]
+        texts = [c for c in cells if isinstance(c, str)]
+        assert not any(c[:1] in "=+@\t\r" or (c[:1] == "-" and not c[1:].replace(".", "").isdigit()) for c in texts)
+        if what == "export_answers":
+            assert sum(c.startswith("'") for c in texts) == len(HOSTILE)
