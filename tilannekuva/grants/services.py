@@ -44,6 +44,7 @@ from .models import (
     RoundReviewer,
     TargetGroup,
 )
+from .decisions import RoundStillOpen, check_closed
 from .proposals import MAX_WEIGHT, description_of, propose
 from .scoring import CENT, SCORE_MAX, accepted_priorities, scored_criteria
 from .selectors import is_open, may_manage, may_review, token_hash
@@ -424,11 +425,16 @@ def score_application(*, application: Application, user: Any, scores: dict[int, 
 def record_decisions(
     *, grant_round: GrantRound, user: Any, amounts: dict[int, Decimal], notes: dict[int, str] | None = None
 ) -> GrantRound:
-    """The funder's decision on every application: the amount granted (0 for none). The total stays within the
-    budget and no grant exceeds what was applied for."""
+    """The funder's decision on every application: the amount granted (0 for none), only once the application
+    period has ended (`decisions.check_closed`). The total stays within the budget and no grant exceeds what was
+    applied for."""
     grant_round = GrantRound.objects.select_for_update().select_related("principles__region").get(pk=grant_round.pk)
     if not may_manage(user, grant_round):
         raise PermissionDenied
+    try:
+        check_closed(grant_round)
+    except RoundStillOpen as exc:
+        raise GrantError(str(exc)) from None
     applications = {a.pk: a for a in grant_round.applications.all()}
     if set(amounts) != set(applications):
         raise GrantError(_("Give an amount for every application (0 for no grant)."))

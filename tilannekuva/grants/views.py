@@ -346,6 +346,7 @@ def manage(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
         "reviewer_form": ReviewerForm(candidates=_candidates(grant_round.region)) if may_manage else None,
         "decision_form": DecisionForm(applications=applications, proposal=proposal) if may_manage and visible else None,
         "proposed_total": sum(proposal.values()),
+        "period_running": timezone.localdate() <= grant_round.closes_on,
         "decided_total": sum(a.granted_amount or 0 for a in applications),
     }
     return render(request, "grants/manage.html", context)

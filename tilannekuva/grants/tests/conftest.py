@@ -90,6 +90,13 @@ def application_fields(grant_round: GrantRound, **overrides):
     return fields
 
 
+def close(grant_round: GrantRound) -> GrantRound:
+    """The application period over (yesterday was its last day): decisions may be recorded."""
+    GrantRound.objects.filter(pk=grant_round.pk).update(closes_on=TODAY - datetime.timedelta(days=1))
+    grant_round.refresh_from_db()
+    return grant_round
+
+
 @pytest.fixture
 def application(grant_round):
     return services.submit_application(**application_fields(grant_round)).application

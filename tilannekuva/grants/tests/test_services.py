@@ -27,7 +27,7 @@ from tilannekuva.regions.models import Area, AreaKind
 from tilannekuva.strategy.bindings import DataBankBinding
 from tilannekuva.strategy.models import Direction, Metric
 
-from .conftest import YEAR, application_fields
+from .conftest import YEAR, application_fields, close
 
 # --- the priority proposal -------------------------------------------------------------------------------------
 
@@ -336,6 +336,14 @@ def test_the_funder_records_decisions_within_the_budget(grant_round, people):
     second = services.submit_application(**application_fields(grant_round, association="Toinen ry")).application
     grant_round.budget = Decimal("9000")
     grant_round.save()
+    with pytest.raises(services.GrantError, match="decisions are recorded after it closes"):
+        services.record_decisions(
+            grant_round=grant_round,
+            user=people["hanna"],
+            amounts={first.pk: Decimal("6000"), second.pk: Decimal("1000")},
+        )
+    assert not Application.objects.filter(decided_at__isnull=False).exists()
+    close(grant_round)
     with pytest.raises(services.GrantError, match="more than the budget"):
         services.record_decisions(
             grant_round=grant_round,
@@ -356,6 +364,7 @@ def test_the_funder_records_decisions_within_the_budget(grant_round, people):
 
 
 def test_a_grant_never_exceeds_what_was_applied_for(application, grant_round, people):
+    close(grant_round)
     with pytest.raises(services.GrantError) as raised:
         services.record_decisions(
             grant_round=grant_round, user=people["alice"], amounts={application.pk: Decimal("4000.01")}

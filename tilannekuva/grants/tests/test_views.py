@@ -1,6 +1,7 @@
 """The grant pages × roles: the public form works without an account, the drafting of priorities is the HYTE
 group's, reviews are the reviewers', decisions and exports the funder's; refusals change nothing."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from tilannekuva.grants import scoring, services
 from tilannekuva.grants.models import Application, Priority, PriorityStatus, Review, RoundReviewer
 from tilannekuva.regions.models import Area
 
-from .conftest import YEAR, application_fields
+from .conftest import YEAR, application_fields, close
 
 ROLES = ["anonymous", "dave", "bob", "carol", "erkki", "hanna", "kaisa", "rami", "alice"]
 
@@ -235,6 +236,7 @@ def test_only_the_funder_and_administrators_name_reviewers(client, people, grant
 
 @pytest.mark.parametrize("who", ROLES)
 def test_only_the_funder_and_administrators_decide(client, people, grant_round, application, who):
+    close(grant_round)
     login(client, people, who)
     response = client.post(
         reverse("grants:decide", args=["etela-savo", grant_round.pk]), {f"amount_{application.pk}": "3 000"}
@@ -253,6 +255,7 @@ def test_a_decision_over_the_budget_changes_nothing(client, people, grant_round)
             grant_round, association="Toinen ry", total_budget=Decimal("9000"), amount_applied=Decimal("6000")
         )
     ).application
+    close(grant_round)
     client.force_login(people["hanna"])
     response = client.post(
         reverse("grants:decide", args=["etela-savo", grant_round.pk]),
@@ -265,7 +268,7 @@ def test_a_decision_over_the_budget_changes_nothing(client, people, grant_round)
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_decisions_export_for_the_case_management_system(client, people, grant_round, application, fmt):
-    services.record_decisions(grant_round=grant_round, user=people["hanna"], amounts={application.pk: Decimal("2500")})
+    services.record_decisions(grant_round=close(grant_round), user=people["hanna"], amounts={application.pk: Decimal("2500")})
     url = reverse("grants:export", args=["etela-savo", grant_round.pk, fmt])
     client.force_login(people["rami"])
     assert client.get(url).status_code == 403
@@ -299,7 +302,7 @@ def test_attachments_are_for_the_assessment_only(client, people, grant_round, se
 def test_the_yearly_report_shows_the_money_by_priority_municipality_target_group_and_funder(
     client, people, grant_round, application
 ):
-    services.record_decisions(grant_round=grant_round, user=people["hanna"], amounts={application.pk: Decimal("4000")})
+    services.record_decisions(grant_round=close(grant_round), user=people["hanna"], amounts={application.pk: Decimal("4000")})
     page = client.get(reverse("grants:report", args=["etela-savo"]) + f"?year={YEAR}").content.decode()
     for text in (
         "By priority",
@@ -375,3 +378,27 @@ def test_scores_are_rounded_to_one_decimal_not_cut_off():
     with translation.override("fi"):
         assert decimal1(11 / 3) == "3,7"
         assert decimal1(82) == "82,0"
+
+
+def test_decisions_in_an_open_round_are_refused_until_an_audited_early_close(client, people, grant_round, application):
+    """Issue 17: a round decides after it closes. While it takes applications the decision is refused with a
+    message; an explicit early close (with its reason, in the audit trail) ends the period, then it may decide."""
+    from tilannekuva.audit.models import AuditEntry
+
+    client.force_login(people["hanna"])
+    decide = reverse("grants:decide", args=["etela-savo", grant_round.pk])
+    page = client.post(decide, {f"amount_{application.pk}": "3 000"}, follow=True).content.decode()
+    assert "decisions are recorded after it closes" in page
+    application.refresh_from_db()
+    assert application.decided_at is None and application.status == "received"
+    close_url = reverse("grants:close", args=["etela-savo", grant_round.pk])
+    assert "Write why the round is closed early" in client.post(close_url, {"reason": " "}, follow=True).text
+    grant_round.refresh_from_db()
+    assert grant_round.closes_on >= datetime.date.today()
+    client.post(close_url, {"reason": "Määräraha päätettävä ennen vuodenvaihdetta"})
+    grant_round.refresh_from_db()
+    assert grant_round.closes_on < datetime.date.today()
+    assert AuditEntry.objects.filter(note__startswith="Closed early: Määräraha", object_id=str(grant_round.pk)).exists()
+    assert client.post(decide, {f"amount_{application.pk}": "3 000"}).status_code == 302
+    application.refresh_from_db()
+    assert application.granted_amount == Decimal("3000")

@@ -114,6 +114,7 @@ POST_ONLY = {
     "grants:reviewers",
     "grants:score",
     "grants:decide",
+    "grants:close",
     "surveys:create",
     "surveys:status",
     "surveys:invite",

@@ -1,0 +1,24 @@
+"""A round's early close: the funder ends the application period with a reason (audited) before deciding."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import decisions
+from .views import _managed_round
+
+
+@login_required
+@require_POST
+def close_round(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
+    grant_round = _managed_round(request, region_slug, pk, reviewers_too=False)
+    try:
+        decisions.close_early(grant_round=grant_round, user=request.user, reason=request.POST.get("reason", "")[:500])
+    except decisions.RoundStillOpen as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The round is closed: no more applications. The decisions may now be recorded."))
+    return redirect("grants:manage", grant_round.region.slug, grant_round.pk)
