@@ -347,6 +347,7 @@ def manage(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
         "decision_form": DecisionForm(applications=applications, proposal=proposal) if may_manage and visible else None,
         "proposed_total": sum(proposal.values()),
         "period_running": timezone.localdate() <= grant_round.closes_on,
+        "review_counts": selectors.review_counts(rows),
         "decided_total": sum(a.granted_amount or 0 for a in applications),
     }
     return render(request, "grants/manage.html", context)

@@ -402,3 +402,20 @@ def test_decisions_in_an_open_round_are_refused_until_an_audited_early_close(cli
     assert client.post(decide, {f"amount_{application.pk}": "3 000"}).status_code == 302
     application.refresh_from_db()
     assert application.granted_amount == Decimal("3000")
+
+
+def test_the_ranking_flags_unequal_reviews_and_a_proposal_short_of_the_amount(client, people, grant_round):
+    from .test_services import scores_for
+
+    first = services.submit_application(**application_fields(grant_round, amount_applied=Decimal("6000"))).application
+    second = services.submit_application(
+        **application_fields(grant_round, association="Toinen ry", amount_applied=Decimal("5000"))
+    ).application
+    for who in ("rami", "riina"):
+        services.score_application(application=first, user=people[who], scores=scores_for(grant_round, 5, 5, 5))
+    services.score_application(application=second, user=people["rami"], scores=scores_for(grant_round, 5, 5, 4))
+    client.force_login(people["hanna"])
+    page = client.get(reverse("grants:manage", args=["etela-savo", grant_round.pk])).text
+    assert "Unequal reviews" in page and "from 1 to 2 reviews" in page
+    assert "no partial grant is proposed" in page  # 10 000 € budget: 6 000 € fits, 5 000 € does not
+    assert Application.objects.filter(pk=second.pk, granted_amount__isnull=True).exists()
