@@ -4,6 +4,7 @@ from collections.abc import Collection
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
@@ -142,7 +143,65 @@ def can_edit(user: Any, obj: Model) -> bool:
     return is_region_admin(user, region_of(obj))
 
 
-class RegionScopedAdmin(admin.ModelAdmin):
+_paths: dict[type[Model], str | None] = {}
+
+
+def region_path(model: type[Model]) -> str | None:
+    """The shortest ORM path from a model to the Region that owns it ("region", "version__strategy__region",
+    "pk" for Region itself), or None for what no region owns (areas, organisations, national data)."""
+    if model in _paths:
+        return _paths[model]
+    found: str | None = "pk" if model is Region else None
+    queue: list[tuple[type[Model], str, int]] = [(model, "", 0)]
+    while queue and found is None:
+        current, prefix, depth = queue.pop(0)
+        for field in current._meta.concrete_fields:
+            related = field.related_model
+            if not field.many_to_one and not field.one_to_one or related is None or related == "self":
+                continue
+            path = f"{prefix}{field.name}"
+            if related is Region:
+                found = path
+                break
+            if depth < 3:
+                queue.append((related, f"{path}__", depth + 1))  # type: ignore[arg-type]
+    _paths[model] = found
+    return found
+
+
+def scoped_choices(queryset: QuerySet, user: Any) -> QuerySet:
+    """An admin form's choices limited to the administrator's regions: a region-owned model to those regions'
+    objects, users to those with a role there; superusers choose from everything."""
+    if getattr(user, "is_superuser", False):
+        return queryset
+    regions = administered_regions(user)
+    model = queryset.model
+    if model is get_user_model():
+        return queryset.filter(region_roles__region__in=regions).distinct()
+    path = region_path(model)
+    if path is None:
+        return queryset
+    return queryset.filter(**{f"{path}__in": regions}).distinct()
+
+
+class ScopedChoicesMixin:
+    """Every foreign key and many-to-many field of the form offers only the administrator's regions' objects
+    (`scoped_choices`), on top of whatever narrower choice the admin itself makes."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = scoped_choices(field.queryset, request.user)
+        return field
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = scoped_choices(field.queryset, request.user)
+        return field
+
+
+class RegionScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     """Admin pages that region administrators use for their own regions only; superusers see all.
 
     `region_lookup` is the ORM path from the model to its Region.
@@ -179,7 +238,7 @@ class RegionScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class RegionScopedInline(admin.options.InlineModelAdmin):
+class RegionScopedInline(ScopedChoicesMixin, admin.options.InlineModelAdmin):
     """Inline rows are editable by whoever may edit the parent object."""
 
     def _parent_allowed(self, request: HttpRequest, obj: Model | None) -> bool:
