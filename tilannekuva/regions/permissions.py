@@ -232,6 +232,15 @@ class RegionScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self.has_change_permission(request, obj)
 
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> list[Any]:
+        """One admin log entry per deleted object, each saved (not bulk-created), so that the audit trail, which
+        copies the admin's log, sees every one."""
+        from django.contrib.admin.models import DELETION, LogEntry
+
+        return [
+            LogEntry.objects.log_actions(request.user.pk, [obj], DELETION, single_object=True) for obj in queryset
+        ]
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.related_model is Region and not request.user.is_superuser:
             kwargs["queryset"] = administered_regions(request.user)

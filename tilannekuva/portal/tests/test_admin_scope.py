@@ -56,3 +56,28 @@ def test_every_admin_form_offers_only_the_administrators_region(users, world):
                         wrong.append((where, name, f"{type(obj).__name__} {obj.pk}"))
     assert walked > 20
     assert wrong[:20] == []
+
+
+def test_an_admin_write_is_refused_across_regions_and_audited_in_its_own(client, users, world):
+    """The issue's case: an Etelä-Savo administrator wrote a progress note on a Pohjois-Savo action "by
+    demo-admin" through the admin, outside the audit trail. Here the other way round: only Pohjois-Savo's
+    strategy has actions, so bob (Pohjois-Savo) tries one of Etelä-Savo's people as the author, and a Pohjois-Savo
+    action is his own."""
+    from django.urls import reverse
+
+    from tilannekuva.audit.models import AuditEntry
+    from tilannekuva.cooperation.models import ProgressNote
+    from tilannekuva.strategy.models import Action
+
+    mine = Action.objects.filter(version__strategy__region__slug="pohjois-savo").order_by("pk").first()
+    client.force_login(users["bob"])
+    url = reverse("admin:cooperation_progressnote_add")
+    data = {"written_at_0": "2026-01-05", "written_at_1": "12:00:00", "text": "Edistyi", "status_after": "in_progress"}
+    refused = client.post(url, {**data, "action": mine.pk, "author": users["alice"].pk})  # alice: Etelä-Savo's
+    assert refused.status_code == 200 and not ProgressNote.objects.exists()
+    done = client.post(url, {**data, "action": mine.pk, "author": users["bob"].pk})
+    assert done.status_code == 302, done.content.decode()[:2000]
+    note = ProgressNote.objects.get()
+    entry = AuditEntry.objects.get(object_id=str(note.pk), content_type__model="progressnote")
+    assert entry.action == "created" and entry.actor_id == users["bob"].pk
+    assert entry.region_id == mine.version.strategy.region_id
