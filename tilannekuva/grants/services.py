@@ -466,20 +466,18 @@ def record_decisions(
             status = ApplicationStatus.PARTLY_GRANTED
         else:
             status = ApplicationStatus.GRANTED
-        before = [
-            application.status,
-            str(application.granted_amount) if application.granted_amount is not None else None,
-        ]
+        before_status = application.status
+        before_amount = str(application.granted_amount) if application.granted_amount is not None else None
         application.granted_amount, application.status = amount, status
         application.decision_note = (notes or {}).get(pk, application.decision_note)
         application.decided_at, application.decided_by = now, user
         application.save(update_fields=["granted_amount", "status", "decision_note", "decided_at", "decided_by"])
-        record(
+        record(  # the decision in words: the status's label and the amount as the reader's language shows it
             actor=user,
             obj=application,
-            action="approved",
+            action="approved" if amount > 0 else "changed",
             region=grant_round.region,
-            changes={"decision": [before, [status, str(amount)]]},
+            changes={"status": [before_status, status], "granted_amount": [before_amount, str(amount)]},
         )
     grant_round.decided_at = now
     grant_round.save(update_fields=["decided_at"])

@@ -390,3 +390,17 @@ def test_a_grant_never_exceeds_what_was_applied_for(application, grant_round, pe
 def test_split_shares_sum_to_the_whole():
     shares = scoring.split(Decimal("100.00"), ["a", "b", "c"])
     assert sum(shares.values()) == Decimal("100.00") and shares["a"] == Decimal("33.34")
+
+
+def test_the_audit_trail_reads_a_decision_in_words_and_finnish_numbers(grant_round, people, application):
+    """Issue 17: the trail showed `Decision: ["received", null] → ["rejected", "0.00"]` as "Hyväksytty"."""
+    from django.utils import translation
+
+    close(grant_round)
+    services.record_decisions(grant_round=grant_round, user=people["hanna"], amounts={application.pk: Decimal("0")})
+    entry = AuditEntry.objects.filter(object_id=str(application.pk), content_type__model="application").latest("at")
+    assert entry.action != "approved"
+    with translation.override("fi"):
+        shown = {c.label: (c.before_text, c.after_text) for c in entry.field_changes()}
+        assert shown == {"tila": ("Vastaanotettu, arvioitavana", "Ei myönnetty"), "myönnetty (€)": ("", "0,00")}
+        assert entry.get_action_display() == "Muutettu"
