@@ -24,9 +24,10 @@ from tilannekuva.regions.models import Area, Region
 from tilannekuva.regions.permissions import (
     can_set_grant_priorities,
 )
-from tilannekuva.regions.selectors import members_of
 from tilannekuva.regions.validators import business_id_is_valid
 
+from .checks import application_errors, normal_iban
+from .decisions import RoundStillOpen, check_closed
 from .models import (
     Application,
     ApplicationStatus,
@@ -42,11 +43,9 @@ from .models import (
     PriorityStatus,
     Review,
     RoundReviewer,
-    TargetGroup,
 )
-from .decisions import RoundStillOpen, check_closed
 from .proposals import MAX_WEIGHT, description_of, propose
-from .scoring import CENT, SCORE_MAX, accepted_priorities, scored_criteria
+from .scoring import CENT, SCORE_MAX, scored_criteria
 from .selectors import is_open, may_manage, may_review, token_hash
 
 MAX_ATTACHMENTS = 5
@@ -71,10 +70,12 @@ DEFAULT_CRITERIA = [
 
 
 class GrantError(Exception):
-    """The request cannot be carried out; `field` names the form field at fault, when there is one."""
+    """The request cannot be carried out; `field` names the form field at fault, when there is one, and `errors`
+    lists every (field, message) found when there are several."""
 
-    def __init__(self, message: str, *, field: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None, errors: list[tuple[str, str]] | None = None):
         self.field = field
+        self.errors = errors or [(field or "", message)]
         super().__init__(message)
 
 
@@ -289,45 +290,40 @@ def submit_application(
     municipalities: Sequence[Area],
     total_budget: Decimal,
     amount_applied: Decimal,
+    contact_person: str = "",
+    phone: str = "",
+    signatory: str = "",
+    iban: str = "",
+    privacy_notice: bool = False,
     earlier_grants: str = "",
     attachments: Sequence[UploadedFile] = (),
     status_url: Any = None,
     is_demo: bool = False,
     today: Any = None,
 ) -> SubmittedApplication:
-    """Receive an application; nothing is written unless every field passes. `status_url(token)` gives the
-    private link for the confirmation e-mail (none is sent without it)."""
+    """Receive an application; nothing is written unless every field passes (`checks.application_errors`: every
+    fault at once, `GrantError.errors`). `status_url(token)` gives the private link for the confirmation e-mail
+    (none is sent without it)."""
     grant_round = GrantRound.objects.select_related("principles__region", "funder").get(pk=grant_round.pk)
     if not is_open(grant_round, today):
         raise GrantError(_("The round is not open for applications."))
-    if not valid_business_id(business_id):
-        raise GrantError(
-            _("“%(value)s” is not a valid business id: write it as 1234567-8 with the right check digit.")
-            % {"value": business_id},
-            field="business_id",
-        )
-    unknown = [g for g in target_groups if g not in TargetGroup.values]
-    if unknown or not target_groups:
-        raise GrantError(_("Choose at least one target group."), field="target_groups")
-    allowed = {p.pk for p in accepted_priorities(grant_round.principles)}
-    if not priorities or any(p.pk not in allowed for p in priorities):
-        raise GrantError(_("Choose the priorities of this round that the activity addresses."), field="priorities")
-    members = {a.pk for a in members_of(grant_round.region.area, year=grant_round.year)}
-    if not municipalities or any(m.pk not in members for m in municipalities):
-        raise GrantError(
-            _("Choose the municipalities of the region where the activity takes place."), field="municipalities"
-        )
-    if total_budget <= 0:
-        raise GrantError(_("The budget of the activity must be more than zero."), field="total_budget")
-    if amount_applied <= 0:
-        raise GrantError(_("The amount applied must be more than zero."), field="amount_applied")
-    if amount_applied > total_budget:
-        raise GrantError(_("The amount applied cannot be more than the activity's budget."), field="amount_applied")
-    if grant_round.max_grant is not None and amount_applied > grant_round.max_grant:
-        raise GrantError(
-            _("The largest grant of this round is %(max)s €.") % {"max": _euros(grant_round.max_grant)},
-            field="amount_applied",
-        )
+    errors = application_errors(
+        grant_round,
+        {
+            "business_id": business_id,
+            "contact_person": contact_person,
+            "signatory": signatory,
+            "iban": iban,
+            "privacy_notice": privacy_notice,
+            "target_groups": target_groups,
+            "priorities": priorities,
+            "municipalities": municipalities,
+            "total_budget": total_budget,
+            "amount_applied": amount_applied,
+        },
+    )
+    if errors:
+        raise GrantError(errors[0][1], field=errors[0][0], errors=errors)
     if len(attachments) > MAX_ATTACHMENTS:
         raise GrantError(_("At most %(count)s attachments.") % {"count": MAX_ATTACHMENTS}, field="attachments")
     for upload in attachments:
@@ -341,6 +337,11 @@ def submit_application(
         association=association.strip(),
         business_id=business_id.strip(),
         email=email,
+        contact_person=contact_person.strip(),
+        phone=phone.strip(),
+        signatory=signatory.strip(),
+        iban=normal_iban(iban),
+        privacy_notice_seen_at=timezone.now(),
         activity=activity.strip(),
         description=description,
         target_groups=list(target_groups),

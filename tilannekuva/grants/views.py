@@ -25,6 +25,7 @@ from tilannekuva.regions.permissions import can_set_grant_priorities, can_view_i
 from tilannekuva.regions.selectors import members_of
 
 from . import exports, proposals, scoring, selectors, services
+from .checks import application_errors
 from .forms import (
     AddPriorityForm,
     ApplicationForm,
@@ -120,7 +121,11 @@ def apply(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
         if not is_open:
             raise PermissionDenied
         form = _application_form(grant_round, request.POST, request.FILES)
-        if form.is_valid():
+        valid = form.is_valid()
+        for name, message in application_errors(grant_round, dict(form.cleaned_data)):  # every fault at once
+            if name not in form.errors:
+                form.add_error(name if name in form.fields else None, message)
+        if valid and not form.errors:
             data = form.cleaned_data
             try:
                 submitted = services.submit_application(
@@ -135,12 +140,18 @@ def apply(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
                     municipalities=list(data["municipalities"]),
                     total_budget=data["total_budget"],
                     amount_applied=data["amount_applied"],
+                    contact_person=data["contact_person"],
+                    phone=data["phone"],
+                    signatory=data["signatory"],
+                    iban=data["iban"],
+                    privacy_notice=data["privacy_notice"],
                     earlier_grants=data["earlier_grants"],
                     attachments=data["attachments"],
                     status_url=lambda token: request.build_absolute_uri(reverse("grants:status", args=[token])),
                 )
             except services.GrantError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+                for name, message in exc.errors:
+                    form.add_error(name if name in form.fields else None, message)
             else:
                 messages.success(
                     request,

@@ -42,6 +42,10 @@ def form_data(grant_round, **overrides):
         "association": "Savon Nuoret ry",
         "business_id": "1234567-1",
         "email": "hakija@example.invalid",
+        "contact_person": "Sanna Savolainen",
+        "signatory": "Pekka Puheenjohtaja",
+        "iban": "FI21 1234 5600 0007 85",
+        "privacy_notice": "on",
         "activity": "Nuorten olohuone",
         "description": "Kohtaamispaikka.",
         "target_groups": ["young"],
@@ -93,6 +97,10 @@ def test_an_association_applies_without_an_account_and_sees_its_application(
         ("amount_applied", "12x", "is not an amount in euros"),
         ("email", "not-an-email", "valid email"),
         ("target_groups", [], "required"),
+        ("iban", "FI21 1234 5600 0007 86", "not a valid IBAN"),
+        ("contact_person", "", "Name the association"),
+        ("signatory", " ", "Name the person with signing authority"),
+        ("privacy_notice", "", "read the privacy notice"),
     ],
 )
 def test_a_faulty_form_shows_what_to_fix_and_saves_nothing(client, grant_round, field, value, message):
@@ -102,6 +110,34 @@ def test_a_faulty_form_shows_what_to_fix_and_saves_nothing(client, grant_round, 
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Application.objects.exists()
+
+
+def test_every_fault_of_the_form_is_shown_at_once(client, grant_round):
+    """Issue 17: errors came one stage at a time (four round trips). Form faults and the rules' faults together."""
+    data = form_data(
+        grant_round,
+        email="not-an-email",
+        business_id="1234567-2",
+        iban="FI00 1234",
+        contact_person="",
+        signatory="",
+        privacy_notice="",
+        total_budget="1000",
+        amount_applied="2000",
+    )
+    response = client.post(reverse("grants:apply", args=["etela-savo", grant_round.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 400 and not Application.objects.exists()
+    for message in (
+        "valid email",
+        "not a valid business id",
+        "not a valid IBAN",
+        "Name the association",
+        "signing authority",
+        "privacy notice",
+        "cannot be more than the activity",
+    ):
+        assert message in page, message
 
 
 def test_a_closed_round_takes_no_applications(client, grant_round):
@@ -268,7 +304,9 @@ def test_a_decision_over_the_budget_changes_nothing(client, people, grant_round)
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_decisions_export_for_the_case_management_system(client, people, grant_round, application, fmt):
-    services.record_decisions(grant_round=close(grant_round), user=people["hanna"], amounts={application.pk: Decimal("2500")})
+    services.record_decisions(
+        grant_round=close(grant_round), user=people["hanna"], amounts={application.pk: Decimal("2500")}
+    )
     url = reverse("grants:export", args=["etela-savo", grant_round.pk, fmt])
     client.force_login(people["rami"])
     assert client.get(url).status_code == 403
@@ -302,7 +340,9 @@ def test_attachments_are_for_the_assessment_only(client, people, grant_round, se
 def test_the_yearly_report_shows_the_money_by_priority_municipality_target_group_and_funder(
     client, people, grant_round, application
 ):
-    services.record_decisions(grant_round=close(grant_round), user=people["hanna"], amounts={application.pk: Decimal("4000")})
+    services.record_decisions(
+        grant_round=close(grant_round), user=people["hanna"], amounts={application.pk: Decimal("4000")}
+    )
     page = client.get(reverse("grants:report", args=["etela-savo"]) + f"?year={YEAR}").content.decode()
     for text in (
         "By priority",
