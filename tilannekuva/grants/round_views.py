@@ -1,14 +1,16 @@
-"""A round's early close: the funder ends the application period with a reason (audited) before deciding."""
+"""A round's early close (the funder ends the application period with a reason, audited, before deciding) and a
+reviewer's declaration of a conflict of interest in one application."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import decisions
-from .views import _managed_round
+from . import conflicts, decisions
+from .views import _application, _managed_round
 
 
 @login_required
@@ -22,3 +24,18 @@ def close_round(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse
     else:
         messages.success(request, _("The round is closed: no more applications. The decisions may now be recorded."))
     return redirect("grants:manage", grant_round.region.slug, grant_round.pk)
+
+
+@login_required
+@require_POST
+def declare_conflict(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
+    found, page = _application(request, region_slug, pk)
+    if not page.may_review:
+        raise PermissionDenied
+    try:
+        conflicts.declare_conflict(application=found, user=request.user, reason=request.POST.get("reason", ""))
+    except conflicts.ConflictError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your conflict of interest is recorded: you do not score this application."))
+    return redirect("grants:application", found.round.region.slug, found.pk)

@@ -17,7 +17,7 @@ from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_manage_grant_round, can_review_grants
 
 from . import scoring
-from .models import Application, GrantRound, Principles, PrinciplesStatus, Review, TargetGroup
+from .models import Application, Conflict, GrantRound, Principles, PrinciplesStatus, Review, TargetGroup
 
 
 class NotFound(LookupError):
@@ -67,9 +67,12 @@ class ReviewPage:
     score: scoring.WeightedScore
     may_review: bool
     may_manage: bool
+    conflict: Conflict | None = None  # the user's declared conflict of interest in this application
 
     @property
     def others_visible(self) -> bool:
+        if self.conflict is not None:
+            return False
         return self.own is not None or (self.may_manage and not self.may_review)
 
 
@@ -86,6 +89,7 @@ def review_page(*, application: Application, user: Any) -> ReviewPage:
         score=scoring.weighted_score(application, criteria=criteria, all_priorities=priorities, reviews=reviews),
         may_review=may_review(user, grant_round),
         may_manage=may_manage(user, grant_round),
+        conflict=Conflict.objects.filter(application=application, reviewer_id=user.pk).first(),
     )
 
 
@@ -118,7 +122,8 @@ def ranking(grant_round: GrantRound, *, user: Any) -> list[RankedRow]:
             position=i,
             score=s,
             proposed=proposal[s.application.pk],
-            own_review_given=any(r.reviewer_id == user.pk for r in s.application.reviews.all()),
+            own_review_given=any(r.reviewer_id == user.pk for r in s.application.reviews.all())
+            or any(c.reviewer_id == user.pk for c in s.application.conflicts.all()),
             note=_proposal_note(grant_round, s, proposal[s.application.pk]),
         )
         for i, s in enumerate(scores, start=1)

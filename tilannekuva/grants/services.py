@@ -30,6 +30,7 @@ from .checks import application_errors, normal_iban
 from .decisions import RoundStillOpen, check_closed
 from .models import (
     Application,
+    Conflict,
     ApplicationStatus,
     Attachment,
     Criterion,
@@ -402,6 +403,8 @@ def score_application(*, application: Application, user: Any, scores: dict[int, 
         raise GrantError(_("The round has been decided; scores can no longer be given."))
     if Review.objects.filter(application=application, reviewer=user).exists():
         raise GrantError(_("You have already scored this application."))
+    if Conflict.objects.filter(application=application, reviewer=user).exists():
+        raise GrantError(_("You declared a conflict of interest in this application and do not score it."))
     criteria = scored_criteria(grant_round.principles)
     for criterion in criteria:
         value = scores.get(criterion.pk)

@@ -21,6 +21,11 @@ urlpatterns = [
     path("regions/<slug:region_slug>/grants/rounds/<int:pk>/decisions.<str:fmt>", views.export, name="export"),
     path("regions/<slug:region_slug>/grants/applications/<int:pk>/", views.application, name="application"),
     path("regions/<slug:region_slug>/grants/applications/<int:pk>/score/", views.score, name="score"),
+    path(
+        "regions/<slug:region_slug>/grants/applications/<int:pk>/conflict/",
+        round_views.declare_conflict,
+        name="conflict",
+    ),
     path("regions/<slug:region_slug>/grants/attachments/<int:pk>/", views.attachment, name="attachment"),
     path("grants/applications/<str:token>/", views.application_status, name="status"),
 ]

@@ -436,7 +436,8 @@ def _application(request: HttpRequest, region_slug: str, pk: int) -> tuple[Appli
 def _render_review(request: HttpRequest, page: selectors.ReviewPage, form: ScoreForm | None = None) -> HttpResponse:
     application = page.application
     criteria = scoring.scored_criteria(application.round.principles)
-    if form is None and page.may_review and page.own is None and application.round.decided_at is None:
+    scoring_open = page.own is None and page.conflict is None and application.round.decided_at is None
+    if form is None and page.may_review and scoring_open:
         form = ScoreForm(criteria=criteria)
     context = {
         "region": application.round.region,

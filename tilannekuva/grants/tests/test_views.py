@@ -459,3 +459,21 @@ def test_the_ranking_flags_unequal_reviews_and_a_proposal_short_of_the_amount(cl
     assert "Unequal reviews" in page and "from 1 to 2 reviews" in page
     assert "no partial grant is proposed" in page  # 10 000 € budget: 6 000 € fits, 5 000 € does not
     assert Application.objects.filter(pk=second.pk, granted_amount__isnull=True).exists()
+
+
+def test_a_reviewer_declares_a_conflict_of_interest_and_is_excluded(client, people, grant_round, application):
+    from .test_services import scores_for
+
+    client.force_login(people["rami"])
+    page = reverse("grants:application", args=["etela-savo", application.pk])
+    assert "Declare a conflict of interest" in client.get(page).text
+    url = reverse("grants:conflict", args=["etela-savo", application.pk])
+    client.post(url, {"reason": "Yhdistyksen hallituksen jäsen"})
+    shown = client.get(page).text
+    assert "You declared a conflict of interest" in shown and 'name="reason"' not in shown
+    with pytest.raises(services.GrantError, match="conflict of interest"):
+        services.score_application(application=application, user=people["rami"], scores=scores_for(grant_round, 5, 5, 5))
+    services.score_application(application=application, user=people["riina"], scores=scores_for(grant_round, 3, 3, 3))
+    assert Review.objects.filter(application=application).count() == 1  # the score comes from riina alone
+    client.force_login(people["carol"])  # not a reviewer
+    assert client.post(url, {"reason": "x"}).status_code == 403

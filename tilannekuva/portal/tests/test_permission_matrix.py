@@ -115,6 +115,7 @@ POST_ONLY = {
     "grants:score",
     "grants:decide",
     "grants:close",
+    "grants:conflict",
     "surveys:create",
     "surveys:status",
     "surveys:invite",
