@@ -30,9 +30,9 @@ from .checks import application_errors, normal_iban
 from .decisions import RoundStillOpen, check_closed
 from .models import (
     Application,
-    Conflict,
     ApplicationStatus,
     Attachment,
+    Conflict,
     Criterion,
     CriterionKind,
     CriterionScore,

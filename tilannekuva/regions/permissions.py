@@ -237,9 +237,7 @@ class RegionScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
         copies the admin's log, sees every one."""
         from django.contrib.admin.models import DELETION, LogEntry
 
-        return [
-            LogEntry.objects.log_actions(request.user.pk, [obj], DELETION, single_object=True) for obj in queryset
-        ]
+        return [LogEntry.objects.log_actions(request.user.pk, [obj], DELETION, single_object=True) for obj in queryset]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.related_model is Region and not request.user.is_superuser:

@@ -1,4 +1,6 @@
 """How the trail shows stored values: in the page's language and number format."""
+
+
 def test_values_and_labels_read_in_the_pages_language():
     """Issue 17: a reported "72,5" showed as "72.5" and the label "Value" stayed in English."""
     from django.db import models as dj_models

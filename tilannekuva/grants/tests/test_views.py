@@ -472,7 +472,9 @@ def test_a_reviewer_declares_a_conflict_of_interest_and_is_excluded(client, peop
     shown = client.get(page).text
     assert "You declared a conflict of interest" in shown and 'name="reason"' not in shown
     with pytest.raises(services.GrantError, match="conflict of interest"):
-        services.score_application(application=application, user=people["rami"], scores=scores_for(grant_round, 5, 5, 5))
+        services.score_application(
+            application=application, user=people["rami"], scores=scores_for(grant_round, 5, 5, 5)
+        )
     services.score_application(application=application, user=people["riina"], scores=scores_for(grant_round, 3, 3, 3))
     assert Review.objects.filter(application=application).count() == 1  # the score comes from riina alone
     client.force_login(people["carol"])  # not a reviewer

@@ -415,12 +415,12 @@ def region_patterns(resolver: URLResolver | None = None, prefix: str = "") -> li
     import re
 
     found = []
+    values = {"int": "1", "slug": "x", "str": "x", "path": "x"}
     for pattern in (resolver or get_resolver()).url_patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             found += region_patterns(pattern, route)
         elif "<slug:region_slug>" in route:
-            values = {"int": "1", "slug": "x", "str": "x", "path": "x"}
             address = re.sub(
                 r"<(?:(\w+):)?(\w+)>",
                 lambda m: "etela-savo" if m[2] == "region_slug" else values[m[1] or "str"],

@@ -4,9 +4,9 @@ identical import changes nothing; export of answers and results."""
 import io
 
 import pytest
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from tilannekuva.surveys import exchange, services
