@@ -54,8 +54,8 @@ class WeightedScore:
 
     @property
     def total(self) -> float | None:
-        """0..100. The priority fit counts in proportion to the quality (docs/GRANTS.md): a weak application
-        cannot climb on a ticked priority, and the total never exceeds the quality score itself."""
+        """0..100. The priority fit counts in proportion to the quality (docs/DECISIONS.md, "Trust guards"): a
+        weak application cannot climb on a ticked priority, and the total never exceeds the quality score."""
         weight = sum(r.criterion.weight for r in self.results)
         if not self.results or weight == 0 or any(r.score is None for r in self.results):
             return None

@@ -263,7 +263,7 @@ def test_the_weighted_score_is_the_weighted_mean_of_the_reviews_and_the_priority
     services.score_application(application=application, user=people["riina"], scores=scores_for(grant_round, 2, 4, 3))
     (score,) = scoring.round_scores(grant_round)
     # Quality (the reviewed criteria): (30·3/5 + 20·3/5 + 20·4/5) / 70 = 46 / 70; the priority fit (30·5/5)
-    # counts in proportion to it: 30 · 46/70 + 46 = 65.7 (docs/GRANTS.md)
+    # counts in proportion to it: 30 · 46/70 + 46 = 65.7 (docs/DECISIONS.md, "Trust guards")
     assert score.total == 65.7
     assert score.reviews == 2
     assert "Mean of 2 reviews: 4, 2." in score.explanation[1]
