@@ -237,7 +237,9 @@ class RegionScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
         copies the admin's log, sees every one."""
         from django.contrib.admin.models import DELETION, LogEntry
 
-        return [LogEntry.objects.log_actions(request.user.pk, [obj], DELETION, single_object=True) for obj in queryset]
+        user_id = request.user.pk
+        assert user_id is not None  # only a signed-in administrator reaches the admin
+        return [LogEntry.objects.log_actions(user_id, [obj], DELETION, single_object=True) for obj in queryset]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.related_model is Region and not request.user.is_superuser:

@@ -46,6 +46,7 @@ def test_every_admin_form_offers_only_the_administrators_region(users, world):
         for where, form_class in forms_to_walk:
             for name, field in _choice_fields(form_class).items():
                 walked += 1
+                assert field.queryset is not None
                 for obj in field.queryset.all()[:2000]:
                     if isinstance(obj, User):
                         if not RegionRole.objects.filter(user=obj, region_id=own).exists():
@@ -70,6 +71,7 @@ def test_an_admin_write_is_refused_across_regions_and_audited_in_its_own(client,
     from tilannekuva.strategy.models import Action
 
     mine = Action.objects.filter(version__strategy__region__slug="pohjois-savo").order_by("pk").first()
+    assert mine is not None
     client.force_login(users["bob"])
     url = reverse("admin:cooperation_progressnote_add")
     data = {"written_at_0": "2026-01-05", "written_at_1": "12:00:00", "text": "Edistyi", "status_after": "in_progress"}

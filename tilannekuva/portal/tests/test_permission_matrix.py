@@ -438,7 +438,7 @@ def test_every_page_of_an_internal_region_answers_404_to_outsiders(client, peopl
     Region.objects.update(dashboard_public=False)
     if who != "anonymous":
         client.force_login(people[who])
-    wrong = []
+    wrong: list[tuple[str, ...]] = []
     for name, _kind in PAGES:
         url = reverse(name, args=arguments.get(name, []))
         match = resolve(url)
@@ -448,14 +448,14 @@ def test_every_page_of_an_internal_region_answers_404_to_outsiders(client, peopl
             continue  # bob's own region
         status = client.get(url).status_code
         if status != 404:
-            wrong.append((name, status))
+            wrong.append((name, str(status)))
     for name, url in region_patterns():
         if name in {"private_feed"} or (who == "bob" and "pohjois-savo" in url):
             continue
         for method in (client.get, client.post):
             status = method(url).status_code
             if status != 404:
-                wrong.append((name, method.__name__, status))
+                wrong.append((name, method.__name__, str(status)))
     assert wrong == []
     client.force_login(people["carol"])  # a viewer of Etelä-Savo
     assert client.get(reverse("cooperation:groups", args=["etela-savo"])).status_code == 200
@@ -469,6 +469,7 @@ def test_lists_leave_out_an_internal_region(client, people, arguments):
     from tilannekuva.strategy.models import Metric
 
     metric = Metric.objects.filter(version__strategy__region__slug="etela-savo").order_by("pk").first()
+    assert metric is not None
     indicator = Indicator.objects.get(external_id="synthetic-matrix")
     bind(metric=metric, indicator=indicator, aggregation=Aggregation.REGION_VALUE)
     Region.objects.filter(slug="etela-savo").update(dashboard_public=False)
