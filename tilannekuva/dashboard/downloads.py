@@ -176,11 +176,14 @@ def data_records(card: Card, *, region: Region, gender: str) -> list[dict[str, A
                     }
                 )
         return rows
+    name = region.area.name_fi
+    if data is not None and data.synthetic:
+        name = f"{name} ({data.vintage})"  # a figure from SYNTHETIC demo input says so in the export too
     return [
         {
             "indicator": card.metric.key,
             "area_code": region.area.code,
-            "area_name": region.area.name_fi,
+            "area_name": name,
             "area_kind": region.area.kind,
             "year": year,
             "gender": Gender.TOTAL.value,

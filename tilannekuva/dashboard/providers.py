@@ -48,6 +48,7 @@ class MetricData:
     detail_url: str = ""  # a page of the providing app that explains the figure (a calculation, survey results)
     detail_label: str = ""
     evidence: dict[int, str] = field(default_factory=dict)  # year -> what a register's answer rests on
+    synthetic: bool = False  # derived from SYNTHETIC demo input: the vintage says "synteettinen" (exports, API too)
 
     @property
     def decimals(self) -> int | None:

@@ -1,69 +1,69 @@
-"""The HYTE calculator: pure functions from indicator values to scaled points, rank, tertile and euros.
+"""The HYTE calculator: VNA 1393/2022 3 § (and VNA 1392/2022 3 § for the counties) as pure functions.
 
-No database here: the selectors gather the inputs, these functions are fast enough to rerun for every
-what-if (docs/FUNDING.md explains the method; the parameter files choose among its options)."""
+1. Process points: each process indicator gives 0 or 100 points by the annex's answer rules (liite 1).
+2. Outcome points: the difference of the two latest years, oriented so that an improvement is positive, scaled
+   to 0–100 over all units (min–max: the best change 100, the worst 0; docs/FUNDING.md says why); a unit whose
+   value is already at the indicator's target gets 100 (3 § 4 mom).
+3. A figure that is missing gets the lowest possible value, 0 points (laki 618/2021 15 § 3 mom).
+4. The unit's score = the mean of its process mean and its outcome mean; its coefficient = the score divided by
+   the national population-weighted mean of the scores (3 § 5 mom).
+5. € = base price × residents × coefficient (laki 618/2021 15 § 1 mom), to the cent.
+
+Exact fractions for the national mean and the euros: with every unit equal, every coefficient is exactly 1 and
+the national sum exactly base price × population. No database here: the selectors gather the inputs."""
 
 import math
-from bisect import bisect_left, bisect_right
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import TypeVar
 
-from .parameters import HyteParameters, Scaling
+from .parameters import HyteParameters, Indicator
 
 K = TypeVar("K", bound=Hashable)
 CENT = Decimal("0.01")
+PREVIOUS = ".previous"  # an outcome indicator's value of the earlier of the two latest years: "O2.previous"
+
+Values = Mapping[str, Mapping[str, float | None]]  # code -> indicator id (or id + PREVIOUS) -> value
 
 
-def scale(values: Mapping[K, float | None], *, direction: str, scaling: Scaling) -> dict[K, float | None]:
-    """Each unit's value on 0–100 across all units: the best value 100, the worst 0, direction respected.
-
-    min_max: s = 100·(x − min)/(max − min), reversed where lower is better. percentile: the share of the other
-    units that the unit beats, ties counted half (so equal values get equal points). A missing value stays
-    missing; where every present value is the same (or there is one unit), each gets `scaling.equal_points`."""
-    present = {k: v for k, v in values.items() if v is not None and math.isfinite(v)}
-    scaled: dict[K, float | None] = dict.fromkeys(values)
-    if not present:
-        return scaled
-    sign = 1.0 if direction == "higher_is_better" else -1.0
-    oriented = {k: sign * v for k, v in present.items()}
-    low, high = min(oriented.values()), max(oriented.values())
-    if high == low:
-        return {**scaled, **dict.fromkeys(present, scaling.equal_points)}
-    if scaling.method == "percentile":
-        ordered = sorted(oriented.values())
-        n = len(ordered)
-        for key, value in oriented.items():
-            below = _count_below(ordered, value)
-            equal = _count_below(ordered, value, inclusive=True) - below - 1
-            scaled[key] = 100.0 * (below + equal / 2) / (n - 1)
-        return scaled
-    span = high - low
-    for key, value in oriented.items():
-        scaled[key] = 100.0 * (value - low) / span
-    return scaled
+def process_points(value: float | None) -> float:
+    """0 or 100 as the annex scores it; a value between (a county's percentage) counts as itself; missing is 0."""
+    if value is None or not math.isfinite(value):
+        return 0.0
+    return min(max(float(value), 0.0), 100.0)
 
 
-def _count_below(ordered: list[float], value: float, *, inclusive: bool = False) -> int:
-    return bisect_right(ordered, value) if inclusive else bisect_left(ordered, value)
+def at_target(indicator: Indicator, latest: float) -> bool:
+    if indicator.target is None:
+        return False
+    if indicator.direction == "lower_is_better":
+        return latest <= indicator.target
+    return latest >= indicator.target
 
 
-def weighted_mean(points: Mapping[str, float | None], weights: Mapping[str, float], *, missing: str) -> float | None:
-    """The weighted mean of the points; a missing point is left out ("exclude") or counts as 0 ("zero")."""
-    total = weight_sum = 0.0
-    for key, weight in weights.items():
-        value = points.get(key)
-        if value is None:
-            if missing != "zero":
-                continue
-            value = 0.0
-        total += weight * value
-        weight_sum += weight
-    if weight_sum == 0 or not any(points.get(k) is not None for k in weights):
-        return None
-    return total / weight_sum
+def outcome_points(indicator: Indicator, values: Values) -> dict[str, float]:
+    """Each unit's points for one outcome indicator: the oriented two-year difference scaled min–max to 0–100
+    over the units that have both years; at target 100; a unit without both years 0 (the lowest value)."""
+    sign = 1.0 if indicator.direction == "higher_is_better" else -1.0
+    differences: dict[str, float] = {}
+    latest_of: dict[str, float] = {}
+    for code, row in values.items():
+        latest, previous = row.get(indicator.id), row.get(indicator.id + PREVIOUS)
+        if latest is None or previous is None or not (math.isfinite(latest) and math.isfinite(previous)):
+            continue
+        differences[code] = sign * (latest - previous)
+        latest_of[code] = latest
+    points = dict.fromkeys(values, 0.0)
+    if differences:
+        low, high = min(differences.values()), max(differences.values())
+        for code, difference in differences.items():
+            points[code] = 100.0 if high == low else 100.0 * (difference - low) / (high - low)
+    for code, latest in latest_of.items():
+        if at_target(indicator, latest):
+            points[code] = 100.0
+    return points
 
 
 def ranks(totals: Mapping[K, float | None]) -> dict[K, int | None]:
@@ -82,28 +82,10 @@ def tertile(rank: int | None, count: int) -> int | None:
     return 1 + (3 * (rank - 1)) // count
 
 
-def allocate(total: Decimal, weights: Mapping[K, float]) -> dict[K, Decimal]:
-    """`total` shared in proportion to `weights`, to the cent, summing exactly to `total`.
-
-    Largest remainder: every share is first rounded down to the cent, and the cents left over go one each to the
-    largest remainders (ties by the order of `weights`). Exact fractions, so no float error can lose a cent.
-    Where every weight is 0, the total is shared equally."""
-    cents = int((total / CENT).to_integral_value(rounding=ROUND_HALF_UP))
-    keys = list(weights)
-    if not keys:
-        return {}
-    exact_weights = [Fraction(max(weights[k], 0.0)) for k in keys]
-    weight_sum = sum(exact_weights)
-    if weight_sum == 0:
-        exact_weights = [Fraction(1)] * len(keys)
-        weight_sum = Fraction(len(keys))
-    shares = [cents * w / weight_sum for w in exact_weights]
-    floors = [math.floor(s) for s in shares]
-    left = cents - sum(floors)
-    order = sorted(range(len(keys)), key=lambda i: (-(shares[i] - floors[i]), i))
-    for i in order[:left]:
-        floors[i] += 1
-    return {k: Decimal(c) * CENT for k, c in zip(keys, floors, strict=True)}
+def to_cents(value: Fraction | Decimal) -> Decimal:
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -111,15 +93,22 @@ class UnitResult:
     """One municipality's (or county's) calculated HYTE figures in one year."""
 
     code: str
-    points: dict[str, float | None]
+    points: dict[str, float]
     process: float | None
     outcome: float | None
-    total: float | None
+    score: float
+    coefficient: float | None = None
     rank: int | None = None
     tertile: int | None = None
     residents: int | None = None
     eur: Decimal | None = None
-    per_resident_split: Decimal | None = None
+    missing: list[str] = field(default_factory=list)  # indicator ids that got the lowest value for want of data
+    per_resident_split: Decimal | None = None  # base price × residents: the euros with a coefficient of 1
+
+    @property
+    def total(self) -> float:
+        """The score on 0–100 (the mean of the part means): what THL's tables call the total points."""
+        return self.score
 
     @property
     def eur_per_resident(self) -> Decimal | None:
@@ -129,7 +118,7 @@ class UnitResult:
 
     @property
     def difference(self) -> Decimal | None:
-        """The real reward or penalty: € against a plain per-resident split of the same pot."""
+        """The real reward or penalty: € against the same base price with a coefficient of 1."""
         if self.eur is None or self.per_resident_split is None:
             return None
         return self.eur - self.per_resident_split
@@ -139,74 +128,105 @@ class UnitResult:
 class Calculation:
     parameters: HyteParameters
     units: dict[str, UnitResult]
-    pot: Decimal | None
+    national_mean: float | None
     ranked: int
+    total_eur: Decimal | None = None
+    total_residents: int = 0
     notes: list[str] = field(default_factory=list)
 
 
-def calculate(
-    *,
-    parameters: HyteParameters,
-    values: Mapping[str, Mapping[str, float | None]],
-    residents: Mapping[str, int | None],
-    pot: Decimal | None,
-) -> Calculation:
-    """Points, rank, tertile and euros of every unit in `values` (code -> indicator id -> raw value).
+def _mean(values: list[float]) -> float | None:
+    return math.fsum(values) / len(values) if values else None
 
-    The units in `values` are the whole comparison group (all municipalities, or all counties): scaling, ranks
-    and tertiles are relative to them. Euros need a pot and each unit's residents."""
+
+def national_mean(
+    scores: Mapping[str, float], residents: Mapping[str, int | None], *, weighted: bool
+) -> Fraction | None:
+    """The national mean of the scores: weighted by residents (3 § 5 mom), over the units with residents; the
+    plain mean where no unit has residents or the rule is unweighted. Exact."""
+    if weighted:
+        weights = {c: residents.get(c) or 0 for c in scores}
+        total = sum(weights.values())
+        if total > 0:
+            return sum((Fraction(scores[c]) * w for c, w in weights.items()), Fraction(0)) / total
+    if not scores:
+        return None
+    return sum((Fraction(s) for s in scores.values()), Fraction(0)) / len(scores)
+
+
+def calculate(*, parameters: HyteParameters, values: Values, residents: Mapping[str, int | None]) -> Calculation:
+    """Points, score, coefficient, rank, tertile and euros of every unit in `values`: the whole country (the
+    national mean, the scaling and the ranks are relative to the units given)."""
     codes = list(values)
-    points: dict[str, dict[str, float | None]] = {code: {} for code in codes}
-    for indicator in parameters.indicators:
-        column = {code: values[code].get(indicator.id) for code in codes}
-        for code, scaled in scale(column, direction=indicator.direction, scaling=parameters.scaling).items():
-            points[code][indicator.id] = scaled
-    weights = {
-        part: {i.id: i.weight for i in parameters.indicators if i.part == part} for part in ("process", "outcome")
-    }
+    points: dict[str, dict[str, float]] = {code: {} for code in codes}
+    missing: dict[str, list[str]] = {code: [] for code in codes}
+    for indicator in parameters.part("process"):
+        for code in codes:
+            value = values[code].get(indicator.id)
+            if value is None:
+                missing[code].append(indicator.id)
+            points[code][indicator.id] = process_points(value)
+    for indicator in parameters.part("outcome"):
+        scaled = outcome_points(indicator, values)
+        for code in codes:
+            if values[code].get(indicator.id) is None or values[code].get(indicator.id + PREVIOUS) is None:
+                missing[code].append(indicator.id)
+            points[code][indicator.id] = scaled[code]
     units: dict[str, UnitResult] = {}
     for code in codes:
-        process = weighted_mean(points[code], weights["process"], missing=parameters.scaling.missing)
-        outcome = weighted_mean(points[code], weights["outcome"], missing=parameters.scaling.missing)
-        parts = {"process": process, "outcome": outcome}
-        total = weighted_mean(parts, parameters.part_weights, missing="exclude") if parameters.indicators else None
+        process = _mean([points[code][i.id] for i in parameters.part("process")])
+        outcome = _mean([points[code][i.id] for i in parameters.part("outcome")])
+        score = _mean([p for p in (process, outcome) if p is not None]) or 0.0
         units[code] = UnitResult(
-            code=code, points=points[code], process=process, outcome=outcome, total=total, residents=residents.get(code)
+            code=code,
+            points=points[code],
+            process=process,
+            outcome=outcome,
+            score=score,
+            residents=residents.get(code),
+            missing=missing[code],
         )
-    rank_of = ranks({code: unit.total for code, unit in units.items()})
-    ranked = sum(1 for r in rank_of.values() if r is not None)
-    for code, unit in units.items():
-        unit.rank = rank_of[code]
-        unit.tertile = tertile(unit.rank, ranked)
+    weighted = parameters.normalisation == "population_weighted_national_mean"
+    mean = national_mean({c: u.score for c, u in units.items()}, residents, weighted=weighted)
     notes = []
-    if pot is not None:
-        payable = {code: unit for code, unit in units.items() if unit.residents}
-        if len(payable) < len(units):
-            notes.append("residents-missing")
-        by_residents = {code: float(unit.residents or 0) for code, unit in payable.items()}
-        if parameters.euro_formula == "per_resident" or ranked == 0:
-            by_points = by_residents
-        else:
-            by_points = {code: float(unit.residents or 0) * (unit.total or 0.0) for code, unit in payable.items()}
-        euros = allocate(pot, by_points)
-        plain = allocate(pot, by_residents)
-        for code, unit in payable.items():
-            unit.eur = euros[code]
-            unit.per_resident_split = plain[code]
-    return Calculation(parameters=parameters, units=units, pot=pot, ranked=ranked, notes=notes)
+    if mean is None or mean == 0:
+        notes.append("national-mean-zero")
+    rank_of = ranks({code: unit.score for code, unit in units.items()})
+    ranked = sum(1 for r in rank_of.values() if r is not None)
+    total_eur, total_residents = Decimal(0), 0
+    for code, unit in units.items():
+        unit.rank, unit.tertile = rank_of[code], tertile(rank_of[code], ranked)
+        coefficient = Fraction(unit.score) / mean if mean else None
+        unit.coefficient = float(coefficient) if coefficient is not None else None
+        if parameters.base_price is None or not unit.residents:
+            continue
+        price = Fraction(parameters.base_price)
+        unit.per_resident_split = to_cents(price * unit.residents)
+        if coefficient is not None:
+            unit.eur = to_cents(price * unit.residents * coefficient)
+            total_eur += unit.eur
+            total_residents += unit.residents
+    if parameters.base_price is None:
+        notes.append("base-price-unknown")
+    if any(not u.residents for u in units.values()):
+        notes.append("residents-missing")
+    return Calculation(
+        parameters=parameters,
+        units=units,
+        national_mean=float(mean) if mean is not None else None,
+        ranked=ranked,
+        total_eur=total_eur if parameters.base_price is not None else None,
+        total_residents=total_residents,
+        notes=notes,
+    )
 
 
-def apply_changes(
-    values: Mapping[str, Mapping[str, float | None]], changes: Mapping[str, Mapping[str, float]]
-) -> dict[str, dict[str, float | None]]:
-    """A copy of `values` with each change (code -> indicator -> amount) added to the unit's value; a change to
-    a missing value is refused by the caller (there is nothing to add to)."""
+def apply_changes(values: Values, changes: Mapping[str, Mapping[str, float]]) -> dict[str, dict[str, float | None]]:
+    """A copy of `values` with each change (code -> indicator -> the new value) set: a process item's 0 or 100,
+    an outcome indicator's latest value. The form checks the range before."""
     changed = {code: dict(row) for code, row in values.items()}
-    for code, deltas in changes.items():
-        for indicator_id, delta in deltas.items():
-            current = changed.get(code, {}).get(indicator_id)
-            if current is not None:
-                changed[code][indicator_id] = current + delta
+    for code, new_values in changes.items():
+        changed.setdefault(code, {}).update(new_values)
     return changed
 
 
@@ -228,8 +248,8 @@ def compare(
     point_diffs: dict[str, float] = {}
     eur_diffs: dict[str, Decimal] = {}
     for code, unit in calculation.units.items():
-        if unit.total is not None and code in official_points:
-            point_diffs[code] = unit.total - official_points[code]
+        if code in official_points:
+            point_diffs[code] = unit.score - official_points[code]
         if unit.eur is not None and code in official_eur:
             eur_diffs[code] = unit.eur - official_eur[code]
     absolute = [abs(d) for d in point_diffs.values()]

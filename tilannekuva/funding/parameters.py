@@ -1,6 +1,7 @@
-"""The versioned parameter files of data/funding/: HYTE indicator lists per year and level, and the vitality
-index's dimensions. Nothing of the method is in Python: the files say what counts, with their sources and
-with `verified: false` on every inference or unknown."""
+"""The versioned parameter files of data/funding/: the HYTE indicator lists per year and level as the statutes
+set them (data/finlex/), and the vitality index's dimensions. Nothing of the method is in Python: the files say
+what counts, each item citing its statute section, with `verified: false` and the reason on every inference or
+unknown."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -13,13 +14,14 @@ from django.conf import settings
 
 DIRECTIONS = ("higher_is_better", "lower_is_better")
 PARTS = ("process", "outcome")
-SCALING_METHODS = ("min_max", "percentile")
-MISSING_RULES = ("exclude", "zero")
-EURO_FORMULAS = ("fixed_pot", "per_resident")
 LEVELS = ("municipality", "county")
+FORMULAS = ("base_price_x_residents_x_coefficient", "base_price_x_residents")
+NORMALISATIONS = ("population_weighted_national_mean", "national_mean")
 CHANGES = ("percent", "difference")
 MERGE_RULES = ("sum", "population_weighted_mean")
 REFERENCES = ("national", "maakunta")
+PROCESS_POINTS = (0.0, 100.0)  # VNA 1393/2022 liite 1: every process indicator gives 0 or 100 points
+SOTKANET_NOT_VERIFIED = "Sotkanet id not verified"
 
 
 class ParameterError(ValueError):
@@ -35,20 +37,51 @@ class Indicator:
     id: str
     name: str
     part: str
-    source: str
-    direction: str
     weight: float
+    cite: str
     verified: bool
-    note: str = ""
+    source: str = ""
+    scoring: str = ""
+    unit: str = ""
+    low: float = 0.0
+    high: float = 100.0
+    direction: str = "higher_is_better"
+    direction_verified: bool = True
+    direction_note: str = ""
     target: float | None = None
+    target_note: str = ""
+    sotkanet_id: str | None = None
+    sotkanet_verified: bool = False
+    sotkanet_note: str = ""
+    scoring_verified: bool = True
+    note: str = ""
+
+    @property
+    def binary(self) -> bool:
+        """A process item scored 0 or 100 by the annex's answer rules."""
+        return self.part == "process" and self.scoring_verified and bool(self.scoring)
+
+    def unverified(self) -> list[str]:
+        reasons = []
+        if not self.verified:
+            reasons.append(self.note or "not in the cited text")
+        if self.part == "outcome" and not self.direction_verified:
+            reasons.append(f"direction inferred: {self.direction_note}")
+        if self.part == "outcome" and self.target is None and self.target_note:
+            reasons.append(f"no target value: {self.target_note}")
+        if self.part == "process" and not self.scoring_verified:
+            reasons.append("scoring not stated in the decree")
+        if self.sotkanet_note == SOTKANET_NOT_VERIFIED:
+            reasons.append(SOTKANET_NOT_VERIFIED)
+        return reasons
 
 
 @dataclass(frozen=True)
-class Scaling:
-    method: str = "min_max"
-    missing: str = "exclude"
-    equal_points: float = 100.0
-    verified: bool = False
+class MethodItem:
+    """One rule of the method (base price, residents, coefficient, scaling, missing data) and its statute."""
+
+    cite: str
+    verified: bool
     note: str = ""
 
 
@@ -60,23 +93,31 @@ class HyteParameters:
     level: str
     title: str
     indicators: tuple[Indicator, ...]
-    part_weights: dict[str, float]
-    scaling: Scaling
-    pot_eur: Decimal | None
-    euro_formula: str
+    base_price: Decimal | None
+    formula: str
     residents_year_offset: int
-    sources: tuple[dict[str, str], ...] = ()
-    notes: dict[str, str] = field(default_factory=dict)
-    verified: dict[str, bool] = field(default_factory=dict)
+    normalisation: str = "population_weighted_national_mean"
+    method: dict[str, MethodItem] = field(default_factory=dict)
+    statutes: tuple[dict[str, str], ...] = ()
     file_name: str = ""
 
     def indicator(self, indicator_id: str) -> Indicator | None:
         return next((i for i in self.indicators if i.id == indicator_id), None)
 
+    def part(self, part: str) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if i.part == part)
+
     @property
-    def unverified(self) -> list[str]:
-        """What the file marks unverified: method items and indicators, for the method page."""
-        return [key for key, ok in self.verified.items() if not ok] + [i.id for i in self.indicators if not i.verified]
+    def uses_coefficient(self) -> bool:
+        return self.formula == "base_price_x_residents_x_coefficient"
+
+    @property
+    def unverified(self) -> list[tuple[str, str]]:
+        """(item, reason) for everything the file marks unverified: method rules first, then indicators."""
+        found = [(key, item.note or "unverified") for key, item in self.method.items() if not item.verified]
+        for indicator in self.indicators:
+            found += [(indicator.id, reason) for reason in indicator.unverified()]
+        return found
 
 
 def _need(data: dict[str, Any], key: str, where: str) -> Any:
@@ -97,78 +138,110 @@ def _number(value: Any, where: str) -> float:
     return float(value)
 
 
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ParameterError(f"{where}: not a mapping")
+    return value
+
+
+def _indicator(item: Any, where: str) -> Indicator:
+    item = _mapping(item, where)
+    part = _choice(_need(item, "part", where), PARTS, f"{where}, part")
+    low, high = 0.0, 100.0
+    if item.get("range") is not None:
+        bounds = item["range"]
+        if not isinstance(bounds, list) or len(bounds) != 2:
+            raise ParameterError(f"{where}, range: give [lowest, highest]")
+        low, high = _number(bounds[0], f"{where}, range"), _number(bounds[1], f"{where}, range")
+        if low >= high:
+            raise ParameterError(f"{where}, range: the lowest value must be below the highest")
+    sotkanet = item.get("sotkanet") or {}
+    target = item.get("target")
+    sotkanet_id = sotkanet.get("id")
+    return Indicator(
+        id=str(_need(item, "id", where)),
+        name=str(_need(item, "name", where)),
+        part=part,
+        weight=_number(_need(item, "weight", where), f"{where}, weight"),
+        cite=str(_need(item, "cite", where)),
+        verified=bool(_need(item, "verified", where)),
+        source=str(item.get("source", "")),
+        scoring=str(item.get("scoring", "")),
+        unit=str(item.get("unit", "")),
+        low=low,
+        high=high,
+        direction=_choice(item.get("direction", "higher_is_better"), DIRECTIONS, f"{where}, direction"),
+        direction_verified=bool(item.get("direction_verified", part == "process")),
+        direction_note=str(item.get("direction_note", "")),
+        target=None if target is None else _number(target, f"{where}, target"),
+        target_note=str(item.get("target_note", "")),
+        sotkanet_id=None if sotkanet_id is None else str(sotkanet_id),
+        sotkanet_verified=bool(sotkanet.get("verified", False)),
+        sotkanet_note=str(sotkanet.get("note", "")),
+        scoring_verified=bool(item.get("scoring_verified", True)),
+        note=str(item.get("note", "")),
+    )
+
+
+def _method_item(data: dict[str, Any], key: str, where: str) -> MethodItem | None:
+    raw = data.get(key)
+    if raw is None:
+        return None
+    raw = _mapping(raw, f"{where}, {key}")
+    return MethodItem(
+        cite=str(raw.get("cite", "")), verified=bool(raw.get("verified", False)), note=str(raw.get("note", ""))
+    )
+
+
 def parse_hyte(data: Any, *, name: str) -> HyteParameters:
     """A HYTE parameter file's content, checked field by field."""
-    if not isinstance(data, dict):
-        raise ParameterError(f"{name}: the file is not a mapping of fields")
+    data = _mapping(data, f"{name}: the file")
     year = int(_number(_need(data, "year", name), f"{name}, year"))
     level = _choice(_need(data, "level", name), LEVELS, f"{name}, level")
     indicators = []
     seen: set[str] = set()
     for number, item in enumerate(_need(data, "indicators", name) or [], start=1):
-        where = f"{name}, indicator {number}"
-        if not isinstance(item, dict):
-            raise ParameterError(f"{where}: not a mapping")
-        indicator_id = str(_need(item, "id", where))
-        if indicator_id in seen:
-            raise ParameterError(f"{where}: the id '{indicator_id}' is given twice")
-        seen.add(indicator_id)
-        target = item.get("target")
-        indicators.append(
-            Indicator(
-                id=indicator_id,
-                name=str(_need(item, "name", where)),
-                part=_choice(_need(item, "part", where), PARTS, f"{where}, part"),
-                source=str(item.get("source", "")),
-                direction=_choice(_need(item, "direction", where), DIRECTIONS, f"{where}, direction"),
-                weight=_number(item.get("weight", 1), f"{where}, weight"),
-                verified=bool(_need(item, "verified", where)),
-                note=str(item.get("note", "")),
-                target=None if target is None else _number(target, f"{where}, target"),
-            )
+        indicator = _indicator(item, f"{name}, indicator {number}")
+        if indicator.id in seen:
+            raise ParameterError(f"{name}, indicator {number}: the id '{indicator.id}' is given twice")
+        if indicator.sotkanet_id is not None and not indicator.sotkanet_verified:
+            raise ParameterError(f"{name}, indicator {number}: a Sotkanet id must be verified, or left out")
+        seen.add(indicator.id)
+        indicators.append(indicator)
+    price = _mapping(_need(data, "base_price", name), f"{name}, base_price")
+    raw_price = price.get("eur_per_resident")
+    formula = _mapping(_need(data, "formula", name), f"{name}, formula")
+    rule = _choice(formula.get("rule"), FORMULAS, f"{name}, formula.rule")
+    if rule == FORMULAS[0] and not indicators:
+        raise ParameterError(f"{name}, indicators: a coefficient needs indicators")
+    residents = _mapping(_need(data, "residents", name), f"{name}, residents")
+    coefficient = _mapping(data.get("coefficient") or {}, f"{name}, coefficient")
+    method = {
+        key: found
+        for key in (
+            "base_price",
+            "formula",
+            "residents",
+            "coefficient",
+            "outcome_scaling",
+            "process_scoring",
+            "missing",
         )
-    parts = _need(data, "parts", name)
-    part_weights = {p: _number((parts.get(p) or {}).get("weight", 0), f"{name}, parts.{p}.weight") for p in PARTS}
-    if sum(part_weights.values()) <= 0:
-        raise ParameterError(f"{name}, parts: the weights must add up to more than 0")
-    raw_scaling = _need(data, "scaling", name)
-    scaling = Scaling(
-        method=_choice(raw_scaling.get("method", "min_max"), SCALING_METHODS, f"{name}, scaling.method"),
-        missing=_choice(raw_scaling.get("missing", "exclude"), MISSING_RULES, f"{name}, scaling.missing"),
-        equal_points=_number(raw_scaling.get("equal_points", 100), f"{name}, scaling.equal_points"),
-        verified=bool(raw_scaling.get("verified", False)),
-        note=str(raw_scaling.get("note", "")),
-    )
-    pot = _need(data, "pot", name)
-    pot_eur = None if pot.get("eur") is None else Decimal(str(_number(pot["eur"], f"{name}, pot.eur")))
-    formula = _need(data, "euro_formula", name)
-    residents = _need(data, "residents", name)
+        if (found := _method_item(data, key, name)) is not None
+    }
     return HyteParameters(
         year=year,
         level=level,
         title=str(data.get("title", "")),
         indicators=tuple(indicators),
-        part_weights=part_weights,
-        scaling=scaling,
-        pot_eur=pot_eur,
-        euro_formula=_choice(formula.get("formula"), EURO_FORMULAS, f"{name}, euro_formula.formula"),
-        residents_year_offset=int(_number(residents.get("year_offset", -1), f"{name}, residents.year_offset")),
-        sources=tuple({str(k): str(v) for k, v in s.items()} for s in data.get("sources") or []),
-        notes={
-            "pot": str(pot.get("note", "")),
-            "euro_formula": str(formula.get("note", "")),
-            "residents": str(residents.get("note", "")),
-            "parts": str(data.get("parts_note", "")),
-            "scaling": scaling.note,
-            "indicators": str(data.get("indicators_note", "")),
-        },
-        verified={
-            "pot": bool(pot.get("verified", False)),
-            "euro_formula": bool(formula.get("verified", False)),
-            "residents": bool(residents.get("verified", False)),
-            "parts": bool(data.get("parts_verified", False)),
-            "scaling": scaling.verified,
-        },
+        base_price=None if raw_price is None else Decimal(str(_number(raw_price, f"{name}, base_price"))),
+        formula=rule,
+        residents_year_offset=int(_number(residents.get("year_offset", -2), f"{name}, residents.year_offset")),
+        normalisation=_choice(
+            coefficient.get("normalisation", NORMALISATIONS[0]), NORMALISATIONS, f"{name}, coefficient.normalisation"
+        ),
+        method=method,
+        statutes=tuple({str(k): str(v) for k, v in s.items()} for s in data.get("statutes") or []),
         file_name=name,
     )
 

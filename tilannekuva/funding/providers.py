@@ -1,8 +1,7 @@
-"""The dashboard's data for computed metrics: `index: hyte_coefficient` (the partner municipalities' mean of
-THL's imported total points) and `index: vitality_index` (the region mean of the composite, or of one
-`component`, against the national reference unless the binding names `reference` or `dimension_set`)."""
-
-from collections import defaultdict
+"""The dashboard's data for computed metrics. `index: hyte_coefficient` with `component` points, coefficient,
+eur or eur_per_resident: the region's figures from the funding app (selectors.region_figure). `index:
+vitality_index`: the region mean of the composite, or of one `component`, against the national reference unless
+the binding names `reference` or `dimension_set`."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,63 +9,87 @@ from django.utils.translation import gettext as _
 from tilannekuva.dashboard.providers import MetricData, register
 from tilannekuva.dashboard.signals import Watch
 from tilannekuva.databank.models import Observation
-from tilannekuva.regions.models import AreaKind, Region
+from tilannekuva.regions.models import Region
 from tilannekuva.regions.selectors import members_of
 from tilannekuva.strategy.bindings import HYTE_COEFFICIENT, VITALITY_INDEX, ComputedBinding
 from tilannekuva.strategy.models import BindingType, Direction, Metric
 
-from . import parameters
-from .models import FigureImport, IndicatorFigure, Level
+from . import parameters, selectors
+from .models import FigureImport, Level
 from .vitality import compute
 
+# A HYTE binding's `component`: which of the funding app's figures the metric shows (docs/FUNDING.md).
+HYTE_COMPONENTS = ("points", "coefficient", "eur", "eur-per-resident")
+SYNTHETIC_LABEL = "synteettinen"  # the data's own word: every figure derived from SYNTHETIC input carries it
 
-def hyte_values(region: Region) -> tuple[dict[int, float], bool]:
-    """year -> unweighted mean of the region's municipalities' official total points (every year imported)."""
-    figures = IndicatorFigure.objects.filter(
-        level=Level.MUNICIPALITY, indicator=IndicatorFigure.TOTAL, points__isnull=False
-    ).values_list("year", "area_id", "points", "synthetic")
-    by_year: dict[int, dict[int, float]] = defaultdict(dict)
-    synthetic = False
-    for year, area_id, points, is_synthetic in figures:
-        if points is not None:
-            by_year[year][area_id] = points
-        synthetic |= is_synthetic
-    values = {}
-    for year, points_of in by_year.items():
-        if region.area.kind == AreaKind.MUNICIPALITY:
-            members = {region.area.pk}
-        else:
-            members = set(members_of(region.area, year=year).values_list("pk", flat=True))
-        found = [p for area_id, p in points_of.items() if area_id in members]
-        if found:
-            values[year] = sum(found) / len(found)
-    return values, synthetic
+
+def hyte_figures(region: Region) -> dict[int, selectors.RegionFigure]:
+    """year -> the region's HYTE figures, every year with imported figures."""
+    found = {}
+    for year in selectors.years_with_figures(Level.MUNICIPALITY):
+        figure = selectors.region_figure(region, year=year)
+        if figure is not None:
+            found[year] = figure
+    return found
+
+
+def _hyte_data(
+    metric: Metric, component: str, figures: dict[int, selectors.RegionFigure], region: Region
+) -> MetricData | None:
+    values: dict[int, float] = {}
+    for year, figure in figures.items():
+        value = {
+            "points": figure.points,
+            "coefficient": figure.coefficient,
+            "eur": figure.eur,
+            "eur-per-resident": figure.eur_per_resident,
+        }[component]
+        if value is not None:
+            values[year] = float(value)
+    if not values:
+        return None
+    latest = figures[max(values)]
+    notes = []
+    if any(figures[y].synthetic for y in values):
+        notes.append(f"{SYNTHETIC_LABEL} demoaineisto (data/funding/SYNTHETIC-*.csv), ei THL:n eikä VM:n luku")
+    if component == "points":
+        notes.append(latest.rank_text)
+    label = {
+        "points": _("HYTE points (0–100) of the municipalities, weighted by residents, VNA 1393/2022 3 §"),
+        "coefficient": _("HYTE coefficient of the municipalities, weighted by residents, VNA 1393/2022 3 §"),
+        "eur": _("HYTE supplement of the municipalities together, laki 618/2021 15 §"),
+        "eur-per-resident": _("HYTE supplement per resident, laki 618/2021 15 §"),
+    }[component]
+    unit = {"points": _("points"), "coefficient": "", "eur": "€", "eur-per-resident": _("€/resident")}[component]
+    return MetricData(
+        values=values,
+        source_label=" · ".join([label, *notes]),
+        unit=metric.unit or unit,
+        vintage=" · ".join(notes),
+        direction=Direction.HIGHER_IS_BETTER,
+        peers={y: figures[y].peers for y in values} if component == "points" else {},
+        detail_url=reverse("funding:hyte", args=[region.slug]),
+        detail_label=_("Each municipality's points, euros and the simulator"),
+        synthetic=any(figures[y].synthetic for y in values),
+    )
 
 
 def computed_data(metrics: list[Metric], region: Region) -> dict[int, MetricData]:
     found: dict[int, MetricData] = {}
-    hyte: tuple[dict[int, float], bool] | None = None
+    hyte: dict[int, selectors.RegionFigure] | None = None
     vitality_cache: dict[tuple[str, str], object] = {}
     for metric in metrics:
         binding = metric.typed_binding
         if not isinstance(binding, ComputedBinding):
             continue
         if binding.index == HYTE_COEFFICIENT:
-            hyte = hyte or hyte_values(region)
-            values, synthetic = hyte
-            if not values:
+            hyte_component = binding.component or "points"
+            if hyte_component not in HYTE_COMPONENTS:
                 continue
-            label = _("THL's HYTE coefficient report, imported: mean of the municipalities' total points")
-            if synthetic:
-                label = _("SYNTHETIC demo figures") + " · " + label
-            found[metric.pk] = MetricData(
-                values=values,
-                source_label=label,
-                unit=metric.unit or _("points"),
-                direction=Direction.HIGHER_IS_BETTER,
-                detail_url=reverse("funding:hyte", args=[region.slug]),
-                detail_label=_("Each municipality's points, euros and the simulator"),
-            )
+            hyte = hyte if hyte is not None else hyte_figures(region)
+            data = _hyte_data(metric, hyte_component, hyte, region)
+            if data is not None:
+                found[metric.pk] = data
         elif binding.index == VITALITY_INDEX:
             config = parameters.vitality()
             reference = binding.reference or config.default_reference

@@ -12,7 +12,7 @@ from tilannekuva.databank.models import Observation
 from tilannekuva.regions.models import Area, AreaKind, AreaMembership, Region, valid_in
 from tilannekuva.regions.selectors import members_of
 
-from . import calculator, parameters
+from . import calculator, parameters, vitality
 from .models import EuroFigure, FigureImport, IndicatorFigure, Level
 
 POPULATION = ("sotkanet", "127")
@@ -21,7 +21,7 @@ PART_ROWS = (IndicatorFigure.TOTAL, IndicatorFigure.PROCESS, IndicatorFigure.OUT
 
 @dataclass
 class YearData:
-    """Everything known of one year and level: parameters, imported figures, residents, the pot."""
+    """Everything known of one year and level: parameters, imported figures, residents."""
 
     year: int
     level: str
@@ -32,8 +32,6 @@ class YearData:
     official_eur: dict[str, Decimal]
     residents: dict[str, int | None]
     residents_label: str
-    pot: Decimal | None
-    pot_label: str
     synthetic_points: bool
     synthetic_eur: bool
     imports: list[FigureImport] = field(default_factory=list)
@@ -127,7 +125,7 @@ def year_data(*, level: str, year: int) -> YearData:
     residents_label = "vm" if residents else ""
     missing = [c for c in areas if c not in residents]
     if missing:
-        offset = found.residents_year_offset if found else -1
+        offset = found.residents_year_offset if found else -2
         if level == Level.MUNICIPALITY:
             from_bank, bank_year = population(year=year + offset, codes=missing)
         else:
@@ -136,11 +134,6 @@ def year_data(*, level: str, year: int) -> YearData:
             residents[code] = from_bank.get(code)
         if bank_year is not None:
             residents_label = f"databank:{bank_year}" if not residents_label else f"vm+databank:{bank_year}"
-    pot, pot_label = None, ""
-    if found is not None and found.pot_eur is not None:
-        pot, pot_label = found.pot_eur, "parameters"
-    elif official_eur:
-        pot, pot_label = sum(official_eur.values(), Decimal(0)), "official"
     imports = list(FigureImport.objects.filter(level=level, year=year).order_by("-imported_at")[:10])
     return YearData(
         year=year,
@@ -152,8 +145,6 @@ def year_data(*, level: str, year: int) -> YearData:
         official_eur=official_eur,
         residents=residents,
         residents_label=residents_label,
-        pot=pot,
-        pot_label=pot_label,
         synthetic_points=synthetic_points,
         synthetic_eur=synthetic_eur,
         imports=imports,
@@ -165,7 +156,7 @@ def calculate(data: YearData, changes: dict[str, dict[str, float]] | None = None
     if data.parameters is None or not data.values or not data.parameters.indicators:
         return None
     values = calculator.apply_changes(data.values, changes) if changes else data.values
-    return calculator.calculate(parameters=data.parameters, values=values, residents=data.residents, pot=data.pot)
+    return calculator.calculate(parameters=data.parameters, values=values, residents=data.residents)
 
 
 def partners(region: Region, *, level: str, year: int) -> list[Area]:
@@ -221,84 +212,216 @@ def partner_rows(data: YearData, calculation: calculator.Calculation | None, are
         if area.code in data.official_totals:
             points, kind = data.official_totals[area.code], official_kind
             rank, tertile = ranking.rank.get(area.code), ranking.tertile.get(area.code)
-        elif unit is not None and unit.total is not None:
-            points, kind, rank, tertile = unit.total, "computed", unit.rank, unit.tertile
+        elif unit is not None:
+            computed_kind = "synthetic" if data.synthetic_points else "computed"
+            points, kind, rank, tertile = unit.total, computed_kind, unit.rank, unit.tertile
         else:
             points, kind, rank, tertile = None, "", None, None
         if area.code in data.official_eur:
             eur, this_eur_kind = data.official_eur[area.code], eur_kind
         elif unit is not None and unit.eur is not None:
-            eur, this_eur_kind = unit.eur, "computed"
+            eur, this_eur_kind = unit.eur, "synthetic" if data.synthetic_points else "computed"
         else:
             eur, this_eur_kind = None, ""
         per_resident = (eur / residents).quantize(calculator.CENT) if eur is not None and residents else None
         difference = None
         if eur is not None and unit is not None and unit.per_resident_split is not None:
             difference = eur - unit.per_resident_split
-        elif eur is not None and data.pot is not None and residents and data.residents:
-            total_residents = sum(r for r in data.residents.values() if r)
-            difference = (eur - data.pot * residents / total_residents).quantize(calculator.CENT)
         rows.append(
             PartnerRow(area, points, kind, rank, tertile, eur, this_eur_kind, residents, per_resident, difference, unit)
         )
     return rows
 
 
+# --- Per-municipality figures: what the dashboard cards and other apps read ---------------------------------
+
+THIRD_NAMES = {1: "paras kolmannes", 2: "keskimmäinen kolmannes", 3: "heikoin kolmannes"}
+
+
 @dataclass
-class SimulatedRow:
+class MunicipalityFigure:
+    """One municipality's HYTE figures in one state-aid year: THL's and VM's where imported, else the
+    calculator's; `kind` and `eur_kind` say which ("official", "synthetic", "computed")."""
+
     area: Area
-    before: calculator.UnitResult
-    after: calculator.UnitResult
-    changed: bool
+    year: int
+    points: float  # 0–100, the mean of the process mean and the outcome mean
+    kind: str
+    rank: int | None  # among all municipalities with points, 1 = best
+    of: int
+    tertile: int | None
+    coefficient: float | None
+    residents: int | None
+    eur: Decimal | None
+    eur_kind: str
 
     @property
-    def eur_change(self) -> Decimal | None:
-        if self.before.eur is None or self.after.eur is None:
+    def eur_per_resident(self) -> Decimal | None:
+        if self.eur is None or not self.residents:
             return None
-        return self.after.eur - self.before.eur
+        return (self.eur / self.residents).quantize(calculator.CENT)
+
+    @property
+    def synthetic(self) -> bool:
+        return "synthetic" in (self.kind, self.eur_kind)
+
+
+def municipality_figures(year: int) -> dict[str, MunicipalityFigure]:
+    """Every municipality's HYTE figures of `year` (code -> figures): points, rank among all, coefficient,
+    euros and residents. Empty where nothing has been imported for the year."""
+    data = year_data(level=Level.MUNICIPALITY, year=year)
+    calculation = calculate(data)
+    points: dict[str, tuple[float, str]] = {}
+    official_kind = "synthetic" if data.synthetic_points else "official"
+    for code, total in data.official_totals.items():
+        points[code] = (total, official_kind)
+    if calculation is not None:
+        for code, unit in calculation.units.items():
+            points.setdefault(code, (unit.score, "synthetic" if data.synthetic_points else "computed"))
+    scores = {code: value for code, (value, _kind) in points.items()}
+    mean = calculator.national_mean(scores, data.residents, weighted=True)
+    rank = calculator.ranks(scores)
+    count = len(scores)
+    eur_kind = "synthetic" if data.synthetic_eur else "official"
+    found = {}
+    for code, (value, kind) in points.items():
+        computed = calculation.units.get(code) if calculation else None
+        if code in data.official_eur:
+            eur, this_eur_kind = data.official_eur[code], eur_kind
+        elif computed is not None and computed.eur is not None:
+            eur, this_eur_kind = computed.eur, kind if kind == "synthetic" else "computed"
+        else:
+            eur, this_eur_kind = None, ""
+        found[code] = MunicipalityFigure(
+            area=data.areas[code],
+            year=year,
+            points=value,
+            kind=kind,
+            rank=rank[code],
+            of=count,
+            tertile=calculator.tertile(rank[code], count),
+            coefficient=float(value / mean) if mean else None,
+            residents=data.residents.get(code),
+            eur=eur,
+            eur_kind=this_eur_kind,
+        )
+    return found
+
+
+def municipality_figure(code: str, *, year: int) -> MunicipalityFigure | None:
+    return municipality_figures(year).get(code)
 
 
 @dataclass
-class Simulation:
-    rows: list[SimulatedRow]
-    ranked: int
-    eur_before: Decimal | None
-    eur_after: Decimal | None
-    points_before: float | None
-    points_after: float | None
+class RegionFigure:
+    """A region's HYTE figures: its municipalities' population-weighted mean points and coefficient, ranked
+    among all municipalities (the "best third" target), and their euros together."""
+
+    year: int
+    points: float
+    rank: int
+    of: int
+    tertile: int | None
+    coefficient: float | None
+    eur: Decimal | None
+    residents: int
+    synthetic: bool
+    peers: list[float]  # every municipality's points: the "best third" comparison
 
     @property
-    def eur_change(self) -> Decimal | None:
-        if self.eur_before is None or self.eur_after is None:
+    def eur_per_resident(self) -> Decimal | None:
+        if self.eur is None or not self.residents:
             return None
-        return self.eur_after - self.eur_before
+        return (self.eur / self.residents).quantize(calculator.CENT)
+
+    @property
+    def rank_text(self) -> str:
+        """As the card says it: "sija 25/309, paras kolmannes" (Finnish, the data's language)."""
+        third = THIRD_NAMES.get(self.tertile or 0, "")
+        return f"sija {self.rank}/{self.of}" + (f", {third}" if third else "")
 
 
-def _mean(values: list[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return sum(present) / len(present) if present else None
-
-
-def simulate(data: YearData, *, code: str, changes: dict[str, float], areas: list[Area]) -> Simulation | None:
-    """The calculator before and after `changes` to unit `code`, for the partners `areas` and for them together
-    (points: unweighted mean; euros: sum)."""
-    before = calculate(data)
-    after = calculate(data, {code: changes})
-    if before is None or after is None:
+def region_figure(region: Region, *, year: int) -> RegionFigure | None:
+    """The region's (or the one municipality's) HYTE figures in `year`, None where there are none."""
+    figures = municipality_figures(year)
+    if region.area.kind == AreaKind.MUNICIPALITY:
+        members = [region.area.code]
+    else:
+        members = [a.code for a in members_of(region.area, year=year)]
+    own = [figures[c] for c in members if c in figures]
+    if not own:
         return None
-    rows = [
-        SimulatedRow(area, before.units[area.code], after.units[area.code], area.code == code)
-        for area in areas
-        if area.code in before.units
-    ]
-    euros_before = [r.before.eur for r in rows if r.before.eur is not None]
-    euros_after = [r.after.eur for r in rows if r.after.eur is not None]
-    complete = bool(rows) and len(euros_before) == len(euros_after) == len(rows)
-    return Simulation(
-        rows=rows,
-        ranked=after.ranked,
-        eur_before=sum(euros_before, Decimal(0)) if complete else None,
-        eur_after=sum(euros_after, Decimal(0)) if complete else None,
-        points_before=_mean([r.before.total for r in rows]),
-        points_after=_mean([r.after.total for r in rows]),
+    weights = [f.residents or 0 for f in own]
+    if sum(weights) > 0:
+        points = sum(f.points * w for f, w in zip(own, weights, strict=True)) / sum(weights)
+    else:
+        points = sum(f.points for f in own) / len(own)
+    peers = [f.points for f in figures.values()]
+    rank = 1 + sum(1 for p in peers if p > points)
+    coefficients = [(f.coefficient, f.residents or 0) for f in own if f.coefficient is not None]
+    coefficient = None
+    if coefficients and sum(w for _c, w in coefficients) > 0:
+        coefficient = sum(c * w for c, w in coefficients) / sum(w for _c, w in coefficients)
+    euros = [f.eur for f in own if f.eur is not None]
+    return RegionFigure(
+        year=year,
+        points=points,
+        rank=rank,
+        of=len(peers),
+        tertile=calculator.tertile(rank, len(peers)),
+        coefficient=coefficient,
+        eur=sum(euros, Decimal(0)) if len(euros) == len(own) else None,
+        residents=sum(weights),
+        synthetic=any(f.synthetic for f in own),
+        peers=peers,
     )
+
+
+def county_per_resident_rows(region: Region, *, year: int) -> list[PartnerRow]:
+    """The region's wellbeing services counties' HYTE share where it is paid per resident (2023–2025, laki
+    617/2021 33 §): base price × residents, computed from the data bank's population; empty otherwise."""
+    found = parameters.hyte(level=Level.COUNTY, year=year)
+    if found is None or found.uses_coefficient or found.base_price is None:
+        return []
+    counties = partners(region, level=Level.COUNTY, year=year)
+    by_municipality, _found_year = population(year=year + found.residents_year_offset)
+    members = AreaMembership.objects.filter(
+        valid_in(year), parent__in=counties, member__kind=AreaKind.MUNICIPALITY
+    ).values_list("parent__code", "member__code")
+    residents: dict[str, int] = defaultdict(int)
+    for county, municipality in members:
+        residents[county] += by_municipality.get(municipality, 0)
+    rows = []
+    for area in counties:
+        people = residents.get(area.code) or None
+        eur = (found.base_price * people).quantize(calculator.CENT) if people else None
+        per_resident = found.base_price if people else None
+        rows.append(
+            PartnerRow(area, None, "", None, None, eur, "computed" if eur else "", people, per_resident, None, None)
+        )
+    return rows
+
+
+@dataclass
+class MunicipalityVitality:
+    """One municipality's vitality index in its latest year with a score: each dimension's z-score (None where
+    the dimension has no score) and the composite (None unless enough dimensions have one)."""
+
+    code: str
+    year: int | None
+    scores: dict[str, float | None]
+    composite: float | None
+    statuses: dict[str, vitality.DimensionStatus]
+
+
+def municipality_vitality(
+    code: str, *, reference: str | None = None, dimension_set: str | None = None
+) -> MunicipalityVitality:
+    """The vitality index of municipality `code` (on the current division) against the reference."""
+    result = vitality.compute(reference=reference, dimension_set=dimension_set)
+    by_year = result.scores.get(code, {})
+    year = max(by_year, default=None)
+    dimensions = result.dimension_set.dimensions
+    scores = {k: by_year.get(year, {}).get(k) if year else None for k in dimensions}
+    composite = result.composite.get(code, {}).get(year) if year else None
+    return MunicipalityVitality(code, year, scores, composite, result.statuses)

@@ -10,8 +10,10 @@ from django.db import transaction
 from tilannekuva.regions.models import Area, AreaKind
 
 from . import parameters
+from .calculator import PREVIOUS
 from .files import FigureFileError, Row, parse_rows, read_table
 from .models import EuroFigure, FigureImport, FigureKind, IndicatorFigure, Level
+from .parameters import PROCESS_POINTS
 
 AREA_KINDS = {Level.MUNICIPALITY: AreaKind.MUNICIPALITY, Level.COUNTY: AreaKind.WELLBEING_SERVICES_COUNTY}
 AREA_NAMES = {Level.MUNICIPALITY: "municipality", Level.COUNTY: "wellbeing services county"}
@@ -139,16 +141,38 @@ def _check_indicators(rows: list[Row], *, level: str) -> list[str]:
                 f"row {row.number}, column 'year': there is no parameter file for {level} {row.year} in data/funding/"
             )
             continue
-        if row.indicator not in PART_ROWS and found.indicator(row.indicator) is None:
-            known = ", ".join([*(i.id for i in found.indicators), *PART_ROWS])
-            errors.append(
-                f"row {row.number}, column 'indicator': '{row.indicator}' is not in {found.file_name} ({known})"
-            )
+        if row.indicator not in PART_ROWS:
+            errors += _check_indicator_value(row, found)
         key = (row.year, row.area_code, row.indicator)
         if key in seen:
             errors.append(f"row {row.number}: the same year, area and indicator as row {seen[key]}")
         seen.setdefault(key, row.number)
     return errors
+
+
+def _check_indicator_value(row: Row, found: parameters.HyteParameters) -> list[str]:
+    """The row names an indicator of the year's file (an outcome indicator's earlier year as "<id>.previous"),
+    and its value is one the indicator can have: 0 or 100 for a process item scored so, else within its range."""
+    indicator_id = row.indicator.removesuffix(PREVIOUS)
+    indicator = found.indicator(indicator_id)
+    if indicator is None or (row.indicator.endswith(PREVIOUS) and indicator.part != "outcome"):
+        known = ", ".join(
+            [*(i.id for i in found.indicators), *(i.id + PREVIOUS for i in found.part("outcome")), *PART_ROWS]
+        )
+        return [f"row {row.number}, column 'indicator': '{row.indicator}' is not in {found.file_name} ({known})"]
+    if row.value is None:
+        return []
+    if indicator.binary and row.value not in PROCESS_POINTS:
+        return [
+            f"row {row.number}, column 'value': {row.indicator} is scored 0 or 100 (VNA 1393/2022 liite), "
+            f"not {row.value:g}"
+        ]
+    if not indicator.low <= row.value <= indicator.high:
+        return [
+            f"row {row.number}, column 'value': {row.value:g} is outside {row.indicator}'s range "
+            f"{indicator.low:g}–{indicator.high:g}"
+        ]
+    return []
 
 
 def _write_indicator_figures(rows: list[Row], *, batch: FigureImport, areas: dict[tuple[int, str], Area]) -> None:

@@ -6,7 +6,6 @@ Regenerate with `python -m tilannekuva.funding.synthetic 2024` (deterministic: t
 import csv
 import random
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -15,20 +14,15 @@ from tilannekuva.core import tables as core_tables
 
 from . import calculator, parameters
 
-# Plausible ranges (low, high) of the made-up values, by indicator id prefix; TEAviisari results are 0–100.
-RANGES = {
-    "perusopetus": (30.0, 95.0),
-    "liikunta": (20.0, 95.0),
-    "kuntajohto": (15.0, 100.0),
-    "kulttuuri": (10.0, 90.0),
-    "nuorisotyottomyys": (4.0, 25.0),
-    "koulutuksen-ulkopuolella": (3.0, 14.0),
-    "kaatumiset-65": (150.0, 380.0),
-    "toimeentulotuki": (2.5, 12.0),
-    "tyokyvyttomyyselake": (3.0, 12.0),
-    "koettu-terveys": (25.0, 45.0),
+# Plausible ranges (low, high) of the made-up outcome values (latest year); the earlier year differs by a few %.
+OUTCOME_RANGES = {
+    "O1a": (12.0, 30.0),
+    "O1b": (12.0, 28.0),
+    "O2": (4.0, 14.0),
+    "O3": (0.5, 4.0),
+    "O4": (3.0, 12.0),
+    "O5": (150.0, 380.0),
 }
-SYNTHETIC_POT = Decimal("100000000")
 
 
 def municipalities(year: int) -> list[str]:
@@ -56,23 +50,29 @@ def tables(year: int) -> tuple[list[list[str]], list[list[str]]]:
     codes = municipalities(year)
     values: dict[str, dict[str, float | None]] = {}
     for code in codes:
+        activity = rng.uniform(0.3, 0.95)  # how likely this made-up municipality answers "yes"
         values[code] = {}
-        for indicator in found.indicators:
-            low, high = next(r for prefix, r in RANGES.items() if indicator.id.startswith(prefix))
-            values[code][indicator.id] = round(rng.uniform(low, high), 1)
+        for indicator in found.part("process"):
+            values[code][indicator.id] = 100.0 if rng.random() < activity else 0.0
+        for indicator in found.part("outcome"):
+            low, high = OUTCOME_RANGES[indicator.id]
+            latest = round(rng.uniform(low, high), 1)
+            values[code][indicator.id] = latest
+            values[code][indicator.id + calculator.PREVIOUS] = round(latest * rng.uniform(0.9, 1.1), 1)
     residents = populations(year + found.residents_year_offset)
-    result = calculator.calculate(
-        parameters=found, values=values, residents={c: residents.get(c) for c in codes}, pot=SYNTHETIC_POT
-    )
+    result = calculator.calculate(parameters=found, values=values, residents={c: residents.get(c) for c in codes})
     thl = [["year", "area_code", "indicator", "value", "points"]]
     vm = [["year", "area_code", "residents", "eur"]]
     for code in codes:
         unit = result.units[code]
         for indicator in found.indicators:
-            points = unit.points[indicator.id]
-            thl.append([str(year), code, indicator.id, f"{values[code][indicator.id]:.1f}", f"{points:.2f}"])
-        for part, value in (("process", unit.process), ("outcome", unit.outcome), ("total", unit.total)):
-            thl.append([str(year), code, part, "", f"{value:.2f}"])
+            value = values[code][indicator.id]
+            thl.append([str(year), code, indicator.id, f"{value:.1f}", f"{unit.points[indicator.id]:.2f}"])
+            if indicator.part == "outcome":
+                previous = values[code][indicator.id + calculator.PREVIOUS]
+                thl.append([str(year), code, indicator.id + calculator.PREVIOUS, f"{previous:.1f}", ""])
+        for part, points in (("process", unit.process), ("outcome", unit.outcome), ("total", unit.score)):
+            thl.append([str(year), code, part, "", f"{points:.2f}"])
         if unit.eur is not None:
             vm.append([str(year), code, str(unit.residents), f"{unit.eur:.2f}"])
     return thl, vm

@@ -18,8 +18,8 @@ from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal
 
-from . import calculator, parameters, selectors
-from .forms import SimulatorForm
+from . import calculator, explain, parameters, selectors, simulation
+from .forms import PREFIX, SimulatorForm, baselines
 from .models import Level
 from .vitality import compute
 
@@ -40,6 +40,9 @@ def _section(region: Region, *, level: str, year: int) -> dict[str, Any]:
     calculation = selectors.calculate(data)
     areas = selectors.partners(region, level=level, year=year)
     rows = selectors.partner_rows(data, calculation, areas)
+    per_resident = level == Level.COUNTY and not data.areas
+    if per_resident:
+        rows = selectors.county_per_resident_rows(region, year=year)
     comparison = None
     if calculation is not None and (data.official_totals or data.official_eur):
         comparison = calculator.compare(
@@ -50,6 +53,7 @@ def _section(region: Region, *, level: str, year: int) -> dict[str, Any]:
         "data": data,
         "calculation": calculation,
         "rows": rows,
+        "per_resident": per_resident and bool(rows),
         "comparison": comparison,
         "ranked": selectors.official_ranking(data).count or (calculation.ranked if calculation else 0),
     }
@@ -70,7 +74,7 @@ def hyte(request: HttpRequest, region_slug: str) -> HttpResponse:
     if year is not None:
         municipalities = _section(region, level=Level.MUNICIPALITY, year=year)
         counties = _section(region, level=Level.COUNTY, year=year)
-        context["sections"] = [municipalities] + ([counties] if counties["data"].areas else [])
+        context["sections"] = [municipalities] + ([counties] if counties["data"].areas or counties["rows"] else [])
         chart_rows = [{"label": r.area.name, "value": r.points} for r in municipalities["rows"]]
         chart_rows += (
             [{"label": r.area.name, "value": r.points} for r in counties["rows"]] if counties["data"].areas else []
@@ -99,20 +103,27 @@ def simulator(request: HttpRequest, region_slug: str) -> HttpResponse:
     if data is not None and data.parameters is not None and data.values and areas:
         areas = [a for a in areas if a.code in data.values] or areas
         code = request.GET.get("area") or areas[0].code
+        current = data.values.get(code, {})
+        submitted = request.GET.dict()
+        if submitted.get("for_area") != code:
+            # The municipality was changed (or nothing sent yet): its own figures, never the previous one's.
+            submitted = {k: v for k, v in submitted.items() if not k.startswith(PREFIX)}
+            submitted.update(baselines(current, data.parameters))
         form = SimulatorForm(
-            {**request.GET.dict(), "area": code, "level": level},
-            parameters=data.parameters,
-            areas=areas,
-            current=data.values.get(code, {}),
+            {**submitted, "area": code, "level": level}, parameters=data.parameters, areas=areas, current=current
         )
         context["form"] = form
         context["data"] = data
+        context["code"] = code
         if form.is_valid():
             code = form.cleaned_data["area"]
             changes = form.changes()
             context["changes"] = [(data.parameters.indicator(k), v) for k, v in changes.items()]
-            context["simulation"] = selectors.simulate(data, code=code, changes=changes, areas=areas)
+            result = simulation.simulate(data, code=code, changes=changes, areas=areas)
+            context["simulation"] = result
             context["chosen"] = next(a for a in areas if a.code == code)
+            if result is not None:
+                context["explained"] = simulation.explain_steps(result, data, code=code)
         else:
             status = 400
     template = "funding/_simulation.html" if getattr(request, "htmx", False) else "funding/simulator.html"
@@ -190,4 +201,6 @@ def vitality_page(request: HttpRequest, region_slug: str) -> HttpResponse:
 @require_GET
 def method(request: HttpRequest) -> HttpResponse:
     files = sorted(parameters.all_hyte().values(), key=lambda p: (p.level, p.year))
-    return render(request, "funding/method.html", {"files": files, "vitality": parameters.vitality()})
+    return render(
+        request, "funding/method.html", {"files": files, "vitality": parameters.vitality(), "steps": explain.STEPS}
+    )

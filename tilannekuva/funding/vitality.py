@@ -10,7 +10,9 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from tilannekuva.databank.models import Observation
+from django.db.models import Q
+
+from tilannekuva.databank.models import Indicator, Observation
 from tilannekuva.regions.models import Area, AreaKind, AreaMembership
 
 from . import parameters as params
@@ -23,7 +25,9 @@ class DimensionStatus:
     dimension: params.Dimension
     source: tuple[str, str] | None  # the data-bank series used, None where no input has values
     years: list[int] = field(default_factory=list)  # years with a z-score
-    reason: str = ""  # why a dimension or a year is missing ("no-data", "reference-incomplete")
+    reason: str = ""  # why a dimension or a year is missing ("no-data", "one-point", "reference-incomplete")
+    indicator: Indicator | None = None  # the series' indicator: its title, producer and vintage for the page
+    points: list[int] = field(default_factory=list)  # the years with data (two are needed for a change)
 
 
 @dataclass
@@ -70,10 +74,21 @@ def _maakunta_of(codes: set[str]) -> dict[str, str]:
     return {member: parent for member, parent in rows if member in codes}
 
 
+def find_indicator(source_key: str, indicator_id: str) -> Indicator | None:
+    """The data bank's indicator by the id a user gave it: `import file` stores the id as the indicator's
+    external id, `import statfin --indicator-id X` keeps the table's own id and the given name as
+    `metadata.key`; either is found."""
+    named = Q(external_id=indicator_id) | Q(metadata__key=indicator_id)
+    found = Indicator.objects.filter(named, source__key=source_key).select_related("source")
+    return min(found, key=lambda i: i.external_id != indicator_id, default=None)
+
+
 def load_series(source_key: str, indicator_id: str) -> Series:
+    indicator = find_indicator(source_key, indicator_id)
+    if indicator is None:
+        return {}
     rows = Observation.objects.filter(
-        indicator__source__key=source_key,
-        indicator__external_id=indicator_id,
+        indicator=indicator,
         gender="total",
         classification="",
         area__kind=AreaKind.MUNICIPALITY,
@@ -92,6 +107,8 @@ def restate(series: Series, *, merges: tuple[params.Merge, ...], rule: str, popu
     is left missing."""
     restated = {code: dict(years) for code, years in series.items()}
     for merge in merges:
+        if merge.from_code not in restated:
+            continue  # a series without the merged municipality is already on the current division
         merged = restated.pop(merge.from_code, {})
         into = restated.setdefault(merge.into_code, {})
         for year in list(into):
@@ -185,6 +202,11 @@ def compute(*, reference: str | None = None, dimension_set: str | None = None) -
         statuses[key] = status
         if not series:
             status.reason = "no-data"
+            continue
+        status.indicator = find_indicator(*source) if source else None
+        status.points = sorted({y for by_year in series.values() for y in by_year})
+        if len(status.points) < 2:
+            status.reason = "one-point"
             continue
         restated = restate(series, merges=config.merges, rule=dimension.merge, population=population)
         restated = {c: v for c, v in restated.items() if c in codes}

@@ -183,6 +183,7 @@ def _strategy(request: HttpRequest, region: str) -> Answer:
             "source": metric["source"],
             "year": metric["latest"]["year"] if metric["latest"] else None,
             "value": metric["latest"]["value"] if metric["latest"] else None,
+            "vintage": metric["latest"]["vintage"] if metric["latest"] else "",
             "status": metric["status"],
         }
         for goal in body["goals"]

@@ -143,7 +143,12 @@ SCHEMAS: dict[str, Any] = {
             "binding_type": {"type": "string"},
             "latest": {
                 "type": ["object", "null"],
-                "properties": {"year": {"type": "integer"}, "value": {"type": "number"}},
+                "properties": {
+                    "year": {"type": "integer"},
+                    "value": {"type": "number"},
+                    "vintage": {"type": "string"},
+                    "synthetic": {"type": "boolean", "description": "true: derived from SYNTHETIC demo input."},
+                },
             },
             "status": {"type": ["string", "null"]},
         },

@@ -118,7 +118,12 @@ def strategy_json(region: Region, *, year: int) -> dict[str, Any]:
                     "source": metric.binding_summary,
                     "binding_type": metric.binding_type,
                     "latest": (
-                        {"year": card.latest[0], "value": plain_number(card.latest[1])}
+                        {
+                            "year": card.latest[0],
+                            "value": plain_number(card.latest[1]),
+                            "vintage": card.data.vintage if card.data else "",
+                            "synthetic": bool(card.data and card.data.synthetic),
+                        }
                         if card is not None and card.latest
                         else None
                     ),

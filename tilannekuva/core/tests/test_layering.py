@@ -53,3 +53,17 @@ def test_the_check_sees_a_computed_import_however_it_is_written(tmp_path, settin
         "module.py:4 __import__",
         "module.py:5 import_string",
     ]
+
+
+# Issue 14: a module that mixes concerns is split by concern; migrations and tests are not modules of that kind.
+LONGEST = 500
+
+
+def test_no_module_of_the_project_is_longer_than_500_lines():
+    too_long = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if {"migrations", "tests"} & set(path.relative_to(PACKAGE).parts):
+            continue
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > LONGEST:
+            too_long[path.relative_to(settings.BASE_DIR).as_posix()] = lines
+    assert too_long == {}, f"split these by concern: {too_long}"

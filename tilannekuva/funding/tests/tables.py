@@ -1,8 +1,9 @@
 """An official HYTE table written by the tests: THL's indicator values and points, and VM's euros, for the
-municipalities of Etelä-Savo and a few others in 2024 (made up here, never bundled as data). Used by the unit
-tests and the browser test."""
+municipalities of Etelä-Savo and a few others in 2024 (made up here, never bundled as data). The points and
+euros are worked out here independently of the calculator, by VNA 1393/2022 3 § as docs/FUNDING.md reads it.
+Used by the unit tests and the browser test."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from tilannekuva.funding import parameters
@@ -12,12 +13,10 @@ YEAR = 2024
 OTHERS = ["091", "837", "564", "179", "853", "297"]  # Helsinki, Tampere, Oulu, Jyväskylä, Turku, Kuopio
 
 
-def scaled(values: dict[str, float], *, lower_is_better: bool) -> dict[str, float]:
-    """Min–max written out independently of the calculator: what THL's table says the points are."""
-    low, high = min(values.values()), max(values.values())
-    if lower_is_better:
-        return {k: 100 * (high - v) / (high - low) for k, v in values.items()}
-    return {k: 100 * (v - low) / (high - low) for k, v in values.items()}
+def scaled_differences(differences: dict[str, float]) -> dict[str, float]:
+    """Min–max of the oriented differences, written out independently of the calculator."""
+    low, high = min(differences.values()), max(differences.values())
+    return {k: 100 * (d - low) / (high - low) for k, d in differences.items()}
 
 
 def table_codes() -> list[str]:
@@ -31,27 +30,40 @@ def table_codes() -> list[str]:
 def write_official_tables(tmp_path: Path, table_codes: list[str]) -> tuple[Path, Path]:
     """(THL file, VM file) for 2024: every indicator of the parameter file, its points, the parts and the total."""
     found = parameters.hyte(level="municipality", year=YEAR)
-    assert found is not None
-    values = {
-        indicator.id: {code: float((n * 7 + i * 13) % 50 + n) for n, code in enumerate(table_codes)}
-        for i, indicator in enumerate(found.indicators)
-    }
-    points = {i.id: scaled(values[i.id], lower_is_better=i.direction == "lower_is_better") for i in found.indicators}
+    assert found is not None and found.base_price is not None
     thl = ["vuosi;kuntanumero;indikaattori;arvo;pisteet"]
-    totals, residents = {}, {}
+    process = {code: [100.0 if (n * 7 + i * 13) % 3 else 0.0 for i in range(15)] for n, code in enumerate(table_codes)}
+    latest = {
+        code: {i.id: float(5 + (n * 3 + k) % 9) for k, i in enumerate(found.part("outcome"))}
+        for n, code in enumerate(table_codes)
+    }
+    previous = {
+        code: {i.id: float(5 + (n * 5 + k) % 7) for k, i in enumerate(found.part("outcome"))}
+        for n, code in enumerate(table_codes)
+    }
+    outcome_points = {
+        i.id: scaled_differences({c: previous[c][i.id] - latest[c][i.id] for c in table_codes})  # lower is better
+        for i in found.part("outcome")
+    }
+    scores, residents = {}, {}
     for n, code in enumerate(table_codes):
-        for i in found.indicators:
-            thl.append(f"{YEAR};{code};{i.id};{str(values[i.id][code]).replace('.', ',')};{points[i.id][code]:.4f}")
-        process = [points[i.id][code] for i in found.indicators if i.part == "process"]
-        outcome = [points[i.id][code] for i in found.indicators if i.part == "outcome"]
-        totals[code] = (sum(process) / len(process) + sum(outcome) / len(outcome)) / 2
-        thl.append(f"{YEAR};{code};total;;{totals[code]:.4f}")
+        for k, indicator in enumerate(found.part("process")):
+            value = process[code][k]
+            thl.append(f"{YEAR};{code};{indicator.id};{value:g};{value:g}")
+        for indicator in found.part("outcome"):
+            points = outcome_points[indicator.id][code]
+            thl.append(f"{YEAR};{code};{indicator.id};{latest[code][indicator.id]:g};{points:.4f}")
+            thl.append(f"{YEAR};{code};{indicator.id}.previous;{previous[code][indicator.id]:g};")
+        process_mean = sum(process[code]) / 15
+        outcome_mean = sum(outcome_points[i.id][code] for i in found.part("outcome")) / 6
+        scores[code] = (process_mean + outcome_mean) / 2
+        thl.append(f"{YEAR};{code};total;;{scores[code]:.4f}")
         residents[code] = 2000 + 1000 * n
-    weight = {c: residents[c] * totals[c] for c in table_codes}
-    pot = Decimal("5000000")
+    national = sum(scores[c] * residents[c] for c in table_codes) / sum(residents.values())
     vm = ["year;area_code;residents;eur"]
     for code in table_codes:
-        vm.append(f"{YEAR};{code};{residents[code]};{pot * Decimal(weight[code] / sum(weight.values())):.0f}")
+        eur = found.base_price * residents[code] * Decimal(scores[code] / national)
+        vm.append(f"{YEAR};{code};{residents[code]};{eur.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}")
     thl_path, vm_path = tmp_path / "thl-2024.csv", tmp_path / "vm-2024.csv"
     thl_path.write_text("\n".join(thl) + "\n", encoding="utf-8")
     vm_path.write_text("\n".join(vm) + "\n", encoding="utf-8")

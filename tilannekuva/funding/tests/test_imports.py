@@ -20,7 +20,7 @@ def test_thl_and_vm_tables_are_stored_per_year(official_files, table_codes):
     thl, vm = official_files
     result = import_figures(path=thl, kind="thl")
     import_figures(path=vm, kind="vm")
-    assert result.batches[0].rows_added == len(table_codes) * 22  # 21 indicators and the total
+    assert result.batches[0].rows_added == len(table_codes) * 28  # 21 indicators, 6 earlier years, the total
     assert IndicatorFigure.objects.filter(year=2024, indicator="total").count() == len(table_codes)
     assert EuroFigure.objects.filter(year=2024).count() == len(table_codes)
     assert not IndicatorFigure.objects.filter(synthetic=True).exists()
@@ -51,7 +51,7 @@ def test_a_bad_row_names_its_row_and_column_and_changes_nothing(official_files, 
     thl, _vm = official_files
     lines = thl.read_text(encoding="utf-8").splitlines()
     lines[3] = lines[3].rsplit(";", 1)[0] + ";12,5x"
-    lines[5] = "2024;999;perusopetus-1;1;2"
+    lines[5] = "2024;999;P1;100;100"
     broken = tmp_path / "broken.csv"
     broken.write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(FigureFileError) as caught:
@@ -61,13 +61,19 @@ def test_a_bad_row_names_its_row_and_column_and_changes_nothing(official_files, 
 
 
 def test_unknown_area_and_indicator_are_refused_by_row(tmp_path):
-    content = b"year;area_code;indicator;value\n2024;999;perusopetus-1;1\n2024;491;no-such;1\n2031;491;total;1\n"
+    content = (
+        b"year;area_code;indicator;value\n2024;999;P1;100\n2024;491;no-such;1\n2031;491;total;1\n"
+        b"2024;491;P2;50\n2024;491;O2;101\n2024;491;P3.previous;0\n"
+    )
     with pytest.raises(FigureFileError) as caught:
         import_content(content=content, name="t.csv", kind="thl")
     message = str(caught.value)
     assert "row 2, column 'area_code': no municipality with code 999 in 2024" in message
     assert "row 3, column 'indicator': 'no-such' is not in hyte-municipalities-2024.yaml" in message
     assert "row 4, column 'year': there is no parameter file for municipality 2031" in message
+    assert "row 5, column 'value': P2 is scored 0 or 100 (VNA 1393/2022 liite), not 50" in message
+    assert "row 6, column 'value': 101 is outside O2's range 0–100" in message
+    assert "row 7, column 'indicator': 'P3.previous' is not in hyte-municipalities-2024.yaml" in message
 
 
 def test_a_missing_column_is_named(world):

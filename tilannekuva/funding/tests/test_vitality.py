@@ -106,3 +106,56 @@ def test_a_statistics_finland_series_comes_before_sotkanet_and_the_maakunta_refe
     etela_savo = [c for c, m in result.maakunta_of.items() if m == "10"]
     assert len(etela_savo) == 11
     assert result.region_mean(etela_savo, component="vaestoindeksi")[2023][0] == pytest.approx(0, abs=1e-9)
+
+
+def test_the_real_population_of_2023_2025_gives_every_etela_savo_municipality_a_population_index(client, world):
+    from tilannekuva.funding.demo import import_vitality_figures
+
+    list(import_vitality_figures())
+    result = vitality.compute(reference="national", dimension_set="seed-000")
+    population = result.statuses["vaestoindeksi"]
+    assert population.source == ("file", "vaesto") and population.points == [2023, 2024, 2025]
+    assert population.years == [2024, 2025]
+    etela_savo = [c for c, m in result.maakunta_of.items() if m == "10"]
+    assert len(etela_savo) == 11
+    for code in etela_savo:
+        assert set(result.scores[code]) >= {2024, 2025}
+        assert "vaestoindeksi" in result.scores[code][2025]
+    assert result.statuses["huoltosuhdeindeksi"].years == [2025]  # 2024 and 2025: one change
+    page = client.get("/regions/etela-savo/vitality/?set=seed-000").content.decode()
+    assert "Tilastokeskus" in page and "31.12.2023–2025" in page
+    for name in ("Mikkeli", "Savonlinna", "Mäntyharju", "Sulkava"):
+        assert name in page
+
+
+def test_a_dimension_with_one_real_point_says_so(world):
+    indicator = Indicator.objects.create(source=source("file"), external_id="koulutustaso", title_fi="Koulutustaso")
+    areas = Area.objects.filter(kind=AreaKind.MUNICIPALITY, valid_to__isnull=True)
+    Observation.objects.bulk_create(Observation(indicator=indicator, area=a, year=2025, value=400.0) for a in areas)
+    status = vitality.compute(dimension_set="seed-000").statuses["koulutusindeksi"]
+    assert status.reason == "one-point" and status.points == [2025] and not status.years
+
+
+def test_a_series_imported_with_import_statfin_indicator_id_is_found_by_that_name(world):
+    indicator = Indicator.objects.create(
+        source=source("statfin"), external_id="115x:tyopaikat_yht", title_fi="Työpaikat", metadata={"key": "tyopaikat"}
+    )
+    areas = Area.objects.filter(kind=AreaKind.MUNICIPALITY, valid_to__isnull=True)
+    Observation.objects.bulk_create(
+        Observation(indicator=indicator, area=a, year=y, value=1000.0 + n + y)
+        for n, a in enumerate(areas)
+        for y in (2022, 2023)
+    )
+    assert vitality.find_indicator("statfin", "tyopaikat") == indicator
+    status = vitality.compute(dimension_set="kuntaliitto").statuses["tyopaikkaindeksi"]
+    assert status.source == ("statfin", "tyopaikat") and status.years == [2023]
+
+
+def test_municipality_vitality_gives_one_municipalitys_latest_scores(world):
+    from tilannekuva.funding import selectors
+    from tilannekuva.funding.demo import import_vitality_figures
+
+    list(import_vitality_figures())
+    mikkeli = selectors.municipality_vitality("491", dimension_set="seed-000")
+    assert mikkeli.year == 2025 and mikkeli.scores["vaestoindeksi"] is not None
+    assert mikkeli.scores["koulutusindeksi"] is None and mikkeli.composite is None  # not every dimension has data

@@ -52,11 +52,26 @@ class Command(BaseCommand):
         except parameters.ParameterError as exc:
             raise CommandError(str(exc)) from exc
         for (level, year), p in sorted(found.items()):
-            pot = f"{p.pot_eur:,.0f} €" if p.pot_eur is not None else "pot unknown"
+            price = f"{p.base_price} €/asukas" if p.base_price is not None else "unknown"
+            cite = p.method["base_price"].cite if "base_price" in p.method else ""
+            process, outcome = p.part("process"), p.part("outcome")
             self.stdout.write(
-                f"{p.file_name}: {level} {year}, {len(p.indicators)} indicators, {pot}, "
-                f"{len(p.unverified)} items unverified"
+                f"{p.file_name}: {level} {year}: {len(p.indicators)} indicators "
+                f"({len(process)} process, {len(outcome)} outcome), base price {price}" + (f" ({cite})" if cite else "")
             )
+            for indicator in p.indicators:
+                sotkanet = f", Sotkanet {indicator.sotkanet_id}" if indicator.sotkanet_id else ""
+                self.stdout.write(
+                    f"  {indicator.id:<4} {indicator.part:<7} {indicator.weight:<6g} {indicator.name} "
+                    f"[{indicator.cite}{sotkanet}]"
+                )
+            unverified = p.unverified
+            self.stdout.write(f"  {len(unverified)} items unverified" + (":" if unverified else ""))
+            by_reason: dict[str, list[str]] = {}
+            for item, reason in unverified:
+                by_reason.setdefault(reason, []).append(item)
+            for reason, items in by_reason.items():
+                self.stdout.write(f"    {len(items)} × {', '.join(items)}: {reason}")
         self.stdout.write(
             f"vitality.yaml: {len(vitality.dimensions)} dimensions, sets {', '.join(vitality.sets)}, "
             f"reference {vitality.default_reference}"
