@@ -4,6 +4,7 @@ results page answers anyone who may see the dashboard, with the same suppression
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tilannekuva.audit.models import AuditEntry
 from tilannekuva.dashboard.providers import data_for
@@ -79,7 +80,7 @@ def test_an_open_survey_is_not_published_and_a_published_one_is_not_reopened(cli
     answered.refresh_from_db()
     assert not answered.results_published
     publish(answered, people)
-    with pytest.raises(services.SurveyError, match="withdraw them"):
+    with translation.override("en"), pytest.raises(services.SurveyError, match="withdraw them"):
         services.set_status(survey=answered, status=SurveyStatus.OPEN, user=people["alice"])
     assert Survey.objects.get(pk=answered.pk).status == SurveyStatus.CLOSED
 
