@@ -20,9 +20,9 @@ def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData
     bound = {m.pk: b for m in metrics if isinstance(b := m.typed_binding, SurveyBinding)}
     keys = {b.survey for b in bound.values()}
     surveys = list(
-        Survey.objects.filter(region=region, key__in=keys, results_published_at__isnull=False)
-        .exclude(status=SurveyStatus.DRAFT)
-        .order_by("year")
+        Survey.objects.filter(
+            region=region, key__in=keys, results_published_at__isnull=False, status=SurveyStatus.CLOSED
+        ).order_by("year")
     )
     headlines = {s.pk: headline_values(s) for s in surveys}
     question_keys = {b.question for b in bound.values()} - {""}

@@ -35,11 +35,11 @@ def survey_of(region: Region, pk: int) -> Survey:
 
 
 def published_surveys(region: Region) -> QuerySet[Survey]:
-    """The region's surveys whose results are public, newest first."""
+    """The region's surveys whose results are public (published, and closed: an older database may hold a
+    survey published while open), newest first."""
     return (
         Survey.objects.select_related("region")
-        .filter(region=region, results_published_at__isnull=False)
-        .exclude(status=SurveyStatus.DRAFT)
+        .filter(region=region, results_published_at__isnull=False, status=SurveyStatus.CLOSED)
         .annotate(response_count=Count("responses", distinct=True))
         .order_by("-year", "key", "pk")
     )
@@ -267,7 +267,7 @@ def year_over_year(survey: Survey, questions: list[Question], *, published_only:
     rows = []
     others = Survey.objects.filter(region=survey.region, key=survey.key).exclude(status=SurveyStatus.DRAFT)
     if published_only:
-        others = others.filter(results_published_at__isnull=False)
+        others = others.filter(results_published_at__isnull=False, status=SurveyStatus.CLOSED)
     for other in others:
         values = headline_values(other)
         n = other.responses.count()

@@ -149,3 +149,13 @@ def test_the_manage_page_offers_publishing(client, people, answered):
     services.set_status(survey=answered, status=SurveyStatus.CLOSED, user=people["alice"])
     page = client.get(reverse("surveys:manage", args=["etela-savo", answered.pk])).text
     assert reverse("surveys:publish", args=["etela-savo", answered.pk]) in page and 'value="publish"' in page
+
+
+def test_a_survey_published_while_open_in_an_older_database_stays_private(client, people, answered, region):
+    from django.utils import timezone
+
+    Survey.objects.filter(pk=answered.pk).update(results_published_at=timezone.now())  # as before issue 17
+    metric = Metric.objects.get(key="kumppanuuden-suositteluindeksi-nps", version__strategy__region=region)
+    assert metric.pk not in data_for([metric], region=region)
+    assert client.get(public_url(answered)).status_code == 404
+    assert client.get(reverse("reports:api_survey_results", args=[answered.pk])).status_code == 404
