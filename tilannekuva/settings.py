@@ -222,8 +222,12 @@ XLSX_MAX_UNCOMPRESSED_MB = int(os.environ.get("XLSX_MAX_UNCOMPRESSED_MB", "200")
 XLSX_MAX_RATIO = int(os.environ.get("XLSX_MAX_RATIO", "100"))
 
 # Outside services (the data bank's sources, the OpenID Connect provider) are asked through the one HTTP client,
-# tilannekuva.core.http, which names the product with this User-Agent.
-HTTP_USER_AGENT = "Tilannekuva/0.1 (+https://github.com/tilannekuva; open-source regional strategy platform)"
+# tilannekuva.core.http, which names the product and the operator's contact (HTTP_CONTACT: an e-mail address or a
+# web address where the services' maintainers reach whoever runs this installation) with this User-Agent.
+HTTP_CONTACT = os.environ.get("HTTP_CONTACT", "").strip()
+HTTP_USER_AGENT = "Tilannekuva/0.1 (open-source regional strategy platform{})".format(
+    f"; +{HTTP_CONTACT}" if HTTP_CONTACT else "; operator contact not set: HTTP_CONTACT"
+)
 
 # Background jobs of every kind (tilannekuva.core.jobs: imports, report builds): a job whose worker stopped sending
 # its heartbeat for IMPORT_STALE_SECONDS (or whose process is gone) is run again, up to IMPORT_MAX_ATTEMPTS times

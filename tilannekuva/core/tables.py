@@ -132,6 +132,9 @@ def read_table(content: bytes, *, sheet: str | None = None, utf8_only: bool = Tr
     if content.startswith(b"%PDF"):
         raise TableError("the file is a PDF document, not a CSV or XLSX file")
     text = decode(content, utf8_only=utf8_only)
+    shape = other_shape(text)
+    if shape:
+        raise TableError(shape)
     if sheet:
         raise TableError(f"the file is CSV, which has no sheets (the sheet '{sheet}' was asked for)")
     return read_csv(text)
@@ -164,9 +167,53 @@ def decode(content: bytes, *, utf8_only: bool = True) -> str:
         return content.decode("latin-1")
 
 
+def other_shape(text: str) -> str:
+    """What a text file that is no table is, named, so that the user knows what to do; "" for a table."""
+    start = text.lstrip("\ufeff \t\r\n")[:200].lower()
+    if start.startswith(("<!doctype", "<html", "<?xml", "<table")):
+        return "the file is a web page or XML, not a CSV file: download the table as CSV or XLSX"
+    if start.startswith(("{", "[")):
+        return (
+            "the file is JSON, not a CSV file: a saved PxWeb answer is imported with "
+            "`tilannekuva import statfin --from-file FILE`"
+        )
+    if start.startswith(("charset=", "axis-version=", "codepage=", "language=")):
+        return "the file is a PC-Axis (.px) file, not a CSV file: download the table as CSV or XLSX"
+    return ""
+
+
+def title_rows(text: str) -> int:
+    """How many leading lines are a title and blank lines, as a StatFin web download has them: a quoted title
+    ("Väestö 31.12. muuttujina Alue, Vuosi ja Tiedot"), a blank line, then the header. A title line holds one
+    field for every separator; it counts only when a line of several fields follows (else the file is one column)."""
+    lines = text.splitlines()
+    count = 0
+    titles = 0
+    for line in lines[:6]:
+        if not line.strip():
+            count += 1
+            continue
+        if _fields(line) > 1:
+            return count if titles else 0
+        titles += 1
+        count += 1
+    return 0
+
+
+def _fields(line: str) -> int:
+    def width(delimiter: str) -> int:
+        try:
+            return len(next(csv.reader([line], delimiter=delimiter), []))
+        except csv.Error:
+            return 0
+
+    return max(width(d) for d in DELIMITERS)
+
+
 def delimiter_of(text: str) -> str:
     """The separator that splits the header into the most columns; ';' wins a tie, as Finnish Excel uses it."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
+    skipped = text.splitlines()[title_rows(text) :]
+    header = next((line for line in skipped if line.strip()), "")
 
     def width(delimiter: str) -> int:
         try:
@@ -180,8 +227,11 @@ def delimiter_of(text: str) -> str:
 def read_csv(text: str) -> Table:
     if not text.strip():
         raise TableError("the file is empty")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text), strict=True)
-    records: list[tuple[Any, ...]] = []
+    titles = title_rows(text)
+    body = "".join(text.splitlines(keepends=True)[titles:])
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter_of(text), strict=True)
+    # The title and blank lines stay as empty records, so that every row keeps the number a spreadsheet shows.
+    records: list[tuple[Any, ...]] = [() for _ in range(titles)]
     try:
         for record in reader:
             records.append(tuple(record))
@@ -304,3 +354,57 @@ def formula_safe(text: str) -> str:
     if text[:1] in FORMULA_START or (text[:1] == "-" and not NUMBER.fullmatch(text)):
         return "'" + text
     return text
+
+
+# --- the Finnish spreadsheet dialect ---------------------------------------------------------------------------
+
+MACHINE, FINNISH = "machine", "fi"
+DIALECTS = (MACHINE, FINNISH)
+DIGITS = re.compile(r"\d+")
+
+
+def _finnish_cell(cell: Any, *, code: bool) -> Any:
+    """A cell as Excel and LibreOffice Calc in the Finnish locale read it: a decimal comma; a code of digits as the
+    formula `="049"`, which both evaluate to the text 049 (leading zeros kept) instead of the number 49."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return str(cell).lower()
+    if isinstance(cell, float):
+        if not math.isfinite(cell):
+            return ""
+        text = repr(cell)
+        if "e" in text or "E" in text:
+            text = format(cell, "f").rstrip("0").rstrip(".")
+        return text.replace(".", ",")
+    if isinstance(cell, int):
+        return str(cell)
+    text = str(cell)
+    if code and DIGITS.fullmatch(text):
+        return f'="{text}"'
+    return text
+
+
+def csv_text_finnish(rows: Iterable[Sequence[Any]], *, codes: Iterable[str] = ()) -> str:
+    """The Finnish spreadsheet dialect of `csv_text`: ';'-separated, decimal comma, a byte-order mark and Windows
+    line ends, and the columns named in `codes` (by the header, the first row) kept as text (`="049"`)."""
+    wanted = set(codes)
+    positions: set[int] = set()
+    out = []
+    for number, row in enumerate(rows):
+        if number == 0:
+            positions = {i for i, name in enumerate(row) if str(name) in wanted}
+            out.append(["" if cell is None else str(cell) for cell in row])
+            continue
+        out.append([_finnish_cell(cell, code=i in positions) for i, cell in enumerate(row)])
+    return csv_text(out, bom=True, line_end="\r\n")
+
+
+def csv_in_dialect(rows: Iterable[Sequence[Any]], dialect: str, *, codes: Iterable[str] = ()) -> str:
+    """`machine` (a decimal point, as programs read it) or `fi` (as a Finnish spreadsheet reads it); both with a
+    byte-order mark."""
+    if dialect == FINNISH:
+        return csv_text_finnish(rows, codes=codes)
+    if dialect != MACHINE:
+        raise ValueError(f"dialect: one of {', '.join(DIALECTS)}, not '{dialect}'")
+    return csv_text(rows, bom=True)

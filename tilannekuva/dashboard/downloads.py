@@ -7,9 +7,9 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from tilannekuva.core import charts
+from tilannekuva.core import charts, tables
 from tilannekuva.databank.binding import databank_binding
-from tilannekuva.databank.exports import csv_text, plain_number, records, xlsx_bytes
+from tilannekuva.databank.exports import csv_file_text, plain_number, records, xlsx_bytes
 from tilannekuva.databank.models import Gender, Observation
 from tilannekuva.databank.regional import Aggregation, RegionSeries, region_series
 from tilannekuva.databank.selectors import observations_in_area
@@ -127,7 +127,11 @@ def _filename(card: Card, region: Region, fmt: str) -> str:
     return f"{slugify(region.slug)}-{slugify(card.metric.key)}.{fmt}"
 
 
-def response(card: Card, *, region: Region, fmt: str, choice: ChartChoice, language: str) -> HttpResponse:
+def response(
+    card: Card, *, region: Region, fmt: str, choice: ChartChoice, language: str, dialect: str = ""
+) -> HttpResponse:
+    """The file; a CSV in the Finnish spreadsheet dialect in the Finnish interface (or with `dialect=fi`), else the
+    machine dialect."""
     if fmt not in CONTENT_TYPES:
         raise Http404("unknown format")
     if fmt in ("svg", "png"):
@@ -140,7 +144,9 @@ def response(card: Card, *, region: Region, fmt: str, choice: ChartChoice, langu
             raise Http404(str(exc)) from exc
     else:
         rows = data_records(card, region=region, gender=choice.gender)
-        body = csv_text(rows).encode("utf-8-sig") if fmt == "csv" else xlsx_bytes(rows)
+        if dialect not in tables.DIALECTS:
+            dialect = tables.FINNISH if language == "fi" else tables.MACHINE
+        body = csv_file_text(rows, dialect).encode("utf-8") if fmt == "csv" else xlsx_bytes(rows)
     result = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     result["Content-Disposition"] = f'attachment; filename="{_filename(card, region, fmt)}"'
     return result

@@ -137,6 +137,7 @@ def databank_data(metrics: list[Metric], region: Region) -> dict[int, MetricData
         if metric.target_rule == TargetRule.BEST_THIRD and values:
             data.peers = peer_values(indicator, kind=region.area.kind, year=max(values), leave_out=region.area)
         found[metric.pk] = data
+    found.update(ptv_data([m for m in metrics if is_ptv(m)], region))  # counts per kind of organisation: ptv.py
     return found
 
 
@@ -168,6 +169,8 @@ def _finished(run: ImportRun) -> bool:
     """A run that has just started has changed nothing yet; its rows are written in bulk, so its end stands for them."""
     return run.finished_at is not None
 
+
+from .ptv import is_ptv, ptv_data  # noqa: E402 - the PTV provider builds on MetricData and counties_of above
 
 register(
     [BindingType.DATABANK],

@@ -164,5 +164,10 @@ def metric_download(request: HttpRequest, region_slug: str, metric_key: str, fmt
     except selectors.NotFound as exc:
         raise Http404(str(exc)) from exc
     return downloads.response(
-        card, region=region, fmt=fmt, choice=downloads.chart_choice(request.GET), language=current_language()
+        card,
+        region=region,
+        fmt=fmt,
+        choice=downloads.chart_choice(request.GET),
+        language=current_language(),
+        dialect=request.GET.get("dialect", ""),
     )

@@ -11,6 +11,7 @@ from tilannekuva.core import tables
 from .models import Indicator, Observation
 
 COLUMNS = ("indicator", "area_code", "area_name", "area_kind", "year", "gender", "value", "absolute_value")
+CODE_COLUMNS = ("area_code",)  # kept as text in the Finnish spreadsheet dialect (049, not 49)
 FORMATS = ("csv", "xlsx", "json")
 
 
@@ -38,25 +39,33 @@ def plain_number(value: float | None) -> float | int | None:
     return value
 
 
+def record(o: Observation, *, indicator: Indicator | None = None) -> dict[str, Any]:
+    """One observation in the export's columns (COLUMNS); the open data API's CSV uses the same."""
+    return {
+        "indicator": (indicator or o.indicator).external_id,
+        "area_code": o.area.code,
+        "area_name": o.area.name_fi,
+        "area_kind": o.area.kind,
+        "year": o.year,
+        "gender": o.gender,
+        "value": plain_number(o.value),
+        "absolute_value": plain_number(o.absolute_value),
+    }
+
+
 def records(indicator: Indicator, found: list[Observation]) -> list[dict[str, Any]]:
-    return [
-        {
-            "indicator": indicator.external_id,
-            "area_code": o.area.code,
-            "area_name": o.area.name_fi,
-            "area_kind": o.area.kind,
-            "year": o.year,
-            "gender": o.gender,
-            "value": plain_number(o.value),
-            "absolute_value": plain_number(o.absolute_value),
-        }
-        for o in found
-    ]
+    return [record(o, indicator=indicator) for o in found]
 
 
 def csv_text(rows: list[dict[str, Any]]) -> str:
     """';'-separated with a decimal point; an empty field where there is no value."""
     return tables.csv_text([COLUMNS, *([row[c] for c in COLUMNS] for row in rows)])
+
+
+def csv_file_text(rows: list[dict[str, Any]], dialect: str = tables.MACHINE) -> str:
+    """A CSV file: `machine` (a decimal point) or `fi` (as a Finnish spreadsheet reads it: a decimal comma, codes
+    as text); both with a byte-order mark."""
+    return tables.csv_in_dialect([COLUMNS, *([row[c] for c in COLUMNS] for row in rows)], dialect, codes=CODE_COLUMNS)
 
 
 def json_text(rows: list[dict[str, Any]]) -> str:

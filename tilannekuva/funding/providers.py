@@ -112,10 +112,25 @@ def computed_data(metrics: list[Metric], region: Region) -> dict[int, MetricData
                 source_label=label,
                 unit=_("z-score"),
                 direction=Direction.HIGHER_IS_BETTER,
+                vintage=_vitality_vintage(result, component),
                 detail_url=reverse("funding:vitality", args=[region.slug]),
                 detail_label=_("Each municipality's sub-indices and the method"),
             )
     return found
+
+
+def _vitality_vintage(result, component: str | None) -> str:
+    """The series a vitality figure rests on: each scored dimension's indicator, its producer and vintage."""
+    keys = [component] if component else list(result.statuses)
+    parts = []
+    for key in keys:
+        status = result.statuses.get(key)
+        indicator = status.indicator if status else None
+        if indicator is None or not status.years:
+            continue
+        producer = indicator.organisation or indicator.source.name
+        parts.append(f"{indicator.title_fi} ({producer}{', ' + indicator.vintage if indicator.vintage else ''})")
+    return " · ".join(parts)
 
 
 def _changed_figures(batch: FigureImport) -> bool:

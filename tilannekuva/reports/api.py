@@ -17,6 +17,7 @@ from tilannekuva.core import tables
 from tilannekuva.core.years import BadYear, parse_year
 from tilannekuva.dashboard import selectors as dashboard_selectors
 from tilannekuva.dashboard import services as dashboard_services
+from tilannekuva.databank import exports
 from tilannekuva.surveys import selectors as survey_selectors
 
 from . import jsonstat, openapi, opendata
@@ -30,11 +31,17 @@ class Answer:
     """What a handler gives back: a JSON body with its attribution, or CSV rows, or a JSON-stat dataset."""
 
     def __init__(
-        self, body: dict[str, Any], *, meta: dict[str, Any], csv_rows: list[dict[str, Any]] | None = None
+        self,
+        body: dict[str, Any],
+        *,
+        meta: dict[str, Any],
+        csv_rows: list[dict[str, Any]] | None = None,
+        csv_columns: tuple[str, ...] | None = None,
     ) -> None:
         self.body = body
         self.meta = meta
         self.csv_rows = csv_rows
+        self.csv_columns = csv_columns
 
 
 def _json(body: dict[str, Any], *, status: int = 200) -> HttpResponse:
@@ -55,9 +62,14 @@ def _error(message: str, *, status: int, meta: dict[str, Any] | None = None) -> 
     return _attribute(_json({**meta, "error": message}, status=status), meta)
 
 
-def _csv(rows: list[dict[str, Any]]) -> str:
-    columns = list(rows[0]) if rows else []
-    return tables.csv_text([columns, *([row[c] for c in columns] for row in rows)] if columns else [])
+def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None, dialect: str = tables.MACHINE) -> str:
+    """';'-separated UTF-8 with a byte-order mark, as `tilannekuva export` writes a CSV file; `dialect=fi` for a
+    Finnish spreadsheet (a decimal comma, codes such as area_code kept as text)."""
+    names = list(columns or (rows[0] if rows else []))
+    codes = [n for n in names if n == "code" or n.endswith("_code")]
+    return tables.csv_in_dialect(
+        [names, *([row[c] for c in names] for row in rows)] if names else [], dialect, codes=codes
+    )
 
 
 def _rate_limited(request: HttpRequest) -> int:
@@ -100,6 +112,9 @@ def api_view(handler: Callable[..., Answer], *, formats: tuple[str, ...] = ("jso
         fmt = request.GET.get("format", "json")
         if fmt not in formats:
             return _error(f"format: one of {', '.join(formats)}", status=400)
+        dialect = request.GET.get("dialect", tables.MACHINE)
+        if dialect not in tables.DIALECTS:
+            return _error(f"dialect: one of {', '.join(tables.DIALECTS)}", status=400)
         etag = _etag(request)
         if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
             response = _attribute(HttpResponse(status=304), opendata.attribution())
@@ -111,7 +126,9 @@ def api_view(handler: Callable[..., Answer], *, formats: tuple[str, ...] = ("jso
             except (NotFound, dashboard_selectors.NotFound) as exc:
                 return _error(str(exc), status=404)
             if fmt == "csv":
-                response = HttpResponse(_csv(answer.csv_rows or []), content_type="text/csv; charset=utf-8")
+                response = HttpResponse(
+                    _csv(answer.csv_rows or [], answer.csv_columns, dialect), content_type="text/csv; charset=utf-8"
+                )
             elif fmt == "jsonstat":
                 response = _json(answer.body)
             else:
@@ -218,7 +235,9 @@ def _observations(request: HttpRequest) -> Answer:
         return Answer(jsonstat.dataset(page.items, meta=meta, label=label, links={"json": json_link}), meta=meta)
     results = [opendata.observation_json(o) for o in page.items]
     body = {"count": page.count, "page": page.number, "page_size": page.size, **_page_links(request, page)}
-    return Answer({**body, "results": results}, meta=meta, csv_rows=results)
+    # The CSV has the columns of `tilannekuva export observations` (databank/exports.py), in its order.
+    rows = [exports.record(o) for o in page.items]
+    return Answer({**body, "results": results}, meta=meta, csv_rows=rows, csv_columns=exports.COLUMNS)
 
 
 def _surveys(request: HttpRequest, region: str) -> Answer:

@@ -23,6 +23,12 @@ def _format(choices: list[str]) -> dict[str, Any]:
     return _param("format", "query", "Answer format (default json).", {"type": "string", "enum": choices})
 
 
+DIALECT = _param(
+    "dialect",
+    "query",
+    "CSV dialect: machine (decimal point, default) or fi (a Finnish spreadsheet: decimal comma, codes as text).",
+    {"type": "string", "enum": ["machine", "fi"]},
+)
 PAGE = _param("page", "query", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 1000000})
 PAGE_SIZE = _param(
     "page_size",
@@ -442,6 +448,7 @@ def document() -> dict[str, Any]:
                         PAGE,
                         PAGE_SIZE,
                         _format(["json", "csv", "jsonstat"]),
+                        DIALECT,
                     ],
                     "responses": _answers({"anyOf": [_ref("ObservationList"), _ref("JsonStatDataset")]}, csv=True),
                 }

@@ -26,7 +26,7 @@ PLATFORM = {
     "attribution": "Tilannekuva; area classifications: Statistics Finland (CC BY 4.0); region ids: Sotkanet / THL",
     "url": "",
 }
-INDICATOR_ID = re.compile(r"^([a-z0-9-]+:)?[A-Za-z0-9_.-]+$")
+INDICATOR_ID = re.compile(r"^([a-z0-9-]+:)?[A-Za-z0-9_.:-]+$")  # an id at its source may hold colons (11re:vaesto)
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 100
 
@@ -183,11 +183,14 @@ def indicators(*, source: str = "") -> QuerySet[Indicator]:
 
 
 def indicator_for(identifier: str) -> Indicator:
-    """`sotkanet:127`, or `127` when only one source has that id."""
-    source, _colon, external_id = identifier.rpartition(":")
-    found = Indicator.objects.select_related("source").filter(external_id=external_id)
-    if source:
-        found = found.filter(source__key=source)
+    """`sotkanet:127`, or `127` when only one source has that id. The source is the part before the first colon
+    when a source has that key: the rest is the id at the source, colons and all (`statfin:11re:vaerak-vaesto`)."""
+    source, _colon, external_id = identifier.partition(":")
+    found = Indicator.objects.select_related("source")
+    if external_id and Source.objects.filter(key=source).exists():
+        found = found.filter(source__key=source, external_id=external_id)
+    else:
+        found = found.filter(external_id=identifier)
     matches = list(found[:2])
     if len(matches) != 1:
         raise NotFound(f"no indicator '{identifier}'" if not matches else f"'{identifier}' is ambiguous: add SOURCE:")

@@ -98,7 +98,7 @@ def test_metric_page_has_chart_table_metadata_and_downloads(english, injuries):
 
 
 def test_csv_download_has_every_municipality_and_the_region(client, injuries):
-    response = client.get(url("download", METRIC_KEY, "csv", year="2024"))
+    response = client.get(url("download", METRIC_KEY, "csv", year="2024", dialect="machine"))
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('.csv"')
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
@@ -106,6 +106,18 @@ def test_csv_download_has_every_municipality_and_the_region(client, injuries):
     region_rows = [r for r in rows if r["area_kind"] == "maakunta"]
     assert [r["year"] for r in region_rows] == [str(y) for y in range(2019, 2025)]
     assert "keskiarvo" in region_rows[0]["area_name"] or "mean" in region_rows[0]["area_name"]
+
+
+def test_csv_download_in_the_finnish_interface_is_in_the_finnish_spreadsheet_dialect(client, english, injuries):
+    english.cookies["django_language"] = "fi"
+    finnish = client.get(url("download", METRIC_KEY, "csv", year="2024")).content.decode("utf-8-sig")
+    codes = {r["area_code"] for r in csv.DictReader(io.StringIO(finnish), delimiter=";")}
+    assert (
+        '="046"' in codes
+    )  # Enonkoski's code stays text in a Finnish spreadsheet (databank/tests/test_csv_dialect_fi)
+    english.cookies["django_language"] = "en"
+    machine = client.get(url("download", METRIC_KEY, "csv", year="2024")).content.decode("utf-8-sig")
+    assert '="046"' not in machine and ";046;" in machine
 
 
 def test_xlsx_svg_and_png_downloads(client, injuries):

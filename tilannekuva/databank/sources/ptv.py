@@ -65,14 +65,22 @@ COUNTING = (
     "Distinct service ids with roleType Responsible (services-responsible) or Producer (services-producer) in the "
     "organisation records (Organization/{id}), over each organisation and its sub-organisations."
 )
-# PTV's organisation types as its API documents them (State, Municipality, RegionalOrganization, Organization,
-# Company); "Organization" is PTV's type for associations and communities (järjestöt).
+# PTV's organisation types as its Open API (v9 and later) documents them: "State, Municipality, RegionalOrganization,
+# Organization, Company, SotePublic, SotePrivate, Region" (VmOpenApiOrganization.organizationType). "Organization"
+# is PTV's type for associations and communities (järjestöt). Region is the self-governing region, i.e. the
+# wellbeing services county (PTV's own conversion for older API versions turns it into Municipality, a local
+# self-government); SotePublic a public social and health care organisation (converted to RegionalOrganization: a
+# public body); SotePrivate a private social and health care provider (converted to Organization; counted here as a
+# company, since most private providers are companies, so that the associations' metric does not count them).
 KIND_OF_PTV_TYPE = {
     "Municipality": OrganisationKind.MUNICIPALITY.value,
     "State": OrganisationKind.PUBLIC_BODY.value,
     "RegionalOrganization": OrganisationKind.PUBLIC_BODY.value,
     "Organization": OrganisationKind.ASSOCIATION.value,
     "Company": OrganisationKind.COMPANY.value,
+    "SotePublic": OrganisationKind.PUBLIC_BODY.value,
+    "SotePrivate": OrganisationKind.COMPANY.value,
+    "Region": OrganisationKind.WELLBEING_SERVICES_COUNTY.value,
 }
 
 
@@ -150,8 +158,15 @@ def place(counted: Counted, *, year: int) -> None:
             .select_related("area")
             .first()
         )
+    county = None
+    if ours is None and record.ptv_type == "Region" and record.name:
+        # No Organisation of Tilannekuva carries its business id: a county is then known by its exact name.
+        county = Area.objects.filter(kind=AreaKind.WELLBEING_SERVICES_COUNTY, name_fi=record.name).first()
     if ours is not None:
         counted.kind, area = ours.kind, ours.area
+    elif county is not None:
+        area = county
+        counted.note = "placed by its name (no business id known in Tilannekuva)"
     elif record.ptv_type == "Municipality":
         if not record.municipality_code:
             raise ImportDataError(f"{record.where}: organizationType is Municipality but municipality.code is missing")
@@ -296,6 +311,7 @@ def summary(fetched: Fetched, *, year: int) -> str:
         root = counted.root
         subs = f", with {len(counted.members) - 1} sub-organisations" if len(counted.members) > 1 else ""
         where = f"→ {counted.area.name_fi}" if counted.area else f"({counted.note})"
+        where += f" ({counted.note})" if counted.area and counted.note else ""
         lines.append(
             f"  {root.name} ({root.business_id or 'no business id'}, {root.ptv_type or 'no type'}{subs}): "
             f"{len(counted.services(RESPONSIBLE))} / {len(counted.services(PRODUCER))} {where}"

@@ -10,8 +10,10 @@ the indicator `<table>:<value code>`. The JSON-stat 2.0 answer is read and check
 import argparse
 import logging
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from tilannekuva.core.http import OutsideClient
@@ -22,6 +24,19 @@ from tilannekuva.regions.models import Area, AreaKind
 
 from .base import Context, ImportSource, Parsed, save_indicator, year_span
 from .pxweb_jsonstat import Dataset, load_json, read_dataset
+from .pxweb_tables import (
+    Resolved,
+    check_overlap,
+    find_table,
+    from_roles,
+    is_plain_json,
+    matches,
+    read_plain_json,
+    read_variables,
+    resolve,
+    table_path,
+    vintage_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -36,26 +51,12 @@ AREA_PREFIXES: dict[str, tuple[str, int]] = {
     "HV": (AreaKind.WELLBEING_SERVICES_COUNTY.value, 2),
 }
 WHOLE_COUNTRY = "SSS"
+TOTAL_CODE = "SSS"  # StatFin's code of a variable's total (yhteensä)
 COUNTRY_CODE = "FI"
-TABLE_ID = re.compile(r"^statfin_([a-z0-9]+)_pxt_[a-z0-9_]+$")
 YEAR = re.compile(r"^\d{4}$")
 
 
 # --- PxWeb ------------------------------------------------------------------------------------------------
-
-
-def table_path(table: str) -> str:
-    """`statfin_vaerak_pxt_11ra` → `vaerak/statfin_vaerak_pxt_11ra.px`; a path with a folder is kept as given."""
-    table = table.strip().strip("/")
-    if "/" in table:
-        return table if table.endswith(".px") else f"{table}.px"
-    name = table.removesuffix(".px")
-    match = TABLE_ID.match(name)
-    if not match:
-        raise ValueError(
-            f"table '{table}': cannot tell its folder; give it as a path, e.g. 'vaerak/statfin_vaerak_pxt_11ra.px'"
-        )
-    return f"{match.group(1)}/{name}.px"
 
 
 def table_name(text: str) -> str:
@@ -130,16 +131,22 @@ def observations_from(
     year_dimension: str,
     value: tuple[str, str],
     classification: str = "",
+    filters: tuple[tuple[str, str], ...] = (),
 ) -> Mapped:
     """Rows for the cells of `value` whose area Tilannekuva knows. Every other dimension must have been narrowed
-    to one category, so that each (area, year) has exactly one value."""
+    to one category, in the answer or by a filter (dimension id, code), so that each (area, year) has exactly one
+    value."""
+    chosen = dict(filters)
+    for dimension_id, code in chosen.items():
+        if code not in dataset.dimension(dimension_id).codes:
+            raise ImportDataError(f"--filter: dimension '{dimension_id}' has no category '{code}' in the answer")
     value_dimension = dataset.dimension(value[0])
     if value[1] not in value_dimension.codes:
         raise ImportDataError(f"dimension '{value[0]}' has no category '{value[1]}' in the answer")
     areas = dataset.dimension(area_dimension)
     years = dataset.dimension(year_dimension)
     for dimension in dataset.dimensions:
-        if dimension.id not in {area_dimension, year_dimension, value[0]} and len(dimension.codes) != 1:
+        if dimension.id not in {area_dimension, year_dimension, value[0], *chosen} and len(dimension.codes) != 1:
             raise ImportDataError(
                 f"dimension '{dimension.id}' has {len(dimension.codes)} categories in the answer; "
                 f"choose one with --filter {dimension.id}:CODE"
@@ -166,6 +173,8 @@ def observations_from(
     for position, (codes, number) in enumerate(dataset.cells()):
         if codes[value[0]] != value[1] or codes[area_dimension] not in area_of:
             continue
+        if any(codes[d] != c for d, c in chosen.items()):
+            continue
         if number is None:
             symbol = dataset.status.get(position)
             cell = f"{codes[area_dimension]} {codes[year_dimension]}"
@@ -190,39 +199,53 @@ def observations_from(
 
 
 def dimension_code(text: str) -> tuple[str, str]:
-    dimension, _, code = text.partition(":")
-    if not dimension.strip() or not code.strip():
-        raise argparse.ArgumentTypeError(f"'{text}' is not DIMENSION:CODE, e.g. Tiedot:vaesto")
+    """`DIMENSION:CODE`, or only `CODE` (the table's variables tell which dimension offers it)."""
+    dimension, colon, code = text.rpartition(":") if ":" in text else ("", "", text)
+    if (colon and not dimension.strip()) or not code.strip():
+        raise argparse.ArgumentTypeError(f"'{text}' is not CODE or DIMENSION:CODE, e.g. vaerak-vaesto or Tiedot:vaesto")
     return dimension.strip(), code.strip()
+
+
+def filter_code(text: str) -> tuple[str, str]:
+    dimension, code = dimension_code(text)
+    if not dimension:
+        raise argparse.ArgumentTypeError(f"'{text}' is not DIMENSION:CODE, e.g. sukupuoli:SSS")
+    return dimension, code
 
 
 @dataclass(frozen=True)
 class PxWebOptions:
-    """`tilannekuva import statfin ...`, parsed."""
+    """`tilannekuva import statfin ...`, parsed. The area, year and value dimensions may be left out: they are
+    then found from the table's metadata (`pxweb_tables.resolve`) or the answer's roles."""
 
     table: str
-    area_dimension: str
-    year_dimension: str
     value_dimension: tuple[str, str]
     indicator_id: str
     indicator_title: str
+    area_dimension: str = ""
+    year_dimension: str = ""
     years: list[int] = field(default_factory=list)
     filters: list[tuple[str, str]] = field(default_factory=list)
     base_url: str = DEFAULT_BASE_URL
+    from_file: str = ""
 
     @property
-    def path(self) -> str:
-        return table_path(self.table)
+    def named(self) -> bool:
+        """The old form: every dimension named, so the query needs no metadata."""
+        return bool(self.area_dimension and self.year_dimension and self.value_dimension[0])
 
     @property
-    def query(self) -> dict[str, Any]:
-        return query_for(
-            area_dimension=self.area_dimension,
-            year_dimension=self.year_dimension,
-            value=self.value_dimension,
-            years=self.years,
-            filters=self.filters,
-        )
+    def classification(self) -> str:
+        """The filters that narrow the series; a filter on a variable's total (StatFin's `SSS`) is the same data as
+        leaving the variable out, and so no classification."""
+        return ",".join(f"{d}={c}" for d, c in sorted(self.filters) if c != TOTAL_CODE)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    content: bytes
+    url: str
+    resolved: Resolved | None  # None: a saved answer, read by its roles
 
 
 class PxWebSource(ImportSource[PxWebOptions]):
@@ -236,13 +259,18 @@ class PxWebSource(ImportSource[PxWebOptions]):
             "--table",
             required=True,
             type=table_name,
-            help="table id (statfin_vaerak_pxt_11ra) or its path under StatFin",
+            help="table id (11re, 11re.px), its path under the database (vaerak/11re.px), or an old id",
         )
-        parser.add_argument("--area-dimension", required=True, help="the table's area variable, e.g. Alue")
-        parser.add_argument("--year-dimension", required=True, help="the table's year variable, e.g. Vuosi")
         parser.add_argument(
-            "--value-dimension", required=True, type=dimension_code, help="the value to import as DIMENSION:CODE"
+            "--value",
+            "--value-dimension",
+            dest="value_dimension",
+            required=True,
+            type=dimension_code,
+            help="the value to import: CODE (vaerak-vaesto) or DIMENSION:CODE",
         )
+        parser.add_argument("--area-dimension", help="the table's area variable (default: found from the table)")
+        parser.add_argument("--year-dimension", help="the table's year variable (default: found from the table)")
         parser.add_argument(
             "--indicator-id", required=True, help="a short name for the series in Tilannekuva, e.g. population"
         )
@@ -252,58 +280,127 @@ class PxWebSource(ImportSource[PxWebOptions]):
             "--filter",
             dest="filters",
             action="append",
-            type=dimension_code,
+            type=filter_code,
             default=[],
-            help="one category of another variable of the table, DIMENSION:CODE (repeatable)",
+            help="one category of another variable, DIMENSION:CODE; the variable by code, text or stem (repeatable)",
         )
         parser.add_argument("--base-url", default=DEFAULT_BASE_URL, help=f"PxWeb database address ({DEFAULT_BASE_URL})")
+        parser.add_argument("--from-file", help="read a saved PxWeb answer (json-stat2 or json) instead of asking")
 
     def parameters(self, options: PxWebOptions) -> dict[str, Any]:
         return {
             "table": options.table,
             "area_dimension": options.area_dimension,
             "year_dimension": options.year_dimension,
-            "value": ":".join(options.value_dimension),
+            "value": ":".join(options.value_dimension).lstrip(":"),
             "years": options.years,
             "filters": [":".join(f) for f in options.filters],
             "indicator_id": options.indicator_id,
             "indicator_title": options.indicator_title,
-            "query": options.query,
+            "from_file": options.from_file,
         }
 
-    def connect(self, options: PxWebOptions) -> OutsideClient:
+    def connect(self, options: PxWebOptions) -> Any:
+        if options.from_file:
+            return nullcontext()
         return OutsideClient(options.base_url, name="Statistics Finland (PxWeb)")
 
-    def address(self, options: PxWebOptions, client: OutsideClient) -> str:
-        return client.url(options.path)
+    def address(self, options: PxWebOptions, client: OutsideClient | None) -> str:
+        if options.from_file:
+            return Path(options.from_file).resolve().as_uri()
+        assert client is not None
+        return client.url(table_path(options.table) or options.table)
 
-    def fetch(self, context: Context[PxWebOptions]) -> bytes:
-        response = context.client.post(context.options.path, json=context.options.query)
-        context.keep(response.content)
-        return response.content
-
-    def parse(self, fetched: bytes, context: Context[PxWebOptions]) -> Parsed:
+    def fetch(self, context: Context[PxWebOptions]) -> Fetched:
         options = context.options
-        value = options.value_dimension
-        dataset = read_dataset(load_json(fetched, url=context.client.url(options.path)))
-        indicator = upsert_indicator(
-            external_id=f"{table_id(options.table)}:{value[1]}",
+        if options.from_file:
+            try:
+                content = Path(options.from_file).read_bytes()
+            except OSError as exc:
+                raise ImportDataError(f"--from-file: cannot read {options.from_file}: {exc.strerror}")
+            context.keep(content)
+            return Fetched(content, options.from_file, None)
+        client: OutsideClient = context.client
+        path = table_path(options.table) or find_table(client, options.table)
+        if options.named:
+            resolved = Resolved(
+                area=options.area_dimension,
+                time=options.year_dimension,
+                value=options.value_dimension,
+                filters=tuple(options.filters),
+            )
+        else:
+            variables = read_variables(
+                load_json(client.get(path).content, url=client.url(path)), where=client.url(path)
+            )
+            resolved = resolve(
+                variables,
+                area=options.area_dimension,
+                time=options.year_dimension,
+                value=options.value_dimension,
+                filters=options.filters,
+            )
+        query = query_for(
+            area_dimension=resolved.area,
+            year_dimension=resolved.time,
+            value=resolved.value,
+            years=options.years,
+            filters=list(resolved.filters),
+        )
+        response = client.post(path, json=query)
+        context.keep(response.content)
+        for note in resolved.notes:
+            context.say(f"{options.table}: {note}.")
+        return Fetched(response.content, client.url(path), resolved)
+
+    def parse(self, fetched: Fetched, context: Context[PxWebOptions]) -> Parsed:
+        options = context.options
+        payload = load_json(fetched.content, url=fetched.url)
+        resolved = fetched.resolved
+        contents = (resolved.value[0] if resolved else options.value_dimension[0]) or "contentscode"
+        dataset = read_plain_json(payload, contents=contents) if is_plain_json(payload) else read_dataset(payload)
+        if resolved is None:
+            area, time, value = from_roles(
+                dataset, area=options.area_dimension, time=options.year_dimension, value=options.value_dimension
+            )
+            filters = tuple((_dimension_named(dataset, d), c) for d, c in options.filters)
+        else:
+            area, time, value, filters = resolved.area, resolved.time, resolved.value, resolved.filters
+        series = f"{table_id(options.table)}:{value[1]}"
+        indicator, previous = upsert_indicator(
+            external_id=series,
             key=options.indicator_id,
             title=options.indicator_title,
             dataset=dataset,
             value=value,
-            parameters=self.parameters(options),
+            vintage=vintage_of(table_id(options.table), dataset.updated, from_file=options.from_file),
+            parameters={
+                **self.parameters(options),
+                "value": ":".join(value),
+                "area_dimension": area,
+                "year_dimension": time,
+            },
         )
         mapped = observations_from(
             dataset,
             indicator=indicator,
-            area_dimension=options.area_dimension,
-            year_dimension=options.year_dimension,
+            area_dimension=area,
+            year_dimension=time,
             value=value,
-            classification=",".join(f"{d}={c}" for d, c in sorted(options.filters)),
+            classification=options.classification,
+            filters=filters,
         )
+        if previous:
+            context.say(check_overlap(indicator, mapped.rows, mapped.describe, previous=previous, series=series))
         context.say(describe(options.table, indicator, mapped))
         return Parsed(rows=mapped.rows, describe=mapped.describe, spans=[indicator])
+
+
+def _dimension_named(dataset: Dataset, name: str) -> str:
+    for dimension in dataset.dimensions:
+        if matches(name, dimension.id, dimension.label):
+            return dimension.id
+    raise ImportDataError(f"--filter: the answer has no dimension '{name}'")
 
 
 def describe(table: str, indicator: Indicator, mapped: Mapped) -> str:
@@ -337,28 +434,47 @@ def upsert_indicator(
     dataset: Dataset,
     value: tuple[str, str],
     parameters: dict[str, Any],
-) -> Indicator:
-    """Create or update the indicator; saved only when something about it changed."""
+    vintage: str = "",
+) -> tuple[Indicator, str]:
+    """Create or update the indicator; saved only when something about it changed. An --indicator-id already
+    naming a series of another table or value code re-points that indicator: it keeps its id (and so the
+    metrics bound to it) and the series it was is returned, for the overlap check; else "" is returned."""
     source = services.source(SOURCE_KEY)
-    taken = Indicator.objects.filter(source=source, metadata__key=key).exclude(external_id=external_id).first()
-    if taken:
-        raise ImportDataError(f"--indicator-id '{key}' is already the name of {taken.external_id} ({taken.title_fi})")
+    named = (
+        Indicator.objects.filter(source=source, metadata__key=key).first()
+        or Indicator.objects.filter(source=source, external_id=key).first()
+    )
+    previous = ""
+    if named is not None and named.metadata.get("series", named.external_id) != external_id:
+        previous = str(named.metadata.get("series", named.external_id))
+        other = Indicator.objects.filter(source=source, external_id=external_id).exclude(pk=named.pk).first()
+        if other is not None:
+            raise ImportDataError(
+                f"--indicator-id '{key}': {external_id} is already imported as "
+                f"'{other.metadata.get('key', external_id)}' ({other.title_fi})"
+            )
     value_dimension = dataset.dimension(value[0])
     unit = value_dimension.units.get(value[1], {})
     unit = unit if isinstance(unit, dict) else {}
     decimals = unit.get("decimals")
     decimals = decimals if isinstance(decimals, int) and not isinstance(decimals, bool) and decimals >= 0 else None
+    if named is not None and not unit:  # an answer without units (PxWeb's plain json) keeps the ones known
+        unit, decimals = {"base": named.unit}, named.decimals
+    earlier = list(named.metadata.get("previous", []) if named is not None else [])
+    if previous and previous not in earlier:
+        earlier.append(previous)
     wanted: dict[str, Any] = {
         "title_fi": title,
         "unit": str(unit.get("base", ""))[:120],
-        "decimals": decimals
-        if isinstance(decimals, int) and not isinstance(decimals, bool) and decimals >= 0
-        else None,
+        "decimals": decimals,
         "organisation": dataset.source or "Tilastokeskus",
         "licence": services.KNOWN_SOURCES[SOURCE_KEY]["licence"],
         "data_updated": _updated(dataset.updated),
+        **({"vintage": vintage} if vintage else {}),
         "metadata": {
             "key": key,
+            "series": external_id,
+            "previous": earlier,
             "table": parameters["table"],
             "table_label": dataset.label,
             "value": parameters["value"],
@@ -368,7 +484,8 @@ def upsert_indicator(
             "filters": parameters["filters"],
         },
     }
-    return save_indicator(source, external_id, wanted)
+    identity = named.external_id if named is not None else external_id
+    return save_indicator(source, identity, wanted), previous
 
 
 SOURCE = PxWebSource()

@@ -44,6 +44,7 @@ class Dataset:
     label: str = ""
     source: str = ""
     updated: str = ""
+    roles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # JSON-stat's role: geo, time, metric
 
     @property
     def size(self) -> int:
@@ -124,7 +125,23 @@ def read_dataset(payload: Any) -> Dataset:
         if not isinstance(text, str):
             raise ImportDataError(f"{name} is {_kind(text)}, not text")
         texts[name] = text
-    return Dataset(dimensions=tuple(dimensions), values=values, status=status, **texts)
+    return Dataset(
+        dimensions=tuple(dimensions), values=values, status=status, roles=_roles(payload.get("role"), ids), **texts
+    )
+
+
+def _roles(raw: Any, ids: list[str]) -> dict[str, tuple[str, ...]]:
+    """JSON-stat's `role` (which dimensions are geo, time and metric); a role naming no dimension is a fault."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ImportDataError(f"role is {_kind(raw)}, not an object of role → dimension ids")
+    roles = {}
+    for name, named in raw.items():
+        if not isinstance(named, list) or not all(isinstance(i, str) and i in ids for i in named):
+            raise ImportDataError(f"role {name} is {_kind(named)}, not a list of the dataset's dimension ids")
+        roles[name] = tuple(named)
+    return roles
 
 
 def _product(sizes: Sequence[int]) -> str:

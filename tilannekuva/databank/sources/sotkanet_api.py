@@ -4,6 +4,7 @@ its `/json` and `/csv` answers, plain functions that name the row and field of e
 import csv
 import io
 import json
+import logging
 import math
 import re
 from collections.abc import Sequence
@@ -17,6 +18,8 @@ from tilannekuva.databank.models import Gender
 from tilannekuva.databank.services import ImportDataError
 
 from .base import FIRST_YEAR, LAST_YEAR
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://sotkanet.fi/rest/1.1"
 GENDERS = tuple(Gender.values)
@@ -66,23 +69,33 @@ def parse_json_rows(payload: bytes | str) -> list[SotkanetRow]:
         raise ImportDataError(f"json: the answer is {_kind(document)}, not a list of rows")
     rows: list[SotkanetRow] = []
     errors: list[str] = []
+    unknown: set[str] = set()
     for number, item in enumerate(document, start=1):
-        row = _json_row(item, where=f"json row {number}", errors=errors)
+        row = _json_row(item, where=f"json row {number}", errors=errors, unknown=unknown)
         if row is not None:
             rows.append(row)
     if errors:
         raise ImportDataError(errors)
+    _log_unknown(unknown, "json")
     return rows
 
 
-def _json_row(item: Any, *, where: str, errors: list[str]) -> SotkanetRow | None:
+def _log_unknown(names: set[str], where: str) -> None:
+    """Fields Sotkanet added to its answers are no fault: the rows are read without them, and the log says so."""
+    if names:
+        logger.warning(
+            "Sotkanet %s answer has fields Tilannekuva does not read (ignored): %s", where, ", ".join(sorted(names))
+        )
+
+
+def _json_row(item: Any, *, where: str, errors: list[str], unknown: set[str]) -> SotkanetRow | None:
     if not isinstance(item, dict):
         errors.append(f"{where}: {_kind(item)}, not an object")
         return None
     before = len(errors)
     errors.extend(f"{where}: field '{name}' is missing" for name in JSON_REQUIRED if name not in item)
     known = set(JSON_REQUIRED) | set(JSON_OPTIONAL)
-    errors.extend(f"{where}: unknown field '{name}'" for name in sorted(item, key=str) if name not in known)
+    unknown.update(str(name) for name in item if name not in known)
 
     def whole(name: str) -> int:
         value = item.get(name)
@@ -125,16 +138,18 @@ def parse_csv_rows(text: str) -> list[SotkanetRow]:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True))
     except csv.Error as exc:
         raise ImportDataError(f"csv: the answer cannot be read as ';'-separated text ({exc})")
-    header = tuple(cell.strip() for cell in records[0])
-    if header != CSV_HEADER:
+    header = [cell.strip() for cell in records[0]]
+    if any(name not in header for name in CSV_HEADER) or len(set(header)) != len(header):
         raise ImportDataError(f"csv header: expected '{expected}', got '{';'.join(records[0])[:200]}'")
+    positions = [header.index(name) for name in CSV_HEADER]
+    _log_unknown({name for name in header if name not in CSV_HEADER}, "csv")
     if not text.endswith(("\n", "\r")):
         # Every complete Sotkanet answer ends with a line break; without one the last row may be cut short.
         raise ImportDataError(f"csv row {len(records)}: the answer ends in the middle of this row (truncated)")
     rows: list[SotkanetRow] = []
     errors: list[str] = []
     for number, cells in enumerate(records[1:], start=2):
-        row = _csv_row(cells, where=f"csv row {number}", errors=errors)
+        row = _csv_row(cells, where=f"csv row {number}", errors=errors, positions=positions, width=len(header))
         if row is not None:
             rows.append(row)
     if errors:
@@ -142,15 +157,17 @@ def parse_csv_rows(text: str) -> list[SotkanetRow]:
     return rows
 
 
-def _csv_row(cells: list[str], *, where: str, errors: list[str]) -> SotkanetRow | None:
+def _csv_row(
+    cells: list[str], *, where: str, errors: list[str], positions: Sequence[int], width: int
+) -> SotkanetRow | None:
     if not cells:
         errors.append(f"{where}: the row is empty")
         return None
-    if len(cells) != len(CSV_HEADER):
-        errors.append(f"{where}: {len(cells)} columns, expected {len(CSV_HEADER)} ({';'.join(CSV_HEADER)})")
+    if len(cells) != width:
+        errors.append(f"{where}: {len(cells)} columns, expected {width} as in the header ({';'.join(CSV_HEADER)})")
         return None
     before = len(errors)
-    values = dict(zip(CSV_HEADER, (cell.strip() for cell in cells), strict=True))
+    values = {name: cells[position].strip() for name, position in zip(CSV_HEADER, positions, strict=True)}
 
     def whole(name: str) -> int:
         if not WHOLE_NUMBER.fullmatch(values[name]):

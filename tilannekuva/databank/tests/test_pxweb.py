@@ -407,8 +407,10 @@ def test_statfin_area_codes_map_to_kind_and_code(code, key):
 def test_table_id_gives_the_table_path():
     assert pxweb.table_path("statfin_vaerak_pxt_11ra") == "vaerak/statfin_vaerak_pxt_11ra.px"
     assert pxweb.table_path("vaerak/statfin_vaerak_pxt_11ra") == "vaerak/statfin_vaerak_pxt_11ra.px"
-    with pytest.raises(ValueError, match="cannot tell its folder"):
-        pxweb.table_path("11ra")
+    assert pxweb.table_path("11ra") is None  # a short id: its folder is looked up (test_pxweb_2026.py)
+    assert pxweb.table_path("vaerak/11ra") == "vaerak/11ra.px"
+    with pytest.raises(ValueError, match="not a table id"):
+        pxweb.table_path("statfin vaerak")
 
 
 def test_years_are_a_span_or_a_list():
@@ -582,9 +584,10 @@ def test_indicator_id_already_naming_another_series_is_refused(world, pxweb_serv
         import_statfin(pxweb_server)
 
 
-def test_a_table_id_without_a_folder_is_refused_before_asking():
-    with pytest.raises(CommandError, match="cannot tell its folder"):
-        call_command("import", "statfin", *ARGUMENTS[2:], "--table", "11ra")
+def test_what_is_not_a_table_id_is_refused_before_asking():
+    # A short id without its folder (11ra) is now looked up: test_pxweb_2026.py.
+    with pytest.raises(CommandError, match="not a table id"):
+        call_command("import", "statfin", *ARGUMENTS[2:], "--table", "statfin vaerak 11ra")
 
 
 def test_areas_known_to_tilannekuva_cover_the_fixture(world):

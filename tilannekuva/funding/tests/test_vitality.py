@@ -2,11 +2,13 @@
 
 import pytest
 
+from tilannekuva.dashboard.providers import data_for
 from tilannekuva.databank.models import Indicator, Observation
 from tilannekuva.databank.services import source
 from tilannekuva.funding import vitality
 from tilannekuva.funding.parameters import Merge
 from tilannekuva.regions.models import Area, AreaKind, Region
+from tilannekuva.strategy.models import Metric
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +128,13 @@ def test_the_real_population_of_2023_2025_gives_every_etela_savo_municipality_a_
     assert "Tilastokeskus" in page and "31.12.2023–2025" in page
     for name in ("Mikkeli", "Savonlinna", "Mäntyharju", "Sulkava"):
         assert name in page
+    # The dashboard's population card says which series it rests on, with its producer and vintage.
+    region = Region.objects.get(slug="etela-savo")
+    metric = Metric.objects.filter(version__strategy__region=region, key="elinvoima-vaestoindeksi").latest(
+        "version__year"
+    )
+    card = data_for([metric], region=region)[metric.pk]
+    assert "Tilastokeskus" in card.vintage and "2025" in card.vintage
 
 
 def test_a_dimension_with_one_real_point_says_so(world):

@@ -6,8 +6,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tilannekuva.core import tables
 from tilannekuva.databank import selectors
-from tilannekuva.databank.exports import EXTRA_EXPORTS, FORMATS, csv_text, json_text, records, xlsx_bytes
+from tilannekuva.databank.exports import (
+    EXTRA_EXPORTS,
+    FORMATS,
+    csv_file_text,
+    csv_text,
+    json_text,
+    records,
+    xlsx_bytes,
+)
 from tilannekuva.databank.models import Gender
 from tilannekuva.databank.sources.base import year_span
 from tilannekuva.regions.selectors import UnknownArea, area_for
@@ -43,6 +52,13 @@ class Command(BaseCommand):
             "--classification", help="the classification to export, when the indicator has several"
         )
         observations.add_argument("--format", default="csv", choices=FORMATS, help="csv (default), xlsx or json")
+        observations.add_argument(
+            "--dialect",
+            default=tables.MACHINE,
+            choices=tables.DIALECTS,
+            help="a CSV file's dialect: machine (decimal point, default) or fi (decimal comma, codes as text, "
+            "as a Finnish spreadsheet reads it)",
+        )
         observations.add_argument("--output", type=Path, help="write to this file (needed for xlsx; default: print)")
         for name, extra in EXTRA_EXPORTS.items():
             extra.add_arguments(sub.add_parser(name, help=extra.help))
@@ -87,5 +103,5 @@ class Command(BaseCommand):
             output.write_text(json_text(rows), encoding="utf-8")
         else:
             # A byte order mark, so that Excel opens the file as UTF-8 and shows ä and ö.
-            output.write_text(csv_text(rows), encoding="utf-8-sig")
+            output.write_bytes(csv_file_text(rows, options["dialect"]).encode("utf-8"))
         self.stdout.write(f"{len(rows)} values of {indicator} for {area.name_fi} written to {output}.")
