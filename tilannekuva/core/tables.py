@@ -307,10 +307,15 @@ class _Line:
         return text
 
 
+class OwnFormula(str):
+    """A formula the product writes itself from known-safe parts (the Finnish dialect's `="049"` for a code of
+    digits): `inert` leaves it as it is. Never made from anyone's text."""
+
+
 def inert(cell: Any) -> Any:
     """The one escape of every cell the product writes to a CSV or XLSX file: text that a spreadsheet would run as
-    a formula gets a leading apostrophe (`formula_safe`); numbers, dates and None stay as they are."""
-    return formula_safe(cell) if isinstance(cell, str) else cell
+    a formula gets a leading apostrophe (`formula_safe`); numbers, dates, None and `OwnFormula` stay as they are."""
+    return formula_safe(cell) if isinstance(cell, str) and not isinstance(cell, OwnFormula) else cell
 
 
 def csv_lines(rows: Iterable[Sequence[Any]], *, bom: bool = False, line_end: str = "\n") -> Iterator[str]:
@@ -381,7 +386,7 @@ def _finnish_cell(cell: Any, *, code: bool) -> Any:
         return str(cell)
     text = str(cell)
     if code and DIGITS.fullmatch(text):
-        return f'="{text}"'
+        return OwnFormula(f'="{text}"')
     return text
 
 

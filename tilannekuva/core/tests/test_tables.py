@@ -174,3 +174,9 @@ def test_no_module_writes_csv_or_xlsx_but_core_tables():
         if "tests" not in path.parts and path.name != "tables.py" and writers.search(path.read_text("utf-8"))
     ]
     assert found == []
+
+
+def test_the_finnish_dialect_keeps_its_own_code_formula_and_escapes_anyones_text():
+    text = tables.csv_in_dialect([["area_code", "name"], ["049", "=HYPERLINK(1)"]], tables.FINNISH, codes=["area_code"])
+    assert '"=""049"""' in text or '="049"' in text
+    assert "'=HYPERLINK(1)" in text
