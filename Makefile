@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo serve test migrations-check lint fmt typecheck audit bench install chromium gettext messages clean
+.PHONY: demo serve test migrations-check lint fmt typecheck audit bench install install-production chromium gettext messages clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -19,6 +19,11 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	touch $@
 
 install: $(VENV)/.installed
+
+# A server's environment: the locked runtime dependencies only, without the development group (tests, linters,
+# type checker, browsers, audit tools: pyproject.toml [dependency-groups] dev). docs/OPERATIONS.md.
+install-production: | $(UV)
+	$(UV) sync --frozen --no-dev --quiet
 
 gettext:
 	@command -v msgfmt >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext)
@@ -49,8 +54,8 @@ fmt: install
 typecheck: install
 	$(BIN)/mypy tilannekuva
 
-# pip-audit over uv.lock: fails on known vulnerabilities; says "NOT DONE" (and passes) when its service
-# cannot be reached (docs/DECISIONS.md, "Dependency audit").
+# uv.lock against the vendored advisory database (.ci/advisories.json), offline, and pip-audit against PyPI's service
+# when it answers: fails on known vulnerabilities and when it cannot run (docs/DECISIONS.md, "Dependency audit").
 audit: install
 	$(BIN)/python .ci/audit.py
 

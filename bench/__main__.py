@@ -15,6 +15,10 @@ BENCHMARKS = {
     # Issue 10: 200 respondents submitting for 60 s, and PostgreSQL restarted during submissions.
     "surveys-load": "bench.survey_load",
     "surveys-restart": "bench.survey_restart",
+    # Issue 17: 30 parallel wrong passwords and the API limit through gunicorn with five workers.
+    "limits": "bench.limits",
+    # Issue 17: the peak memory of a 30 MB CSV file import.
+    "import-memory": "bench.import_memory",
     # The two dashboard runs last: each runs in a fresh interpreter when another benchmark has set Django up already.
     "dashboard": "bench.dashboard_load",
     # Issue 10: 50 concurrent users for 60 s (the same test, more connections, longer).

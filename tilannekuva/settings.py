@@ -27,11 +27,26 @@ if PROFILE not in {"demo", "production"}:
 PRODUCTION = PROFILE == "production"
 
 DEBUG = env_bool("DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must not be on in the production profile (it shows settings and code to anyone)")
+DEMO_SECRET_KEY = "demo-only-insecure-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set in the production profile")
-    SECRET_KEY = "demo-only-insecure-key-never-use-in-production"  # noqa: S105
+    SECRET_KEY = DEMO_SECRET_KEY
+elif PRODUCTION and (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY == DEMO_SECRET_KEY
+    or SECRET_KEY.startswith("django-insecure")
+):
+    # The rule of Django's own check (security.W009), as an error: a short, repetitive or published key lets anyone
+    # forge sessions, password-reset links and the private links of grant applications.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is weak or known: the production profile needs 50 or more random characters, e.g. "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 if PRODUCTION and not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the production profile (e.g. tilannekuva.example.fi)")
@@ -78,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # A body over MAX_REQUEST_MB is refused (413) before anything reads it.
     "tilannekuva.core.middleware.RequestSizeLimitMiddleware",
+    # A NUL byte in the address or query is 400 before any view or cache sees it.
+    "tilannekuva.core.middleware.NulByteMiddleware",
     # Before sessions and CSRF: kept dashboard pages for anonymous visitors are answered from here.
     "tilannekuva.dashboard.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -85,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Downloads that do not say how they may be cached get `no-store`; pages of a signed-in user `private`.
+    "tilannekuva.core.middleware.PrivateDownloadMiddleware",
     "tilannekuva.audit.middleware.CurrentUserMiddleware",
     # Pages of a region that is not public answer 404 to anyone without a role in it.
     "tilannekuva.regions.middleware.InternalRegionMiddleware",
@@ -174,6 +193,11 @@ STORAGES = {
 # Each server process keeps its own cache; the dashboard's generation counter (in the database) expires the
 # entries of every process together.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
+# REDIS_URL (redis://host:6379/0) adds a cache every server shares, "shared", for the limits (RATE_LIMIT_CACHE);
+# it needs the `redis` package installed beside the product.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES["shared"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -210,8 +234,19 @@ LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
 
 # Open data API (tilannekuva.reports): requests per minute from one client address (the address as above);
-# over it the API answers 429 with Retry-After. 0 turns the limit off. Counted per server process (the cache).
+# over it the API answers 429 with Retry-After. 0 turns the limit off. Counted in the store every server process
+# shares (tilannekuva.core.limits), like the form limits below.
 API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))
+# Public forms, per client address and hour (0 turns a limit off; over it: 429 with Retry-After): answers through
+# a survey's open link, per address and per link; grant applications accepted per address, and the megabytes of
+# grant application requests (attachments; forms returned with errors count too) per address.
+SURVEY_OPEN_ANSWERS_PER_ADDRESS = int(os.environ.get("SURVEY_OPEN_ANSWERS_PER_ADDRESS", "5"))
+SURVEY_OPEN_ANSWERS_PER_LINK = int(os.environ.get("SURVEY_OPEN_ANSWERS_PER_LINK", "300"))
+GRANT_APPLICATIONS_PER_ADDRESS = int(os.environ.get("GRANT_APPLICATIONS_PER_ADDRESS", "3"))
+GRANT_UPLOAD_MB_PER_ADDRESS = int(os.environ.get("GRANT_UPLOAD_MB_PER_ADDRESS", "40"))
+# The store of those limits: empty for the database (the default), or the name of a cache in CACHES that every
+# server shares (REDIS_URL above adds one, "shared", and makes it the default).
+RATE_LIMIT_CACHE = os.environ.get("RATE_LIMIT_CACHE", "shared" if REDIS_URL else "")
 
 # The largest request body of any kind (several attachments of a grant application together): larger is 413.
 MAX_REQUEST_MB = int(os.environ.get("MAX_REQUEST_MB", "50"))

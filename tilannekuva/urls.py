@@ -28,3 +28,6 @@ urlpatterns = [
     path("", include("tilannekuva.reports.urls")),
     path("", include("tilannekuva.portal.urls")),
 ]
+
+# While the database cannot be reached: 503 with Retry-After and what the person typed (core.views.server_error).
+handler500 = "tilannekuva.core.views.server_error"

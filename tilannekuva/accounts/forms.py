@@ -22,10 +22,15 @@ class PasswordSignInForm(AuthenticationForm):
         self.fields["password"].label = _("Password")
 
     def clean(self):
-        """Refuse a locked (user name, address) pair before the password is checked; count wrong passwords."""
+        """Count the attempt of a (user name, address) pair before its password is checked; refuse a locked pair."""
         username = self.cleaned_data.get("username") or ""
         address = throttle.client_address(self.request) if self.request is not None else ""
-        wait = throttle.seconds_locked(username=username, address=address)
+        # Counted before the password is checked, atomically: parallel attempts cannot all pass the check.
+        wait = (
+            throttle.claim_attempt(username=username, address=address)
+            if username and self.cleaned_data.get("password")
+            else 0
+        )
         if wait:
             minutes = max(1, round(wait / 60))
             raise ValidationError(
@@ -37,12 +42,7 @@ class PasswordSignInForm(AuthenticationForm):
                 % {"minutes": minutes},
                 code="locked",
             )
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            if username and self.cleaned_data.get("password"):
-                throttle.record_failure(username=username, address=address)
-            raise
+        cleaned = super().clean()
         throttle.record_success(username=username, address=address)
         return cleaned
 

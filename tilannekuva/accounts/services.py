@@ -318,8 +318,10 @@ def complete_oidc(request: HttpRequest, *, params: dict[str, str]) -> str:
 
 def user_for_claims(claims: dict[str, Any]) -> AbstractBaseUser:
     email = str(claims.get("email") or "").strip()
-    # A provider that says the address is unverified could be vouching for anyone's address.
-    if not email or claims.get("email_verified") is False:
+    # Only an address the provider says it has verified (`email_verified`, OIDC Core 5.1): without the claim, or
+    # with it false, the provider could be vouching for anyone's address.
+    verified = claims.get("email_verified")
+    if not email or not (verified is True or verified == "true"):
         raise SignInError(_("Your organisation's account has no verified e-mail address, so it cannot be used here."))
     User = get_user_model()
     matches = list(User.objects.filter(email__iexact=email)[:2])

@@ -1,51 +1,34 @@
 """Sign-in throttling: wrong passwords in a row lock one user name at one address for a while.
 
-Kept in the database, so that every app server process sees the same counts. A lock concerns one
+Kept in the database, so that every app server process sees the same counts. An attempt is counted before its
+password is checked (`claim_attempt`, one locked row per pair), so that parallel attempts cannot all pass the check
+before any of them is counted: at most LOGIN_FAILURE_LIMIT passwords are checked per lock period, however many
+workers and servers take them; a right password forgets the count (`record_success`). A lock concerns one
 (user name, address) pair: the same person elsewhere, and everyone else at the same address, can still sign in.
 An address that fails with many user names (LOGIN_FAILURE_LIMIT_PER_ADDRESS within the lock time) is refused
 whatever name it tries. The settings are in settings.py and docs/SETTINGS.md.
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Sum
-from django.http import HttpRequest
+from django.db.models import Sum
 from django.utils import timezone
 
 from tilannekuva.accounts.models import LoginFailure
+from tilannekuva.core.limits import client_address  # noqa: F401 - the sign-in form's one reading of the address
 
 logger = logging.getLogger(__name__)
-
-
-def client_address(request: HttpRequest) -> str:
-    """The visitor's address: REMOTE_ADDR, or the header the reverse proxy sets (CLIENT_ADDRESS_HEADER)."""
-    header = settings.CLIENT_ADDRESS_HEADER
-    if header:
-        forwarded = request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
-        # X-Forwarded-For may be a list; the last entry is the one our own proxy added.
-        last = forwarded.split(",")[-1].strip()
-        if last:
-            return last[:45]
-    return str(request.META.get("REMOTE_ADDR", ""))[:45]
 
 
 def _key(username: str) -> str:
     return username.strip().lower()[:150]
 
 
-def seconds_locked(*, username: str, address: str) -> int:
-    """0 when a sign-in may be tried; else how many seconds the pair (or the address) stays refused."""
-    now = timezone.now()
-    locked_until = (
-        LoginFailure.objects.filter(username=_key(username), address=address, locked_until__gt=now)
-        .values_list("locked_until", flat=True)
-        .first()
-    )
-    if locked_until is not None:
-        return max(1, int((locked_until - now).total_seconds()))
+def _address_wait(address: str, now: datetime) -> int:
+    """0, or the seconds an address that failed with too many user names stays refused."""
     window = now - timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
     recent = LoginFailure.objects.filter(address=address, last_failure_at__gt=window)
     if (recent.aggregate(total=Sum("failures"))["total"] or 0) >= settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS:
@@ -55,27 +38,34 @@ def seconds_locked(*, username: str, address: str) -> int:
     return 0
 
 
-def record_failure(*, username: str, address: str) -> None:
+def claim_attempt(*, username: str, address: str) -> int:
+    """Count one sign-in attempt of (user name, address) as a wrong password before the password is checked.
+
+    0: go on and check it (`record_success` forgets the count if it was right); else the seconds the pair (or the
+    address) stays refused, and the password must not be checked. The pair's row is locked while it is counted
+    (SELECT ... FOR UPDATE; SQLite takes its write lock at the transaction's start), so parallel attempts are
+    counted one after another and the attempt that reaches LOGIN_FAILURE_LIMIT sets the lock for all after it."""
     now = timezone.now()
     with transaction.atomic():
         failure, created = LoginFailure.objects.select_for_update().get_or_create(
-            username=_key(username), address=address, defaults={"failures": 1, "last_failure_at": now}
+            username=_key(username), address=address, defaults={"failures": 0, "last_failure_at": now}
         )
-        if not created:
-            if failure.locked_until is not None and failure.locked_until <= now:
-                failure.failures = 1  # the lock has run out: a fresh series starts
-                failure.locked_until = None
-            else:
-                failure.failures = F("failures") + 1  # type: ignore[assignment]
-            failure.last_failure_at = now
-            failure.save(update_fields=["failures", "last_failure_at", "locked_until"])
-            failure.refresh_from_db(fields=["failures"])
+        if failure.locked_until is not None and failure.locked_until > now:
+            return max(1, int((failure.locked_until - now).total_seconds()))
+        wait = _address_wait(address, now)
+        if wait:
+            return wait
+        if failure.locked_until is not None:  # the lock has run out: a fresh series starts
+            failure.failures, failure.locked_until = 0, None
+        failure.failures += 1
+        failure.last_failure_at = now
+        if failure.failures >= settings.LOGIN_FAILURE_LIMIT:
+            failure.locked_until = now + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+            logger.warning("sign-in locked after %s wrong passwords", failure.failures, extra={"address": address})
+        failure.save(update_fields=["failures", "last_failure_at", "locked_until"])
         if created:
             _forget_old(now - timedelta(days=1))
-        if failure.failures >= settings.LOGIN_FAILURE_LIMIT and failure.locked_until is None:
-            failure.locked_until = now + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-            failure.save(update_fields=["locked_until"])
-            logger.warning("sign-in locked after %s wrong passwords", failure.failures, extra={"address": address})
+    return 0
 
 
 def record_success(*, username: str, address: str) -> None:

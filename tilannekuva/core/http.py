@@ -77,6 +77,10 @@ class OutsideClient:
             raise SourceError(
                 f"{self.name} answered with something that is not JSON for {response.url}: {exc}"
             ) from exc
+        except RecursionError as exc:
+            raise SourceError(
+                f"{self.name} answered with JSON nested too deeply to be read for {response.url}"
+            ) from exc
 
     def post(
         self,

@@ -3,7 +3,9 @@
 A kind of job is a model derived from BackgroundJob (tilannekuva.core.models) and the task that runs one,
 registered with `register_job_kind` in its app's AppConfig.ready() (the data bank's imports, the reports app's
 builds), so that this module knows no app. A task calls `execute_job(model, id, work)`, which claims the job,
-keeps its heartbeat and progress, and records the outcome; `recover_interrupted` covers every kind.
+keeps its heartbeat and progress, and records the outcome; `recover_interrupted` covers every kind. Records of
+runs made by a process (an import's ImportRun, `register_run_record`) whose process died while "running" are
+marked failed by `fail_dead_runs` when a worker or an import starts.
 
 A job whose worker died is run again by the next worker that looks (`recover_interrupted`), up to
 IMPORT_MAX_ATTEMPTS times in all (the setting's name is older than the other kinds):
@@ -186,16 +188,24 @@ def execute_job(
     return job
 
 
-def _alive(worker: str, heartbeat_at: Any, now: Any) -> bool:
+def _process_alive(worker: str) -> bool | None:
+    """Whether the process `host:pid` still runs: None when it ran on another machine (this one cannot tell)."""
     host, _, pid = worker.rpartition(":")
-    if host == socket.gethostname() and pid.isdigit():
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
+    if host != socket.gethostname() or not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
         return True
+    return True
+
+
+def _alive(worker: str, heartbeat_at: Any, now: Any) -> bool:
+    alive = _process_alive(worker)
+    if alive is not None:
+        return alive
     stale = timedelta(seconds=settings.IMPORT_STALE_SECONDS)
     return heartbeat_at is not None and now - heartbeat_at < stale
 
@@ -234,6 +244,47 @@ def _recover(model: type[BackgroundJob]) -> list[BackgroundJob]:
         logger.warning("background job %s %s: %s", model.__name__, job.pk, job.progress)
         recovered.append(job)
     return recovered
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """A kind of record of one run made by a process (the data bank's ImportRun): while the process works, its
+    `status` is `running` and its `worker` names the process (`this_worker()`). A process killed (`kill -9`, a
+    crash, a restart of the machine) cannot mark its own run; `fail_dead_runs` does, with `errors` saying so."""
+
+    model: Any
+    running: str
+    failed: str
+
+
+RUN_RECORDS: list[RunRecord] = []
+
+
+def register_run_record(record: RunRecord) -> None:
+    RUN_RECORDS.append(record)
+
+
+def fail_dead_runs() -> list[Any]:
+    """Mark failed the runs still `running` whose process on this machine is gone (each machine's worker marks
+    its own when it starts: another machine's process cannot be checked from here). Returns them."""
+    failed = []
+    now = timezone.now()
+    for record in RUN_RECORDS:
+        manager = record.model._default_manager
+        for run in manager.filter(status=record.running).exclude(worker=""):
+            if _process_alive(run.worker) is not False:
+                continue
+            message = (
+                f"the process {run.worker} stopped during the run (killed, crashed or restarted); its transaction "
+                "was rolled back, so nothing of it was kept"
+            )
+            if manager.filter(pk=run.pk, status=record.running).update(
+                status=record.failed, finished_at=now, errors=message
+            ):
+                run.status, run.errors = record.failed, message
+                logger.warning("%s %s: %s", record.model.__name__, run.pk, message)
+                failed.append(run)
+    return failed
 
 
 def _close_task_result(task_id: str) -> None:

@@ -1,7 +1,8 @@
 """Finnish first (the interface language comes from the user's own choice, the language cookie, else Finnish), a
-request size limit, and anonymous visitors sent to log in where a page needs a role."""
+request size limit, no NUL bytes in addresses, and anonymous visitors sent to log in where a page needs a role."""
 
 from collections.abc import Callable
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -52,6 +53,44 @@ class RequestSizeLimitMiddleware:
             }
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class NulByteMiddleware:
+    """A NUL byte in the address or the query (`/surveys/open/%00/`, `?q=%00`) is answered 400 before any view sees
+    it: PostgreSQL refuses NUL in text, so a lookup with it would be a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "\x00" in unquote_plus(query):
+            return HttpResponse(
+                _("The address contains a NUL character (code 0), which no page accepts."),
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+class PrivateDownloadMiddleware:
+    """A download (a response with Content-Disposition: exports, attachments, evidence files, reports) that does not
+    say how it may be cached gets `Cache-Control: no-store`: a shared computer's browser or a proxy keeps nothing of
+    a private file. Public downloads that may be kept say so themselves (the open data API: `public, max-age`);
+    so does a response for a signed-in user, which is always `private` at least."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Cache-Control" in response:
+            return response
+        if response.has_header("Content-Disposition"):
+            response["Cache-Control"] = "no-store"
+        elif getattr(request, "user", None) is not None and request.user.is_authenticated:
+            response["Cache-Control"] = "private"
+        return response
 
 
 class LoginRequired(PermissionDenied):

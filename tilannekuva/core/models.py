@@ -1,4 +1,4 @@
-"""The ground floor's one model: what every background job keeps (abstract, so it has no table of its own)."""
+"""The ground floor's models: what every background job keeps (abstract), and the counters of shared limits."""
 
 from django.conf import settings
 from django.db import models
@@ -49,3 +49,20 @@ class BackgroundJob(models.Model):
     def same_work(self) -> dict[str, object]:
         """The fields that make two jobs the same work: the last finished one is the yardstick of progress."""
         raise NotImplementedError
+
+
+class RateCounter(models.Model):
+    """One counter of one period for a limit shared by every server process (tilannekuva.core.limits); rows of
+    ended periods are dropped as new periods begin."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+    period = models.BigIntegerField()
+    amount = models.BigIntegerField(default=0)
+    expires_at = models.FloatField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount}"

@@ -7,13 +7,14 @@ Finnish Excel writes it). An XLSX workbook is a zip archive: its sizes are check
 "zip bomb" is refused. Every fault is a `TableError` whose message names the row (and column) where it has one.
 """
 
+import codecs
 import csv
 import io
+import itertools
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -27,6 +28,7 @@ OLD_EXCEL = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 UTF8_BOM = b"\xef\xbb\xbf"
 MAX_SHOWN = 50
+HEAD_CHARS = 64 * 1024  # the start of a CSV file, read to tell its shape, title rows and delimiter
 # A cell a spreadsheet would run as a formula: '=', '+', '@', a tab or carriage return, or '-' before anything but a
 # number (OWASP's "CSV injection").
 FORMULA_START = ("=", "+", "@", "\t", "\r")
@@ -52,33 +54,66 @@ def at(row: int, column: str | int | None, message: str) -> str:
     return f"row {row}, column {shown}: {message}"
 
 
-@dataclass(frozen=True)
 class Table:
     """Every record of a file, as read: CSV cells are text, XLSX cells are numbers, text, dates or None.
-    Row numbers are the ones a spreadsheet shows, the first record being row 1."""
+    Row numbers are the ones a spreadsheet shows, the first record being row 1.
 
-    kind: str
-    records: tuple[tuple[Any, ...], ...]
+    A CSV file's records are not kept: each pass over them (`iter_rows`) reads them again from the file's bytes, so
+    an import holds the file and the rows it makes of it, not every cell of the file as well (a 30 MB CSV file
+    is millions of cells; docs/PERFORMANCE.md, "Memory of a file import"). `records`, `numbered` and `rows` give
+    lists, for the small files (surveys, parameters) whose callers want them."""
+
+    def __init__(
+        self,
+        kind: str,
+        records: Iterable[tuple[Any, ...]] | None = None,
+        *,
+        source: Callable[[], Iterator[tuple[Any, ...]]] | None = None,
+    ) -> None:
+        self.kind = kind
+        self._records = tuple(records) if records is not None else None
+        self._source = source
+        self._head: tuple[int, tuple[Any, ...]] | None = None
+
+    def iter_records(self) -> Iterator[tuple[Any, ...]]:
+        if self._records is not None:
+            return iter(self._records)
+        assert self._source is not None
+        return self._source()
+
+    @property
+    def records(self) -> tuple[tuple[Any, ...], ...]:
+        return tuple(self.iter_records())
+
+    def iter_numbered(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """The records that hold anything, each with its row number."""
+        for number, record in enumerate(self.iter_records(), start=1):
+            if not is_empty(record):
+                yield number, record
 
     @property
     def numbered(self) -> list[tuple[int, tuple[Any, ...]]]:
-        """The records that hold anything, each with its row number."""
-        return [(number, record) for number, record in enumerate(self.records, start=1) if not is_empty(record)]
+        return list(self.iter_numbered())
+
+    def _first(self) -> tuple[int, tuple[Any, ...]]:
+        if self._head is None:
+            first = next(self.iter_numbered(), None)
+            if first is None:
+                raise TableError("the file is empty")
+            self._head = first
+        return self._head
 
     @property
     def header_row(self) -> int:
         """The first record that holds anything is the header."""
-        numbered = self.numbered
-        if not numbered:
-            raise TableError("the file is empty")
-        return numbered[0][0]
+        return self._first()[0]
 
     @property
     def header(self) -> tuple[str, ...]:
         """The header's names as text, without the empty names at its end."""
-        row = self.header_row
+        row, record = self._first()
         names = []
-        for position, cell in enumerate(self.records[row - 1], start=1):
+        for position, cell in enumerate(record, start=1):
             try:
                 names.append(text_of(cell))
             except ValueError as exc:
@@ -87,10 +122,18 @@ class Table:
             names.pop()
         return tuple(names)
 
+    def iter_rows(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """The records after the header that hold anything, each with its row number, read as they are needed."""
+        return itertools.islice(self.iter_numbered(), 1, None)
+
+    @property
+    def has_rows(self) -> bool:
+        return next(self.iter_rows(), None) is not None
+
     @property
     def rows(self) -> list[tuple[int, tuple[Any, ...]]]:
         """The records after the header that hold anything, each with its row number."""
-        return self.numbered[1:]
+        return list(self.iter_rows())
 
 
 def is_empty(record: Sequence[Any]) -> bool:
@@ -131,13 +174,69 @@ def read_table(content: bytes, *, sheet: str | None = None, utf8_only: bool = Tr
         raise TableError("the file is an old Excel workbook (.xls): save it as .xlsx or as 'CSV UTF-8'")
     if content.startswith(b"%PDF"):
         raise TableError("the file is a PDF document, not a CSV or XLSX file")
-    text = decode(content, utf8_only=utf8_only)
-    shape = other_shape(text)
-    if shape:
-        raise TableError(shape)
+    encoding = encoding_of(content, utf8_only=utf8_only)
     if sheet:
         raise TableError(f"the file is CSV, which has no sheets (the sheet '{sheet}' was asked for)")
-    return read_csv(text)
+    return stream_csv(content, encoding)
+
+
+def encoding_of(content: bytes, *, utf8_only: bool = True) -> str:
+    """The encoding `decode` would read the file with, found without making the file's text: the UTF-8 check goes
+    through the bytes a megabyte at a time."""
+    if content.startswith(UTF16_BOMS) or b"\x00" in content:
+        decode(content, utf8_only=utf8_only)  # refuses binary data, and UTF-16 where only UTF-8 is read
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1024 * 1024
+    try:
+        for offset in range(0, len(content), step):
+            decoder.decode(content[offset : offset + step], final=offset + step >= len(content))
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        decode(content, utf8_only=utf8_only)  # the message naming the row, or the other encodings
+        try:
+            content.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            return "latin-1"
+    return "utf-8-sig"
+
+
+def stream_csv(content: bytes, encoding: str) -> Table:
+    """A CSV file's table whose records are read from `content` on each pass (checked once here: a malformed row
+    is a TableError naming it now, not half-way through an import)."""
+
+    def text() -> io.TextIOWrapper:
+        return io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
+
+    with text() as stream:
+        head = stream.read(HEAD_CHARS)  # what the file's shape, title rows and delimiter are told from
+    shape = other_shape(head)
+    if shape:
+        raise TableError(shape)
+    if not head.strip():
+        raise TableError("the file is empty")
+    titles = title_rows(head)
+    delimiter = delimiter_of(head)
+
+    def records() -> Iterator[tuple[Any, ...]]:
+        with text() as stream:
+            # The title and blank lines stay as empty records, so that every row keeps the number a spreadsheet
+            # shows.
+            for _title in range(titles):
+                stream.readline()
+                yield ()
+            count = titles
+            try:
+                for record in csv.reader(stream, delimiter=delimiter, strict=True):
+                    count += 1
+                    yield tuple(record)
+            except csv.Error as exc:
+                raise TableError(f"row {count + 1}: the CSV is malformed ({exc})")
+
+    for _record in records():  # one pass to find a malformed row before anything is imported
+        pass
+    return Table(kind=CSV, source=records)
 
 
 def decode(content: bytes, *, utf8_only: bool = True) -> str:
@@ -222,22 +321,6 @@ def delimiter_of(text: str) -> str:
             return 0
 
     return max(DELIMITERS, key=width)
-
-
-def read_csv(text: str) -> Table:
-    if not text.strip():
-        raise TableError("the file is empty")
-    titles = title_rows(text)
-    body = "".join(text.splitlines(keepends=True)[titles:])
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter_of(text), strict=True)
-    # The title and blank lines stay as empty records, so that every row keeps the number a spreadsheet shows.
-    records: list[tuple[Any, ...]] = [() for _ in range(titles)]
-    try:
-        for record in reader:
-            records.append(tuple(record))
-    except csv.Error as exc:
-        raise TableError(f"row {len(records) + 1}: the CSV is malformed ({exc})")
-    return Table(kind=CSV, records=tuple(records))
 
 
 def check_zip_size(content: bytes) -> None:

@@ -30,13 +30,20 @@ def _year(request: HttpRequest) -> int:
     return requested_year(request, default=selectors.default_year())
 
 
-def _page(request: HttpRequest, body_template: str, parts: tuple[object, ...], build: Any) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    body_template: str,
+    parts: tuple[object, ...],
+    build: Any,
+    reads: list[tuple[str, str]],
+) -> HttpResponse:
     """Render the page around a body fragment that is cached per generation, language and visitor kind.
 
     The fragment holds no CSRF token and nothing of the user's own, so one rendering serves every visitor of
     the same kind. For a signed-in user the frame (header with the log-out form) is rendered around it on each
     request; for anonymous visitors the frame holds nothing of their own either (the language switch needs no
-    token), so the whole response is kept by `AnonymousPageCacheMiddleware`.
+    token), so the whole response is kept by `AnonymousPageCacheMiddleware`, under the query parameters the page
+    read (`reads`: each parameter with the value as the page understood it).
     """
     region: Region = parts[0]  # type: ignore[assignment]
     internal = can_view_internal(request.user, region)
@@ -62,6 +69,7 @@ def _page(request: HttpRequest, body_template: str, parts: tuple[object, ...], b
         raise Http404(str(exc)) from exc
     # An anonymous visitor's page holds nothing of their own: AnonymousPageCacheMiddleware keeps it whole.
     response.cache_for_anonymous = not request.user.is_authenticated  # type: ignore[attr-defined]
+    response.cache_params = reads  # type: ignore[attr-defined]
     return response
 
 
@@ -74,13 +82,16 @@ def dashboard(request: HttpRequest, region_slug: str) -> HttpResponse:
         title = _("Dashboard: %(region)s") % {"region": region.name}
         return {"board": board, "municipalities": selectors.municipalities(region, year=year), "title": title}
 
-    return _page(request, "dashboard/_dashboard.html", (region, year), build)
+    return _page(request, "dashboard/_dashboard.html", (region, year), build, [("year", str(year))])
 
 
 @require_GET
 def metric_page(request: HttpRequest, region_slug: str, metric_key: str) -> HttpResponse:
     region, year = _region(request, region_slug), _year(request)
     choice = downloads.chart_choice(request.GET)
+    # Only the region's own municipalities are drawn: other codes neither change the page nor make new cache entries.
+    members = {area.code for area in selectors.municipalities(region, year=year)}
+    choice = downloads.ChartChoice(gender=choice.gender, codes=tuple(c for c in choice.codes if c in members))
 
     def build() -> dict[str, Any]:
         card = selectors.metric_card(region=region, metric_key=metric_key, year=year)
@@ -103,13 +114,16 @@ def metric_page(request: HttpRequest, region_slug: str, metric_key: str) -> Http
             "charts": True,
         }
 
-    return _page(request, "dashboard/_metric.html", (region, metric_key, year, choice.key), build)
+    reads = [("year", str(year)), ("gender", choice.gender), *(("m", code) for code in choice.codes)]
+    return _page(request, "dashboard/_metric.html", (region, metric_key, year, choice.key), build, reads)
 
 
 @require_GET
 def comparison(request: HttpRequest, region_slug: str, metric_key: str) -> HttpResponse:
     region, year = _region(request, region_slug), _year(request)
-    sort, order = request.GET.get("sort", "better"), request.GET.get("order", "asc")
+    sort = request.GET.get("sort", "better")
+    sort = sort if sort in selectors.SORTS else "better"
+    order = "desc" if request.GET.get("order") == "desc" else "asc"
 
     def build() -> dict[str, Any]:
         result = selectors.comparison(region=region, metric_key=metric_key, year=year, sort=sort, order=order)
@@ -136,7 +150,8 @@ def comparison(request: HttpRequest, region_slug: str, metric_key: str) -> HttpR
             "charts": True,
         }
 
-    return _page(request, "dashboard/_comparison.html", (region, metric_key, year, sort, order), build)
+    reads = [("year", str(year)), ("sort", sort), ("order", order)]
+    return _page(request, "dashboard/_comparison.html", (region, metric_key, year, sort, order), build, reads)
 
 
 @require_GET
@@ -152,7 +167,7 @@ def municipality(request: HttpRequest, region_slug: str, code: str) -> HttpRespo
         years = selectors.year_choices(profile.version, [row.card for row in profile.rows], year=year)
         return {"profile": profile, "year": year, "years": years, "title": title}
 
-    return _page(request, "dashboard/_municipality.html", (region, code, year), build)
+    return _page(request, "dashboard/_municipality.html", (region, code, year), build, [("year", str(year))])
 
 
 @require_GET

@@ -104,6 +104,9 @@ class ImportRun(models.Model):
     checksum = models.CharField(_("checksum (SHA-256)"), max_length=64, blank=True)
     errors = models.TextField(_("errors"), blank=True)
     raw_payload = models.BinaryField(_("raw answer (gzip)"), null=True, blank=True, editable=False)
+    # The process that runs the import (host:pid): a run left "running" by a process that is gone is marked failed
+    # (tilannekuva.core.jobs.fail_dead_runs).
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("import run")

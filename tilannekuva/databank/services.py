@@ -3,12 +3,14 @@
 import gzip
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from tilannekuva.core import jobs
 from tilannekuva.core.http import SourceError
 from tilannekuva.regions.models import Area
 
@@ -103,16 +105,24 @@ def run_import(
     `work` returns the counts, or None when it decided the source has not changed (skipped).
     It may set `run.raw_payload`/`run.checksum` through `keep_payload`.
     """
-    run = ImportRun.objects.create(source=source(source_key), source_url=url, parameters=parameters)
+    jobs.fail_dead_runs()  # runs of killed processes of this machine: failed, with the reason
+    run = ImportRun.objects.create(
+        source=source(source_key), source_url=url, parameters=parameters, worker=jobs.this_worker()
+    )
     try:
         with transaction.atomic():
             counts = work(run)
-    except (SourceError, ImportDataError) as exc:
-        run.status = ImportStatus.FAILED
-        run.errors = str(exc)
-        run.finished_at = timezone.now()
-        run.save()
-        raise ImportFailed(run, f"{run.source.name}: the import failed and nothing was changed.\n{exc}") from exc
+    except (SourceError, ImportDataError, RecursionError) as exc:
+        reason = str(exc)
+        if isinstance(exc, RecursionError):  # json.loads of data nested thousands of levels deep
+            reason = "the data is nested too deeply to be read (JSON or XML deeper than any real source sends)"
+        _fail(run, reason)
+        raise ImportFailed(run, f"{run.source.name}: the import failed and nothing was changed.\n{reason}") from exc
+    except BaseException as exc:
+        # A fault of the product itself (or Ctrl-C): the run is still marked failed, never left "running".
+        with suppress(DatabaseError):  # the database itself may be what failed
+            _fail(run, f"the import stopped with an unexpected error ({exc.__class__.__name__}: {exc})")
+        raise
     if counts is None:
         run.status = ImportStatus.SKIPPED
     else:
@@ -121,6 +131,13 @@ def run_import(
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+def _fail(run: ImportRun, reason: str) -> None:
+    run.status = ImportStatus.FAILED
+    run.errors = reason
+    run.finished_at = timezone.now()
+    run.save()
 
 
 def keep_payload(run: ImportRun, payload: bytes) -> None:

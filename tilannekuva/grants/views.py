@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tilannekuva.core import limits
 from tilannekuva.core.i18n import current_language
 from tilannekuva.core.years import requested_year, year_in_address
 from tilannekuva.regions.access import region_for
@@ -35,6 +36,7 @@ from .forms import (
     ReviewerForm,
     ScoreForm,
 )
+from .limits import application_limits
 from .models import Application, Attachment, GrantRound, Principles, Priority
 
 REPORT_TITLES = {
@@ -110,6 +112,7 @@ def _application_form(grant_round: GrantRound, data: Any = None, files: Any = No
 
 
 @require_http_methods(["GET", "POST"])
+@limits.limit_posts(application_limits)
 def apply(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     """The public application form: no account; a confirmation with a private link goes to the e-mail given."""
     region = _region(request, region_slug)

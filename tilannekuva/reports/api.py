@@ -3,17 +3,15 @@ sources on every answer, an ETag tied to the dashboard's cache generation, and a
 
 import hashlib
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import urlencode
 
-from tilannekuva.accounts.throttle import client_address
-from tilannekuva.core import tables
+from tilannekuva.core import limits, tables
+from tilannekuva.core.limits import client_address
 from tilannekuva.core.years import BadYear, parse_year
 from tilannekuva.dashboard import selectors as dashboard_selectors
 from tilannekuva.dashboard import services as dashboard_services
@@ -73,24 +71,9 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None, dia
 
 
 def _rate_limited(request: HttpRequest) -> int:
-    """0 when the request may go on; else the seconds until this address may ask again."""
-    limit = settings.API_RATE_LIMIT
-    if limit <= 0:
-        return 0
-    now = time.time()
-    window = int(now // WINDOW)
-    key = f"api-rate:{client_address(request)}:{window}"
-    if cache.add(key, 1, WINDOW + 5):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, WINDOW + 5)
-            count = 1
-    if count > limit:
-        return max(1, int((window + 1) * WINDOW - now) + 1)
-    return 0
+    """0 when the request may go on; else the seconds until this address may ask again (counted in the store every
+    server process shares, tilannekuva.core.limits)."""
+    return limits.hit("api", client_address(request), limit=settings.API_RATE_LIMIT, seconds=WINDOW).retry_after
 
 
 def _etag(request: HttpRequest) -> str:

@@ -60,6 +60,10 @@ def parse(text: str, *, name: str = "file") -> Any:
         raise StrategyFileError([f"{where}: not valid YAML: {exc.problem}"]) from exc
     except yaml.YAMLError as exc:
         raise StrategyFileError([f"{name}: not valid YAML: {exc}"]) from exc
+    except RecursionError as exc:  # "[[[[..." thousands deep: PyYAML reads nesting by recursion
+        raise StrategyFileError(
+            [f"{name}: nested too deeply to be read (lists or mappings thousands of levels deep)"]
+        ) from exc
 
 
 def read(path: Path) -> Any:

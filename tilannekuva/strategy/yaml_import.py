@@ -11,7 +11,7 @@ from django.db import transaction
 
 from tilannekuva.regions.models import Area, Organisation, Region, valid_in
 
-from . import bindings, files, structures
+from . import bindings, files, lengths, structures
 from .files import AREA_KIND_OF, StrategyFileError
 from .models import (
     Action,
@@ -174,7 +174,7 @@ def partner_errors(path: str, partner: dict, year: int) -> list[str]:
 def validate(data: Any) -> None:
     errors = files.schema_errors(data)
     if not errors:
-        errors = semantic_errors(data)
+        errors = semantic_errors(data) + lengths.length_errors(data)
     if errors:
         raise StrategyFileError(errors)
 

@@ -5,6 +5,7 @@ open link, which works without JavaScript."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tilannekuva.accounts.throttle import client_address
+from tilannekuva.core import limits
 from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Organisation, Region
 from tilannekuva.regions.permissions import (
@@ -26,7 +27,7 @@ from tilannekuva.regions.permissions import (
 )
 from tilannekuva.strategy.selectors import version_in_force
 
-from . import exchange, limits, selectors, services
+from . import exchange, selectors, services
 from .forms import (
     CreateSurveyForm,
     ImportForm,
@@ -349,18 +350,7 @@ def _respond(
         return render(request, "surveys/used.html", context)
     form = ResponseForm(request.POST or None, questions=questions, ask_kind=ask_kind)
     status = 200
-    wait = limits.seconds_to_wait(survey, client_address(request)) if invitation is None and not preview else 0
-    if request.method == "POST" and not preview and wait:
-        form.add_error(
-            None,
-            _(
-                "Too many answers have come through this link. Your answers were not saved: "
-                "try again in %(minutes)s minutes."
-            )
-            % {"minutes": max(1, wait // 60)},
-        )
-        status = 429
-    elif request.method == "POST" and not preview:
+    if request.method == "POST" and not preview:
         if form.is_valid():
             try:
                 services.submit_response(
@@ -378,16 +368,11 @@ def _respond(
                 form.add_error(field_name(question) if question else None, str(exc))
                 status = 400
             else:
-                if invitation is None:
-                    limits.count_answer(survey, client_address(request))
                 return redirect("surveys:thanks", survey.pk)
         else:
             status = 400
     context["form"] = form
-    response = render(request, "surveys/respond.html", context, status=status)
-    if status == 429:
-        response["Retry-After"] = str(wait)
-    return response
+    return render(request, "surveys/respond.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -399,7 +384,17 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
     return _respond(request, invitation.survey, invitation=invitation, action=reverse("surveys:respond", args=[token]))
 
 
+def _open_answer_limits(request: HttpRequest, kwargs: dict[str, Any]) -> list[limits.Rule]:
+    """Answers through one open link per hour: from one address, and in all (settings.SURVEY_OPEN_ANSWERS_*)."""
+    key, address = str(kwargs.get("key", "")), limits.client_address(request)
+    return [
+        limits.Rule("survey-open-address", f"{key}:{address}", settings.SURVEY_OPEN_ANSWERS_PER_ADDRESS, limits.HOUR),
+        limits.Rule("survey-open-link", key, settings.SURVEY_OPEN_ANSWERS_PER_LINK, limits.HOUR),
+    ]
+
+
 @require_http_methods(["GET", "POST"])
+@limits.limit_posts(_open_answer_limits)
 def open_respond(request: HttpRequest, key: str) -> HttpResponse:
     survey = Survey.objects.select_related("region").filter(open_key=key).first() if key else None
     if survey is None:

@@ -182,8 +182,9 @@ def test_unknown_email_creates_a_user_without_roles_when_allowed(client, provide
     assert (user.first_name, user.last_name) == ("Aino", "Mikkeläinen")
 
 
-def test_unverified_email_is_refused(client, provider, alice_with_email):
-    provider.claims = {"email_verified": False}
+@pytest.mark.parametrize("verified", [False, None, "false", 1])
+def test_unverified_email_is_refused(client, provider, alice_with_email, verified):
+    provider.claims = {"email_verified": verified}
     sign_in_with_provider(client)
     assert SESSION_KEY not in client.session
 

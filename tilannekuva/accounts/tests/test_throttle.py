@@ -90,3 +90,22 @@ def test_the_admin_login_is_throttled_too(users):
     )
     assert SESSION_KEY not in client.session
     assert response.status_code in (200, 302)
+
+
+def test_an_attempt_is_counted_before_its_password_is_checked(users, monkeypatch):
+    """Parallel attempts cannot all pass the check: each is counted (atomically) before `authenticate` runs, so the
+    attempts beyond the limit are refused without a password check (`python -m bench limits`: 30 at once through
+    five gunicorn workers check 5)."""
+    from django.contrib.auth import forms as auth_forms
+
+    seen = []
+    real = auth_forms.authenticate  # type: ignore[attr-defined]
+
+    def authenticate(request=None, **credentials):
+        seen.append(LoginFailure.objects.get(username="carol").failures)
+        return real(request, **credentials)
+
+    monkeypatch.setattr(auth_forms, "authenticate", authenticate)
+    answers = [attempt("carol", "wrong-password-1")[1] for _ in range(7)]
+    assert seen == [1, 2, 3, 4, 5]  # the sixth and seventh were never checked
+    assert all(LOCKED in body for body in answers[5:])

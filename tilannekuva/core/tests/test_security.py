@@ -3,6 +3,7 @@ health check, and no secret in the repository. New apps are covered without edit
 walks every URL pattern."""
 
 import re
+import secrets
 import subprocess
 import uuid
 from pathlib import Path
@@ -104,7 +105,7 @@ def test_pages_carry_the_security_headers(client):
 def production_settings(tmp_path: Path, **extra: str) -> dict[str, str]:
     return {
         "TILANNEKUVA_PROFILE": "production",
-        "SECRET_KEY": "x" * 50,
+        "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "tilannekuva.example.fi",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
         "STATIC_ROOT": str(tmp_path / "static"),
@@ -176,6 +177,21 @@ def test_production_profile_refuses_to_start_without_its_settings(tmp_path, miss
     del environment[missing]
     done = run_probe(tmp_path, environment)
     assert done.returncode != 0 and f"{missing} must be set in the production profile" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"SECRET_KEY": "x"}, "SECRET_KEY is weak or known"),
+        ({"SECRET_KEY": "x" * 60}, "SECRET_KEY is weak or known"),
+        ({"SECRET_KEY": "demo-only-insecure-key-never-use-in-production"}, "SECRET_KEY is weak or known"),
+        ({"SECRET_KEY": "django-insecure-" + "a1b2c3d4e5" * 5}, "SECRET_KEY is weak or known"),
+        ({"DEBUG": "true"}, "DEBUG must not be on in the production profile"),
+    ],
+)
+def test_production_profile_refuses_a_weak_or_known_secret_and_debug(tmp_path, extra, message):
+    done = run_probe(tmp_path, production_settings(tmp_path, **extra))
+    assert done.returncode != 0 and message in done.stderr
 
 
 def test_session_cookie_is_http_only_and_same_site(settings):

@@ -258,3 +258,18 @@ def test_signed_in_users_and_other_languages_are_not_served_anonymous_pages(clie
     client.force_login(users["alice"])
     page = client.get(url("dashboard"))
     assert page.context is not None and "alice" in page.content.decode()
+
+
+def test_the_anonymous_page_cache_keeps_only_the_parameters_a_page_reads(client, world):
+    from django.core.cache import cache
+
+    client.get(url("dashboard"))
+    client.get(url("dashboard") + "?year=2024")
+    before = len(cache._cache)  # type: ignore[attr-defined]  # the local-memory cache's own dict
+    for n in range(300):
+        assert client.get(url("dashboard") + f"?junk={n}").status_code == 200
+        assert client.get(url("dashboard") + f"?year=2024&utm={n}").status_code == 200
+    assert len(cache._cache) == before  # type: ignore[attr-defined]
+    # The same parameters in another order, or repeated, are the same kept page.
+    again = client.get(url("dashboard") + "?year=2024&year=2024")
+    assert again.context is None

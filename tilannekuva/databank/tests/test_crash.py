@@ -106,6 +106,10 @@ def jobs(connect) -> list[tuple[str, int]]:
     return [tuple(row) for row in query(connect, "SELECT status, attempts FROM databank_backgroundimport ORDER BY id")]
 
 
+def runs(connect) -> list[tuple[str, str]]:
+    return [tuple(row) for row in query(connect, "SELECT status, errors FROM databank_importrun ORDER BY id")]
+
+
 FIRST = {("491", 2023): 1.0, ("178", 2023): 2.0}
 SECOND = {("491", 2023): 10.0, ("178", 2023): 20.0, ("491", 2024): 30.0}
 
@@ -121,10 +125,14 @@ def test_sigkill_half_way_keeps_the_previous_data_and_the_next_run_completes(dat
     killed = python(env, DIE_HALF_WAY, "import", "file", str(second))
     assert killed.returncode == -signal.SIGKILL
     assert values(connect) == FIRST  # the killed transaction was rolled back
+    assert runs(connect)[-1][0] == "running"  # the killed process could not record its end
 
     done = command(env, "import", "file", str(second))
     assert "1 added, 2 changed" in done.stdout
     assert values(connect) == SECOND
+    # The next import marked the killed process's run failed, with the reason.
+    status, errors = runs(connect)[-2]
+    assert status == "failed" and "stopped during the run" in errors
 
 
 def test_a_background_import_whose_worker_was_killed_is_run_again_by_the_next_worker(database):
@@ -141,6 +149,7 @@ def test_a_background_import_whose_worker_was_killed_is_run_again_by_the_next_wo
 
     command(env, "worker", "--batch", "--no-startup-delay")
     assert jobs(connect)[-1] == ("succeeded", 2)
+    assert [status for status, _errors in runs(connect)[-2:]] == ["failed", "succeeded"]
     assert values(connect)[("491", 2023)] == 11.0
     shown = command(env, "import_jobs")
     assert "attempt 2" in shown.stdout

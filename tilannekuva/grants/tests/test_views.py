@@ -480,3 +480,18 @@ def test_a_reviewer_declares_a_conflict_of_interest_and_is_excluded(client, peop
     assert Review.objects.filter(application=application).count() == 1  # the score comes from riina alone
     client.force_login(people["carol"])  # not a reviewer
     assert client.post(url, {"reason": "x"}).status_code == 403
+
+
+def test_applications_and_their_upload_volume_are_limited_per_address(client, grant_round, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.GRANT_APPLICATIONS_PER_ADDRESS, settings.GRANT_UPLOAD_MB_PER_ADDRESS = 2, 1
+    url = reverse("grants:apply", args=["etela-savo", grant_round.pk])
+    assert client.post(url, form_data(grant_round, email="")).status_code == 400  # returned: not an application
+    answers = [client.post(url, form_data(grant_round, activity=f"Toiminta {n}")).status_code for n in range(3)]
+    assert answers == [302, 302, 429]
+    assert Application.objects.filter(round=grant_round).count() == 2
+    # From another address: a body over the megabytes of the hour is refused before it is read.
+    big = SimpleUploadedFile("liite.csv", b"x" * (1024 * 1024 + 1))
+    refused = client.post(url, form_data(grant_round, attachments=[big]), REMOTE_ADDR="198.51.100.9")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert Application.objects.filter(round=grant_round).count() == 2

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import models, transaction
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -140,6 +141,13 @@ def test_any_text_is_either_refused_cleanly_or_valid(text):
         assert exc.errors and all(isinstance(e, str) and e for e in exc.errors)
 
 
+def test_a_file_nested_too_deeply_is_refused_by_name(tmp_path):
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(CommandError, match="nested too deeply"):
+        call_command("strategy", "validate", str(deep))
+
+
 @hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.recursive(
@@ -170,3 +178,65 @@ def test_every_field_of_the_format_is_documented(settings):
     walk(schema)
     doc = (settings.BASE_DIR / "docs" / "STRATEGY-FORMAT.md").read_text(encoding="utf-8")
     assert sorted(n for n in names if not re.search(rf"\b{re.escape(n)}\b", doc)) == []
+
+
+# Where a text of a strategy file goes: (path to it in the Etelä-Savo file, the model and column that keep it).
+PLACES = {
+    "metric unit": (("focus_areas", 0, "goals", 0, "metrics", 0, "unit"), Metric, "unit"),
+    "metric name": (("focus_areas", 0, "goals", 0, "metrics", 0, "name"), Metric, "name"),
+    "goal code": (("focus_areas", 0, "code"), Goal, "code"),
+    "version name": (("name",), StrategyVersion, "name"),
+}
+
+
+class RolledBack(Exception):
+    pass
+
+
+def test_a_unit_over_40_characters_is_refused_by_validate_and_import_alike(settings, tmp_path):
+    data = load(settings, "etela-savo")
+    data["focus_areas"][0]["goals"][0]["metrics"][0]["unit"] = "u" * 41
+    for check in (yaml_import.validate, yaml_import.import_strategy):
+        with pytest.raises(StrategyFileError) as caught:
+            check(copy.deepcopy(data))
+        assert caught.value.errors == [
+            "focus_areas[0].goals[0].metrics[0].unit: 41 characters; at most 40 fit (“uuuuuuuuuuuuuuuuuuuuuuuuuuuuuu…”)"
+        ]
+    written = tmp_path / "long-unit.yaml"
+    written.write_text(files.dump(data), encoding="utf-8")
+    for action in ("validate", "import"):
+        with pytest.raises(CommandError, match=r"metrics\[0\]\.unit: 41 characters; at most 40 fit"):
+            call_command("strategy", action, str(written))
+
+
+@hsettings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    place=st.sampled_from(sorted(PLACES)),
+    text=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=400),
+)
+def test_validate_accepts_exactly_what_import_stores(settings, place, text):
+    """`strategy validate` ⇔ `strategy import`: a file validate accepts is imported and keeps the text whole; a file
+    it refuses, import refuses with the same errors, and changes nothing."""
+    path, model, column = PLACES[place]
+    data = load(settings, "etela-savo")
+    node = data
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = text
+    try:
+        yaml_import.validate(copy.deepcopy(data))
+        refused = None
+    except StrategyFileError as exc:
+        refused = exc.errors
+    try:
+        with transaction.atomic():
+            yaml_import.import_strategy(copy.deepcopy(data))
+            stored = model._default_manager.filter(**{column: text}).exists()
+            raise RolledBack
+    except StrategyFileError as exc:
+        assert refused == exc.errors
+    except RolledBack:
+        assert refused is None and stored
+        field = model._meta.get_field(column)
+        assert isinstance(field, models.CharField) and field.max_length is not None
+        assert len(text) <= field.max_length

@@ -168,6 +168,7 @@ def test_results_download_applies_the_same_rules(client, people, closed):
     text = response.content.decode("utf-8-sig")
     assert "nps;" in text and ";NPS (1–10);10;40;" in text
     assert "Regional council;hidden" in text
+    assert response["Cache-Control"] == "no-store"  # a private download: kept by no browser or proxy
     assert client.get(reverse("surveys:export_results", args=["etela-savo", answered.pk, "pdf"])).status_code == 404
 
 
@@ -224,11 +225,13 @@ def test_choice_and_wellbeing_results_render(client, people, region):
     assert "Quality of life (EUROHIS-QOL 8)" in page.text and "3.90" in page.text
 
 
-def test_the_differencing_attack_through_the_open_link_fails(client, people, survey):
+def test_the_differencing_attack_through_the_open_link_fails(client, people, survey, settings):
     """Issue 17's attack: a group under the threshold (one real answer of kind "other") is lifted over it with
-    known answers added through the open link, and the breakdown read and subtracted. The open link takes two
-    answers an address a day; while the survey is open its results are preliminary and carry no breakdown, and
-    nothing public shows them; once closed, no answer can be added, so two views never differ."""
+    known answers added through the open link, and the breakdown read and subtracted. The open link takes a
+    limited number of answers per address (here 2 an hour); while the survey is open its results are preliminary
+    and carry no breakdown, and nothing public shows them; once closed, no answer can be added, so two views never
+    differ."""
+    settings.SURVEY_OPEN_ANSWERS_PER_ADDRESS = 2
     services.enable_open_link(survey=survey, user=people["alice"])
     services.submit_response(survey=survey, values=partner_answers(2), organisation_kind="other")  # the real one
     for score in (9, 9, 8, 9, 10):
@@ -237,7 +240,7 @@ def test_the_differencing_attack_through_the_open_link_fails(client, people, sur
     codes = [client.post(url, {**form_data(nps="10"), "organisation_kind": "other"}).status_code for _n in range(4)]
     assert codes == [302, 302, 429, 429]
     refused = client.post(url, {**form_data(nps="10"), "organisation_kind": "other"})
-    assert "Too many answers" in refused.text and int(refused["Retry-After"]) > 0
+    assert "Too many submissions" in refused.text and int(refused["Retry-After"]) > 0
     assert Response.objects.filter(survey=survey, organisation_kind="other").count() == 3  # still under 5
     # From other addresses the group passes 5, yet the live view shows no breakdown, only "preliminary".
     for address in ("192.0.2.7", "192.0.2.8"):
@@ -254,3 +257,19 @@ def test_the_differencing_attack_through_the_open_link_fails(client, people, sur
     assert "By kind of organisation" in first and "Preliminary results" not in first
     assert client.post(url, {**form_data(nps="1"), "organisation_kind": "other"}).status_code == 410
     assert Response.objects.filter(survey=survey).count() == 10
+
+
+def test_the_open_link_takes_a_limited_number_of_answers_per_address_and_per_link(client, people, survey, settings):
+    settings.SURVEY_OPEN_ANSWERS_PER_ADDRESS, settings.SURVEY_OPEN_ANSWERS_PER_LINK = 2, 3
+    services.enable_open_link(survey=survey, user=people["alice"])
+    url = reverse("surveys:open", args=[survey.open_key])
+    data = {**form_data(), "organisation_kind": "regional_council"}
+    assert client.post(url, {"organisation_kind": "regional_council"}).status_code == 400  # returned: not counted
+    answers = [client.post(url, data).status_code for _ in range(3)]
+    assert answers == [302, 302, 429]
+    refused = client.post(url, data)
+    assert int(refused["Retry-After"]) > 0 and "Too many submissions" in refused.text
+    # Another address may answer once more; then the link has taken its limit for the hour.
+    elsewhere = [client.post(url, data, REMOTE_ADDR="198.51.100.9").status_code for _ in range(2)]
+    assert elsewhere == [302, 429]
+    assert Response.objects.filter(survey=survey).count() == 3

@@ -1,7 +1,8 @@
 """`tilannekuva worker`: the background worker (django-tasks' `db_worker`) with crash recovery of its jobs.
 
 Before it takes its first task, and every RECOVERY_SECONDS while it runs, it queues again the background jobs
-(imports, report builds: every registered kind) whose worker died (tilannekuva.core.jobs.recover_interrupted).
+(imports, report builds: every registered kind) whose worker died (tilannekuva.core.jobs.recover_interrupted), and
+marks failed the import runs left "running" by a process of this machine that was killed (fail_dead_runs).
 Every option of `db_worker` applies.
 """
 
@@ -22,6 +23,7 @@ def recover() -> None:
     try:
         for job in jobs.recover_interrupted():
             logger.warning("background job %s %s: %s", type(job).__name__, job.pk, job.progress)
+        jobs.fail_dead_runs()  # runs left "running" by a process that was killed: failed, with the reason
     except DatabaseError as exc:  # the database is busy or away: the next round tries again
         logger.warning("recovery of interrupted background jobs skipped: %s", exc)
 
