@@ -1,15 +1,15 @@
-"""A round's early close (the funder ends the application period with a reason, audited, before deciding) and a
-reviewer's declaration of a conflict of interest in one application."""
+"""A round's early close (the funder ends the application period with a reason, audited, before deciding), a
+reviewer's declaration of a conflict of interest in one application, and the decisions export."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from . import conflicts, decisions
+from . import conflicts, decisions, exports
 from .views import _application, _managed_round
 
 
@@ -39,3 +39,21 @@ def declare_conflict(request: HttpRequest, region_slug: str, pk: int) -> HttpRes
     else:
         messages.success(request, _("Your conflict of interest is recorded: you do not score this application."))
     return redirect("grants:application", found.round.region.slug, found.pk)
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, region_slug: str, pk: int, fmt: str) -> HttpResponse:
+    grant_round = _managed_round(request, region_slug, pk, reviewers_too=False)
+    name = f"avustuspaatokset-{grant_round.region.slug}-{grant_round.year}-{grant_round.pk}"
+    if fmt == "csv":
+        response = HttpResponse(exports.as_csv(grant_round), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exports.as_xlsx(grant_round),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404("csv or xlsx")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

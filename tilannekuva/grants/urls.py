@@ -18,7 +18,7 @@ urlpatterns = [
     path("regions/<slug:region_slug>/grants/rounds/<int:pk>/reviewers/", views.reviewers, name="reviewers"),
     path("regions/<slug:region_slug>/grants/rounds/<int:pk>/decide/", views.decide, name="decide"),
     path("regions/<slug:region_slug>/grants/rounds/<int:pk>/close/", round_views.close_round, name="close"),
-    path("regions/<slug:region_slug>/grants/rounds/<int:pk>/decisions.<str:fmt>", views.export, name="export"),
+    path("regions/<slug:region_slug>/grants/rounds/<int:pk>/decisions.<str:fmt>", round_views.export, name="export"),
     path("regions/<slug:region_slug>/grants/applications/<int:pk>/", views.application, name="application"),
     path("regions/<slug:region_slug>/grants/applications/<int:pk>/score/", views.score, name="score"),
     path(

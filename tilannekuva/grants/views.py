@@ -25,7 +25,7 @@ from tilannekuva.regions.models import Region, RegionRole
 from tilannekuva.regions.permissions import can_set_grant_priorities, can_view_internal, can_view_public_pages
 from tilannekuva.regions.selectors import members_of
 
-from . import exports, proposals, scoring, selectors, services
+from . import proposals, scoring, selectors, services
 from .checks import application_errors
 from .forms import (
     AddPriorityForm,
@@ -404,24 +404,6 @@ def decide(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Not saved: %(errors)s") % {"errors": form.errors.as_text()})
     return redirect("grants:manage", grant_round.region.slug, grant_round.pk)
-
-
-@login_required
-@require_GET
-def export(request: HttpRequest, region_slug: str, pk: int, fmt: str) -> HttpResponse:
-    grant_round = _managed_round(request, region_slug, pk, reviewers_too=False)
-    name = f"avustuspaatokset-{grant_round.region.slug}-{grant_round.year}-{grant_round.pk}"
-    if fmt == "csv":
-        response = HttpResponse(exports.as_csv(grant_round), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            exports.as_xlsx(grant_round),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        raise Http404("csv or xlsx")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
 
 
 def _application(request: HttpRequest, region_slug: str, pk: int) -> tuple[Application, selectors.ReviewPage]:

@@ -255,7 +255,8 @@ def test_the_differencing_attack_through_the_open_link_fails(client, people, sur
     services.set_status(survey=survey, status=SurveyStatus.CLOSED, user=people["alice"])
     first = client.get(reverse("surveys:results", args=["etela-savo", survey.pk])).text
     assert "By kind of organisation" in first and "Preliminary results" not in first
-    assert client.post(url, {**form_data(nps="1"), "organisation_kind": "other"}).status_code == 410
+    closed = client.post(url, {**form_data(nps="1"), "organisation_kind": "other"}, REMOTE_ADDR="192.0.2.99")
+    assert closed.status_code == 410
     assert Response.objects.filter(survey=survey).count() == 10
 
 
