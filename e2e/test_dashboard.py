@@ -50,7 +50,7 @@ def test_dashboard_shows_every_metric_with_a_status_and_passes_axe(page, injurie
     expect(page.locator("article.metric-card")).to_have_count(37)
     expect(page.locator("article.metric-card .status")).to_have_count(37)
     card = page.locator(f"#card-{METRIC_KEY}")
-    expect(card).to_contain_text("Tavoitteessa")
+    expect(card).to_contain_text("Ei arvioitavissa")  # no target: the fall is a trend, not "on track"
     card.locator(".status").focus()
     expect(card.get_by_role("tooltip")).to_be_visible()
     assert axe_violations(page) == []
@@ -105,6 +105,40 @@ def test_phone_sized_dashboard_has_no_sideways_scroll(browser, live_server, inju
         page.goto(address)
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), address
     assert axe_violations(page) == []
+    context.close()
+
+
+YEAR_LABELS = """() => Array.from(document.querySelectorAll('.chart svg text'))
+    .filter(t => /^\\d{4}$/.test(t.textContent.trim()) && t.getAttribute('opacity') !== '0')
+    .map(t => { const r = t.getBoundingClientRect(); return [r.left, r.right, r.top]; })
+    .sort((a, b) => a[0] - b[0])"""
+
+
+def test_at_390_px_the_picker_is_on_the_first_screen_and_year_labels_never_overlap(browser, live_server, injuries):
+    from tilannekuva.databank.models import Observation
+
+    first = Observation.objects.filter(indicator__external_id="synthetic-injuries").first()
+    assert first is not None
+    Observation.objects.bulk_create(  # thirty years of data: the longest axis the dashboard shows
+        Observation(indicator=first.indicator, area=first.area, year=year, value=100.0 + year % 7)
+        for year in range(1995, 2019)
+    )
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto("/regions/etela-savo/dashboard/?year=2024")
+    picker = page.get_by_label("Missä oma kuntani on?")
+    expect(picker).to_be_visible()
+    box = picker.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844  # on the first screen, without scrolling
+    page.goto(f"/regions/etela-savo/dashboard/metrics/{METRIC_KEY}/?year=2024&m=491")
+    expect(page.locator(".chart svg")).to_be_visible()
+    labels = page.evaluate(YEAR_LABELS)
+    assert len(labels) >= 3  # thinned out, not gone
+    for (_left, right, _top), (next_left, _r, _t) in zip(labels, labels[1:], strict=False):
+        assert right <= next_left, labels  # no two year labels overlap
+    assert page.locator(".chart svg").get_attribute("aria-label") == (
+        "Viivakaavio; samat tiedot ovat alla olevassa taulukossa."
+    )
     context.close()
 
 

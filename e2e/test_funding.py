@@ -32,9 +32,12 @@ def funding_world(e2e_world, django_user_model, tmp_path):
 def test_hyte_page_shows_every_partner_with_points_third_and_euros(page: Page, funding_world):
     page.goto("/regions/etela-savo/hyte/?year=2024")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hyte-kerroin ja rahoitus 2024")
-    table = page.get_by_role("table", name="Pisteet, kolmannes ja eurot 2024")
-    rows = table.locator("tbody tr")
+    # The partner municipalities' table, then the wellbeing services county's beside it (one row).
+    municipalities = page.get_by_role("region", name="Kumppanikunnat")
+    rows = municipalities.get_by_role("table", name="Pisteet, kolmannes ja eurot 2024").locator("tbody tr")
     expect(rows).to_have_count(12)
+    county = page.get_by_role("region", name="Hyvinvointialue")
+    expect(county.get_by_role("table").locator("tbody tr")).to_have_count(1)
     mikkeli = rows.filter(has=page.get_by_role("rowheader", name="Mikkeli"))
     cells = mikkeli.locator("td")
     expect(cells.nth(0)).to_have_text(re.compile(r"^\d+,\d$"))  # points, Finnish decimal comma

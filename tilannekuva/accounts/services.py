@@ -64,7 +64,11 @@ class PendingSignIn:
 
 
 def safe_next_url(request: HttpRequest, candidate: str | None) -> str:
-    """The page to return to: the candidate if it stays on this site, else the default. No open redirects."""
+    """The page to return to: the candidate if it stays on this site, else the default (one's tasks, or the
+    front page for a user without any: followup.views.landing). Signing in from the front page lands on the
+    default too: an editor or a coordinator lands where the work is. No open redirects."""
+    if candidate == resolve_url("portal:home"):
+        candidate = None
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

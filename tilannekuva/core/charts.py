@@ -1,6 +1,7 @@
 """The one chart helper: Vega-Lite specifications drawn in the browser, and rendered to SVG or PNG on the server."""
 
 import json
+import textwrap
 from typing import Any
 
 import vl_convert
@@ -42,6 +43,9 @@ def format_locale(language: str) -> dict[str, Any]:
     return FINNISH_FORMAT_LOCALE if language in ("fi", "sv") else ENGLISH_FORMAT_LOCALE
 
 
+TITLE_WIDTH = 40  # characters per line of a line chart's title: fits a 390 px phone
+
+
 def line_chart(
     rows: list[dict[str, Any]],
     *,
@@ -50,24 +54,57 @@ def line_chart(
     series_title: str,
     language: str = "fi",
     width: int | str = "container",
+    decimals: int | None = None,
+    yes_no: tuple[str, str] | None = None,
+    year_title: str = "",
 ) -> dict[str, Any]:
     """A line chart of `rows` ({"year": int, "series": str, "value": float}); series are told apart by colour
-    AND point shape and dash, so that the chart never relies on colour alone."""
+    AND point shape and dash, so that the chart never relies on colour alone. Values are shown with at most
+    `decimals` decimals (the metric's precision); a yes/no metric's axis reads `yes_no` ("Kyllä", "Ei") at 1
+    and 0. Year labels that would overlap are thinned out (a phone is 390 px wide), and the chart's own marks
+    carry no English ARIA texts: the page labels the chart in its own language."""
+    value_format = f",.{decimals}f" if decimals is not None else ",.2~f"
+    y_axis: dict[str, Any] = {"format": value_format}
+    if yes_no is not None:
+        yes, no = (label.replace("'", "") for label in yes_no)
+        y_axis = {"values": [0, 1], "labelExpr": f"datum.value >= 0.5 ? '{yes}' : '{no}'"}
     return {
         "$schema": SCHEMA,
-        "title": title,
+        # A long title on one line would take the plot's width on a phone (the chart fits its container).
+        "title": {"text": textwrap.wrap(title, TITLE_WIDTH, max_lines=3, placeholder=" …") or [""], "anchor": "start"},
         "width": width,
         "height": 280,
         "data": {"values": [r for r in rows if r.get("value") is not None]},
-        "mark": {"type": "line", "point": {"size": 50, "filled": True}, "tooltip": True},
+        "mark": {"type": "line", "point": {"size": 50, "filled": True}},
         "encoding": {
-            "x": {"field": "year", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}},
-            "y": {"field": "value", "type": "quantitative", "title": y_title, "scale": {"zero": False}},
+            "x": {
+                "field": "year",
+                "type": "ordinal",
+                "title": None,
+                "axis": {"labelAngle": 0, "labelOverlap": "greedy", "labelSeparation": 6},
+            },
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "title": y_title,
+                "scale": {"zero": False} if yes_no is None else {"domain": [0, 1]},
+                "axis": y_axis,
+            },
             "color": {"field": "series", "type": "nominal", "title": series_title},
             "shape": {"field": "series", "type": "nominal", "title": series_title},
             "strokeDash": {"field": "series", "type": "nominal", "title": series_title},
+            "tooltip": [
+                {"field": "series", "type": "nominal", "title": series_title},
+                {"field": "year", "type": "ordinal", "title": year_title or " "},
+                {"field": "value", "type": "quantitative", "title": y_title, "format": value_format},
+            ],
         },
-        "config": {"legend": {"orient": "bottom", "columns": 3}, "font": FONT},
+        "config": {
+            "legend": {"orient": "bottom", "columns": 2, "labelLimit": 140, "aria": False},
+            "axis": {"aria": False},
+            "mark": {"aria": False},
+            "font": FONT,
+        },
         "usermeta": {"formatLocale": format_locale(language)},
     }
 

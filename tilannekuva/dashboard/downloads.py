@@ -1,6 +1,6 @@
 """A metric's chart and data as the metric page shows them, and as files: CSV, XLSX, SVG and PNG."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import Http404, HttpResponse, QueryDict
@@ -8,13 +8,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tilannekuva.core import charts, tables
+from tilannekuva.core.templatetags.numbers import num
 from tilannekuva.databank.binding import databank_binding
 from tilannekuva.databank.exports import csv_file_text, plain_number, records, xlsx_bytes
 from tilannekuva.databank.models import Gender, Observation
 from tilannekuva.databank.regional import Aggregation, RegionSeries, region_series
 from tilannekuva.databank.selectors import observations_in_area
 from tilannekuva.regions.models import Area, Region
-from tilannekuva.strategy.models import Direction
+from tilannekuva.strategy.models import Direction, MeasureKind
 
 from .providers import counties_of
 from .selectors import Card
@@ -64,6 +65,20 @@ class MetricChart:
     genders: list[tuple[str, str]]
     municipalities: list[Area]
     series: RegionSeries | None
+    cells: list[tuple[int, list[str]]] = field(default_factory=list)  # the rows as the table shows them
+
+
+def cell(card: Card, year: int, value: float | None, *, region_column: bool) -> str:
+    """A value as the page shows it: rounded to the metric's precision; a yes/no metric's Yes or No, and the
+    region's "X / Y" where each organisation reports its own."""
+    if value is None:
+        return "–"
+    if card.metric.kind == MeasureKind.YES_NO:
+        coverage = card.data.coverage.get(year) if card.data and region_column else None
+        if coverage:
+            return f"{coverage[0]} / {coverage[1]}"
+        return str(_("Yes") if value >= 0.5 else _("No"))
+    return num(value, card.precision)
 
 
 def _series_for(card: Card, *, region: Region, gender: str) -> RegionSeries | None:
@@ -112,6 +127,9 @@ def metric_chart(card: Card, *, region: Region, choice: ChartChoice, language: s
             y_title=card.unit or _("value"),
             series_title=_("Area"),
             language=language,
+            decimals=card.precision,
+            year_title=_("Year"),
+            yes_no=(_("Yes"), _("No")) if card.metric.kind == MeasureKind.YES_NO else None,
         )
     return MetricChart(
         spec=spec,
@@ -120,6 +138,7 @@ def metric_chart(card: Card, *, region: Region, choice: ChartChoice, language: s
         genders=genders,
         municipalities=municipalities,
         series=series,
+        cells=[(y, [cell(card, y, v, region_column=i == 0) for i, v in enumerate(values)]) for y, values in rows],
     )
 
 

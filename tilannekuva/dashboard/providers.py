@@ -49,6 +49,28 @@ class MetricData:
     detail_label: str = ""
     evidence: dict[int, str] = field(default_factory=dict)  # year -> what a register's answer rests on
     synthetic: bool = False  # derived from SYNTHETIC demo input: the vintage says "synteettinen" (exports, API too)
+    # Every provider answers per municipality: area id -> year -> the area's own figure (municipalities, the
+    # county, the country where known), and how the region's figure is made of them.
+    by_area: dict[int, dict[int, float | None]] = field(default_factory=dict)
+    country: Area | None = None
+    region_rule: str = ""  # e.g. "the mean of the municipalities' values", "the sum ..."
+    coverage: dict[int, tuple[int, int]] = field(default_factory=dict)  # year -> (yes or reported, expected)
+    # year -> (organisation, value, a link to its evidence) where each organisation reports its own
+    reporters: dict[int, list[tuple[str, str, str]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.series is not None and not self.by_area:
+            self.by_area = {area: dict(years) for area, years in self.series.values.items()}
+            self.country = self.series.country
+
+    def area_value(self, area: Area, year: int) -> float | None:
+        return self.by_area.get(area.pk, {}).get(year)
+
+    def area_values(self, area: Area, *, up_to: int) -> dict[int, float]:
+        return {y: v for y, v in self.by_area.get(area.pk, {}).items() if y <= up_to and v is not None}
+
+    def country_value(self, year: int) -> float | None:
+        return self.area_value(self.country, year) if self.country is not None else None
 
     @property
     def decimals(self) -> int | None:

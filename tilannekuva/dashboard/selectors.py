@@ -6,15 +6,16 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tilannekuva.databank.regional import RegionSeries
 from tilannekuva.regions.models import Area, AreaKind, Region
 from tilannekuva.regions.selectors import members_of
 from tilannekuva.strategy.models import Direction, Frequency, Goal, GoalLevel, Group, Metric, StrategyVersion
 from tilannekuva.strategy.selectors import version_in_force
 
 from .providers import MetricData, counties_of, data_for, no_data_label
-from .status import Assessment, Status, Trend, assess, change_kind
+from .status import RULES, Assessment, Status, Trend, assess, change_kind, one_status
 
+# The decimals a metric's figures are shown with where its indicator names none (computed and reported ones).
+KIND_DECIMALS = {"count": 0, "euro": 0, "yes_no": 0, "nps": 0, "percent": 1, "euro_per_resident": 1}
 YEARS_SHOWN = 30  # how far back the year filter reaches
 COUNCIL_TERM_YEARS = 4
 
@@ -100,6 +101,23 @@ class Card:
         return (self.data.unit if self.data else "") or self.metric.unit
 
     @property
+    def precision(self) -> int:
+        """How many decimals the metric's figures are shown with: its indicator's, else by its kind of measure."""
+        if self.data is not None and self.data.decimals is not None:
+            return self.data.decimals
+        return KIND_DECIMALS.get(self.metric.kind, 2)
+
+    @property
+    def coverage(self) -> tuple[int, int] | None:
+        """(X, Y) where the figure is "X / Y" organisations (a yes/no metric each reports for itself)."""
+        return self.data.coverage.get(self.latest[0]) if self.data and self.latest else None
+
+    @property
+    def reporters(self) -> list[tuple[str, str, str]]:
+        """Who reported the latest value, and what, where organisations report their own."""
+        return self.data.reporters.get(self.latest[0], []) if self.data and self.latest else []
+
+    @property
     def sparkline(self) -> str:
         return sparkline_points([v for _, v in self.points[-12:]])
 
@@ -135,6 +153,7 @@ def card_for(metric: Metric, data: MetricData | None, *, year: int, baseline_yea
         [v for _, v in points],
         indicator_direction=data.direction if data else Direction.NEUTRAL,
         peers=data.peers.get(points[-1][0]) if data and points else None,
+        age=year - points[-1][0] if points else None,
     )
     if not points and years:
         reason = str(_("Not assessed: the value is reported in words."))
@@ -153,6 +172,31 @@ def card_for(metric: Metric, data: MetricData | None, *, year: int, baseline_yea
         baseline=baseline,
         text=next((data.texts[y] for y in reversed(years) if data and data.texts.get(y)), "") if data else "",
     )
+
+
+SHARED_FIGURES = {"databank", "computed", "survey"}  # binding types whose figure does not depend on the metric
+
+
+def figure_key(card: Card) -> tuple[str, ...] | None:
+    """What the card's figure is: its binding and its values; None where the figure is the metric's own."""
+    metric = card.metric
+    if metric.binding_type not in SHARED_FIGURES or not card.points:
+        return None
+    details = tuple(f"{k}={v}" for k, v in sorted((metric.binding or {}).items()))
+    return (metric.binding_type, *details, repr(card.points))
+
+
+def one_figure_one_status(cards: list[Card]) -> None:
+    """Cards that show the same figure show one status (status.one_status), with its reason."""
+    groups: dict[tuple[str, ...], list[Card]] = {}
+    for card in cards:
+        key = figure_key(card)
+        if key is not None:
+            groups.setdefault(key, []).append(card)
+    chosen = one_status({key: [c.assessment for c in group] for key, group in groups.items() if len(group) > 1})
+    for key, assessment in chosen.items():
+        for card in groups[key]:
+            card.assessment = assessment
 
 
 @dataclass
@@ -185,6 +229,10 @@ class Dashboard:
         return [c for c in self.cards if not c.ready]
 
     @property
+    def status_rules(self) -> list[tuple[Status, object]]:
+        return RULES
+
+    @property
     def status_counts(self) -> list[tuple[Status, int]]:
         return [(status, sum(1 for c in self.cards if c.status == status)) for status in Status]
 
@@ -209,6 +257,7 @@ def dashboard(*, region: Region, year: int) -> Dashboard:
     )
     data = data_for(metrics, region=region)
     cards = {m.pk: card_for(m, data.get(m.pk), year=year, baseline_year=version.period_start) for m in metrics}
+    one_figure_one_status(list(cards.values()))
     nodes = {g.pk: GoalNode(goal=g) for g in goals}
     for metric in metrics:
         nodes[metric.goal_id].cards.append(cards[metric.pk])
@@ -280,36 +329,34 @@ SORTS = ("better", "name", "value")
 
 
 def comparison(*, region: Region, metric_key: str, year: int, sort: str = "better", order: str = "asc") -> Comparison:
-    """The municipalities of the region in `year` side by side with the region, its county and the country.
+    """The municipalities of the region in the data's year side by side with the region, its county and the country.
 
     Sorting by "better" puts the best first whichever way is better; ranks count among the municipalities.
     """
     card = metric_card(region=region, metric_key=metric_key, year=year)
-    series: RegionSeries | None = card.data.series if card.data else None
+    data = card.data
     direction = card.assessment.direction
     data_year = card.latest[0] if card.latest else year
-    municipalities = []
-    for area in members_of(region.area, year=year):
-        value = series.values.get(area.pk, {}).get(data_year) if series else None
-        previous = series.values.get(area.pk, {}).get(data_year - 1) if series else None
-        municipalities.append(ComparisonRow(area=area, kind=AreaKind.MUNICIPALITY, value=value, previous=previous))
+
+    def row(area: Area, kind: str) -> ComparisonRow:
+        if data is None:
+            return ComparisonRow(area=area, kind=kind, value=None, previous=None)
+        return ComparisonRow(area, kind, data.area_value(area, data_year), data.area_value(area, data_year - 1))
+
+    # The municipalities of the data's year: the HYTE points of 2024 rank all twelve, Pertunmaa included.
+    municipalities = [row(area, AreaKind.MUNICIPALITY) for area in members_of(region.area, year=data_year)]
     rank_rows(municipalities, direction=direction)
     totals = [
         ComparisonRow(
             area=region.area,
             kind="region",
-            value=card.data.values.get(data_year) if card.data else None,
-            previous=card.data.values.get(data_year - 1) if card.data else None,
+            value=data.values.get(data_year) if data else None,
+            previous=data.values.get(data_year - 1) if data else None,
         )
     ]
-    for county in counties_of(region, year=year):
-        own = series.values.get(county.pk, {}) if series else {}
-        totals.append(ComparisonRow(county, "county", own.get(data_year), own.get(data_year - 1)))
-    if series and series.country:
-        country_values = series.values.get(series.country.pk, {})
-        totals.append(
-            ComparisonRow(series.country, "country", country_values.get(data_year), country_values.get(data_year - 1))
-        )
+    totals += [row(county, "county") for county in counties_of(region, year=year)]
+    if data is not None and data.country is not None:
+        totals.append(row(data.country, "country"))
     sort = sort if sort in SORTS else "better"
     order = "desc" if order == "desc" else "asc"
     return Comparison(
@@ -358,81 +405,3 @@ def sorted_rows(rows: list[ComparisonRow], *, sort: str, order: str, direction: 
         if order == "desc":
             result.reverse()
     return result + sorted(missing, key=lambda r: r.area.name)
-
-
-@dataclass
-class ProfileRow:
-    card: Card
-    year: int | None
-    value: float | None
-    previous: float | None
-    region_value: float | None
-    country_value: float | None
-    rank: int | None
-    of: int
-
-    @property
-    def change(self) -> float | None:
-        return None if self.value is None or self.previous is None else self.value - self.previous
-
-
-@dataclass
-class Profile:
-    region: Region
-    municipality: Area
-    version: StrategyVersion
-    year: int
-    rows: list[ProfileRow]
-
-    @property
-    def with_data(self) -> list[ProfileRow]:
-        return [r for r in self.rows if r.value is not None]
-
-    @property
-    def without_data(self) -> list[ProfileRow]:
-        return [r for r in self.rows if r.value is None]
-
-
-def municipality_profile(*, region: Region, code: str, year: int) -> Profile:
-    """One municipality across every metric of the strategy, against the region and the country."""
-    municipality = Area.objects.filter(kind=AreaKind.MUNICIPALITY, code=code).first()
-    if municipality is None or municipality.pk not in {a.pk for a in members_of(region.area, year=year)}:
-        raise NotFound(f"municipality {code} is not in {region} in {year}")
-    board = dashboard(region=region, year=year)
-    members_in: dict[int, list[Area]] = {}
-    rows = []
-    for card in board.cards:
-        series = card.data.series if card.data else None
-        own = {
-            y: v
-            for y, v in (series.values.get(municipality.pk, {}) if series else {}).items()
-            if y <= year and v is not None
-        }
-        latest_year = max(own) if own else None
-        rank, of = None, 0
-        if series and latest_year is not None:
-            peers = [
-                ComparisonRow(
-                    area=m,
-                    kind=AreaKind.MUNICIPALITY,
-                    value=series.values.get(m.pk, {}).get(latest_year),
-                    previous=None,
-                )
-                for m in members_in.setdefault(latest_year, list(members_of(region.area, year=latest_year)))
-            ]
-            rank_rows(peers, direction=card.assessment.direction)
-            of = sum(1 for p in peers if p.value is not None)
-            rank = next((p.rank for p in peers if p.area.pk == municipality.pk), None)
-        rows.append(
-            ProfileRow(
-                card=card,
-                year=latest_year,
-                value=own.get(latest_year) if latest_year else None,
-                previous=own.get(latest_year - 1) if latest_year else None,
-                region_value=card.data.values.get(latest_year) if card.data and latest_year else None,
-                country_value=series.country_value(latest_year) if series and latest_year else None,
-                rank=rank,
-                of=of,
-            )
-        )
-    return Profile(region=region, municipality=municipality, version=board.version, year=year, rows=rows)

@@ -1,20 +1,22 @@
 """The one place for status rules: where a metric stands against its target and its own trend.
 
-The rules, in the order they are tried (docs/DASHBOARD.md shows them to users, and every card repeats the
-rule that gave its status):
+The rules, in the order they are tried (`RULES` lists them on the dashboard page, docs/DASHBOARD.md shows
+them to users, and every card repeats the rule that gave its status):
 
 1. **No data yet**: the region has no value for the metric.
-2. A target that can be evaluated (a value with an operator, a range, or a rule: increases, decreases, stays,
+2. **Not current**: the latest value is older than the metric's frequency allows (`MAX_AGE`: a yearly metric's
+   value may be from the follow-up year or the year before, as statistics come a year late; a council-term
+   metric's from the last four years). An old value is never on track, whatever it is.
+3. A target that can be evaluated (a value with an operator, a range, or a rule: increases, decreases, stays,
    yes, in the best third among peers):
    - **on track** when the latest value meets the target;
    - **off track** when it does not and the value worsened two years in a row (the last two changes);
    - **needs attention** when it does not meet the target but did not worsen two years in a row.
-3. No target that can be evaluated, but a direction (higher or lower is better, from the metric, its target
-   rule or its indicator): **needs attention** when the last change was for the worse, **on track** when it
-   was for the better or nothing changed. With one value only there is no trend: **not assessed**.
-4. Neither a target nor a direction: **not assessed** (the value is shown for follow-up).
+4. No target that can be evaluated: **not assessed**. A change for the better or the worse is a trend, shown
+   beside the status, never "on track" (without a target nothing says what "on track" would be).
 
-"Better" follows the direction: for "lower is better" a fall is an improvement.
+"Better" follows the direction: for "lower is better" a fall is an improvement. One figure has one status: cards
+that show the same figure (the same binding) take the status of the one that has a target (`one_status`).
 """
 
 from dataclasses import dataclass
@@ -22,10 +24,23 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from tilannekuva.strategy.models import Direction, Metric, TargetRule, TargetType
+from tilannekuva.strategy.models import Direction, Frequency, Metric, TargetRule, TargetType
 
 # Two values closer than this (relative to their size) are "unchanged": float noise from the sources.
 TOLERANCE = 1e-9
+# How many years older than the follow-up year the latest value may be and still be current, by frequency.
+# Statistics come a year late, so a yearly metric's value of the year before is current; a metric followed once
+# per council term (four years) is current for four years; "once" never ages. Not specified: as yearly.
+COUNCIL_TERM_YEARS = 4
+MAX_AGE: dict[str, int | None] = {
+    Frequency.YEARLY: 1,
+    Frequency.TWICE_YEARLY: 1,
+    Frequency.QUARTERLY: 1,
+    Frequency.MONTHLY: 1,
+    Frequency.COUNCIL_TERM: COUNCIL_TERM_YEARS - 1,
+    Frequency.ONCE: None,
+    Frequency.UNSPECIFIED: 1,
+}
 
 
 class Status(StrEnum):
@@ -33,6 +48,7 @@ class Status(StrEnum):
     NEEDS_ATTENTION = "needs_attention"
     OFF_TRACK = "off_track"
     NO_DATA = "no_data"
+    NOT_CURRENT = "not_current"
     NOT_ASSESSED = "not_assessed"
 
     @property
@@ -50,6 +66,7 @@ STATUS_LABELS = {
     Status.NEEDS_ATTENTION: _("Needs attention"),
     Status.OFF_TRACK: _("Off track"),
     Status.NO_DATA: _("No data yet"),
+    Status.NOT_CURRENT: _("Not current"),
     Status.NOT_ASSESSED: _("Not assessed"),
 }
 STATUS_ICONS = {
@@ -57,6 +74,7 @@ STATUS_ICONS = {
     Status.NEEDS_ATTENTION: "!",
     Status.OFF_TRACK: "✕",
     Status.NO_DATA: "○",
+    Status.NOT_CURRENT: "◷",
     Status.NOT_ASSESSED: "–",
 }
 
@@ -149,7 +167,7 @@ def _compare(value: float, operator: str, target: float) -> bool | None:
 def _rule_met(rule: str, values: list[float], *, direction: str, peers: list[float] | None) -> bool | None:
     latest = values[-1]
     if rule == TargetRule.YES:
-        return latest >= 0.5  # yes/no metrics store yes as 1 and no as 0
+        return latest >= 1.0 - TOLERANCE  # yes is 1, no 0; "X / Y" organisations' yes is X / Y: every one yes
     if rule == TargetRule.BEST_THIRD:
         if not peers or direction == Direction.NEUTRAL:
             return None
@@ -167,19 +185,39 @@ def _rule_met(rule: str, values: list[float], *, direction: str, peers: list[flo
     return None
 
 
+def max_age(metric: Metric) -> int | None:
+    """How many years before the follow-up year the latest value may be from (None: it never ages)."""
+    return MAX_AGE.get(metric.frequency, 1)
+
+
+def is_current(metric: Metric, *, latest_year: int, year: int) -> bool:
+    """Whether a value of `latest_year` is current for the follow-up year `year`, by the metric's frequency."""
+    allowed = max_age(metric)
+    return allowed is None or year - latest_year <= allowed
+
+
 def assess(
     metric: Metric,
     values: list[float],
     *,
     indicator_direction: str = Direction.NEUTRAL,
     peers: list[float] | None = None,
+    age: int | None = None,
 ) -> Assessment:
-    """The status of `metric` given its region's values in time order (oldest first, years with data only)."""
+    """The status of `metric` given its region's values in time order (oldest first, years with data only);
+    `age` is how many years before the follow-up year the latest value is from (None: not known, as current)."""
     direction = effective_direction(metric, indicator_direction=indicator_direction)
     if not values:
         return Assessment(Status.NO_DATA, str(_("No value has been reported or imported yet.")), None, None, direction)
     changes = [change_kind(a, b, direction=direction) for a, b in zip(values, values[1:], strict=False)]
     trend = changes[-1] if changes else None
+    allowed = max_age(metric)
+    if age is not None and allowed is not None and age > allowed:
+        stale = _(
+            "Not current: the latest value is %(age)s years older than the follow-up year; the metric's "
+            "frequency allows at most %(allowed)s."
+        ) % {"age": age, "allowed": allowed}
+        return Assessment(Status.NOT_CURRENT, str(stale), None, trend, direction)
     worsened_twice = len(changes) >= 2 and changes[-1] == changes[-2] == Trend.WORSENED
     met = target_met(metric, values, direction=direction, peers=peers)
     if met is True:
@@ -188,18 +226,45 @@ def assess(
         )
     if met is False:
         if worsened_twice:
-            reason = _("Off track: the value worsened two years in a row and does not meet the target.")
-            return Assessment(Status.OFF_TRACK, str(reason), met, trend, direction)
-        reason = _("Needs attention: the latest value does not meet the target yet.")
-        return Assessment(Status.NEEDS_ATTENTION, str(reason), met, trend, direction)
-    if direction == Direction.NEUTRAL:
-        reason = _("Not assessed: the metric has no target or direction that a value could be compared with.")
-        return Assessment(Status.NOT_ASSESSED, str(reason), None, trend, direction)
-    if trend is None:
-        reason = _("Not assessed: only one value so far, so there is no trend to compare, and no target.")
-        return Assessment(Status.NOT_ASSESSED, str(reason), None, None, direction)
+            off = _("Off track: the value worsened two years in a row and does not meet the target.")
+            return Assessment(Status.OFF_TRACK, str(off), met, trend, direction)
+        short = _("Needs attention: the latest value does not meet the target yet.")
+        return Assessment(Status.NEEDS_ATTENTION, str(short), met, trend, direction)
+    if trend == Trend.IMPROVED:
+        up = _("Not assessed: no target is set. The latest change was for the better: a trend, not a status.")
+        return Assessment(Status.NOT_ASSESSED, str(up), None, trend, direction)
     if trend == Trend.WORSENED:
-        reason = _("Needs attention: no target is set, and the latest change was for the worse.")
-        return Assessment(Status.NEEDS_ATTENTION, str(reason), None, trend, direction)
-    reason = _("On track: no target is set, and the latest change was for the better or nothing changed.")
-    return Assessment(Status.ON_TRACK, str(reason), None, trend, direction)
+        down = _("Not assessed: no target is set. The latest change was for the worse: a trend, not a status.")
+        return Assessment(Status.NOT_ASSESSED, str(down), None, trend, direction)
+    none = _("Not assessed: no target is set that the value could be compared with.")
+    return Assessment(Status.NOT_ASSESSED, str(none), None, trend, direction)
+
+
+def one_status(assessments: dict[tuple[str, ...], list[Assessment]]) -> dict[tuple[str, ...], Assessment]:
+    """One figure, one status: of the assessments of the cards that show the same figure (keyed by what the
+    figure is), the one of a card with a target that was evaluated wins, else the first."""
+    return {key: next((a for a in group if a.target_met is not None), group[0]) for key, group in assessments.items()}
+
+
+# The rules as the page lists them, in the order they are tried.
+RULES: list[tuple[Status, object]] = [
+    (Status.NO_DATA, _("the region has no value for the metric up to the follow-up year.")),
+    (
+        Status.NOT_CURRENT,
+        _(
+            "the latest value is older than the metric's frequency allows: for a yearly metric the follow-up year "
+            "or the year before (statistics come a year late), for a council-term metric the last four years. "
+            "An old value is never on track."
+        ),
+    ),
+    (Status.ON_TRACK, _("the metric has a target (a value, a range or a rule) and the latest value meets it.")),
+    (Status.OFF_TRACK, _("the latest value does not meet the target and worsened two years in a row.")),
+    (Status.NEEDS_ATTENTION, _("the latest value does not meet the target but did not worsen two years in a row.")),
+    (
+        Status.NOT_ASSESSED,
+        _(
+            "no target that a value could be compared with. A change for the better or the worse is shown as "
+            "a trend beside it, never as on track."
+        ),
+    ),
+]

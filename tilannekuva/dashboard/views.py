@@ -3,8 +3,9 @@ and a metric's downloads. Public unless the region marks its dashboard internal.
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_view_dashboard, can_view_internal
 
-from . import downloads, selectors, services
+from . import downloads, profiles, progress, selectors, services
 from .geo import region_features
 
 
@@ -76,6 +77,12 @@ def _page(
 @require_GET
 def dashboard(request: HttpRequest, region_slug: str) -> HttpResponse:
     region, year = _region(request, region_slug), _year(request)
+    code = request.GET.get("kunta", "")
+    if code:  # the picker's shareable address: ?kunta=491 opens Mikkeli's profile
+        if not any(m.code == code for m in selectors.municipalities(region, year=year)):
+            raise Http404(f"municipality {code} is not in {region} in {year}")
+        profile = reverse("dashboard:municipality", args=[region.slug, code])
+        return HttpResponseRedirect(f"{profile}?{urlencode({'year': year})}")
 
     def build() -> dict[str, Any]:
         board = selectors.dashboard(region=region, year=year)
@@ -98,6 +105,7 @@ def metric_page(request: HttpRequest, region_slug: str, metric_key: str) -> Http
         chart = downloads.metric_chart(card, region=region, choice=choice, language=current_language())
         return {
             "card": card,
+            "progress": progress.progress_of(card),
             "chart": chart,
             "inequality": inequality_of(
                 metric=card.metric,
@@ -130,7 +138,7 @@ def comparison(request: HttpRequest, region_slug: str, metric_key: str) -> HttpR
         spec = None
         if any(v is not None for v in result.values_by_code.values()):
             spec = charts.choropleth(
-                region_features(region.area, year=year),
+                region_features(region.area, year=result.year),
                 result.values_by_code,
                 title=result.card.metric.title[:120],
                 legend_title=result.card.unit or "",
@@ -159,13 +167,14 @@ def municipality(request: HttpRequest, region_slug: str, code: str) -> HttpRespo
     region, year = _region(request, region_slug), _year(request)
 
     def build() -> dict[str, Any]:
-        profile = selectors.municipality_profile(region=region, code=code, year=year)
+        profile = profiles.municipality_profile(region=region, code=code, year=year)
+        municipalities = selectors.municipalities(region, year=year)
         title = _("%(municipality)s in the %(region)s partnership") % {
             "municipality": profile.municipality.name,
             "region": region.name,
         }
         years = selectors.year_choices(profile.version, [row.card for row in profile.rows], year=year)
-        return {"profile": profile, "year": year, "years": years, "title": title}
+        return {"profile": profile, "year": year, "years": years, "title": title, "municipalities": municipalities}
 
     return _page(request, "dashboard/_municipality.html", (region, code, year), build, [("year", str(year))])
 

@@ -16,8 +16,16 @@ from django.utils.translation import gettext as _
 
 from tilannekuva.audit.services import record
 from tilannekuva.core.uploads import DocumentRefused, check_document
-from tilannekuva.regions.models import Organisation, Region, RegionRole, RoleKind
+from tilannekuva.regions.models import Organisation, OrganisationKind, Region, RegionRole, RoleKind
 from tilannekuva.regions.permissions import can_coordinate, can_report, is_region_admin, organisations_edited
+from tilannekuva.regions.selectors import organisations_in
+from tilannekuva.strategy.bindings import (
+    REPORTER_COUNCIL,
+    REPORTER_COUNTY,
+    REPORTER_GROUP,
+    REPORTER_MUNICIPALITY,
+    ManualBinding,
+)
 from tilannekuva.strategy.models import BindingType, MeasureKind, Metric
 from tilannekuva.strategy.selectors import version_in_force
 
@@ -57,10 +65,41 @@ def group_key_of(metric: Metric) -> str:
     return group.key if group else ""
 
 
+def members_in(organisations: list[Organisation], *, region: Region, year: int) -> list[Organisation]:
+    """The organisations that are members in `year` (regions.selectors.organisations_in)."""
+    return organisations_in(organisations, area=region.area, year=year)
+
+
+def reporters_of(metric: Metric, partners: list[Organisation]) -> list[Organisation] | None:
+    """The organisations that each report the metric for themselves (one task each), or None for one shared
+    task of the responsible group. `partners` are the strategy's partners that are members in the year."""
+    binding = metric.typed_binding
+    kind = binding.reporter_kind if isinstance(binding, ManualBinding) else REPORTER_GROUP
+    if kind == REPORTER_MUNICIPALITY:
+        return [o for o in partners if o.kind == OrganisationKind.MUNICIPALITY]
+    if kind == REPORTER_COUNTY:
+        return [o for o in partners if o.kind == OrganisationKind.WELLBEING_SERVICES_COUNTY]
+    if kind == REPORTER_COUNCIL:
+        return [o for o in partners if o.kind == OrganisationKind.REGIONAL_COUNCIL]
+    return partners if metric.per_organisation else None
+
+
+def group_organisations(task: Task) -> set[int]:
+    """Who may claim a shared task: the responsible group's member organisations where the strategy lists
+    them, else the partners; only those that are members in the period's year."""
+    metric, period = task.metric, task.period
+    group = metric.responsible or metric.goal.responsible
+    listed = list(group.member_organisations.all()) if group is not None else []
+    if not listed:
+        listed = [p.organisation for p in metric.version.partners.select_related("organisation")]
+    return {o.pk for o in members_in(listed, region=period.region, year=period.year)}
+
+
 @transaction.atomic
 def open_period(*, region: Region, year: int, deadline: datetime.date, user: Any) -> ReportingPeriod:
     """Open the follow-up of `year`: every metric reported by hand becomes a task for its responsible group,
-    one per partner organisation where the metric is reported per organisation."""
+    one per organisation where each reports its own (the binding's `reporter`), for the organisations that are
+    members in `year`."""
     if not is_region_admin(user, region):
         raise PermissionDenied
     if ReportingPeriod.objects.filter(region=region, year=year).exists():
@@ -69,33 +108,40 @@ def open_period(*, region: Region, year: int, deadline: datetime.date, user: Any
     if version is None:
         raise FollowupError(_("The region has no strategy to follow up."), field="year")
     period = ReportingPeriod.objects.create(region=region, year=year, deadline=deadline, opened_by=user)
-    partners = [p.organisation for p in version.partners.select_related("organisation").order_by("position")]
+    listed = [p.organisation for p in version.partners.select_related("organisation").order_by("position")]
+    partners = members_in(listed, region=region, year=year)
     metrics = version.metrics.filter(binding_type=BindingType.MANUAL).select_related("responsible", "goal__responsible")
     tasks = []
     for metric in metrics:
         key = group_key_of(metric)
-        if metric.per_organisation:
-            tasks += [Task(period=period, metric=metric, organisation=o, group_key=key) for o in partners]
-        else:
+        reporters = reporters_of(metric, partners)
+        if reporters is None:
             tasks.append(Task(period=period, metric=metric, group_key=key))
+        else:
+            tasks += [Task(period=period, metric=metric, organisation=o, group_key=key) for o in reporters]
     Task.objects.bulk_create(tasks)
     record(actor=user, obj=period, action="opened", region=region, note=_("%(count)s tasks") % {"count": len(tasks)})
     return period
 
 
 def reporting_organisation(user: Any, task: Task, chosen: Organisation | None = None) -> Organisation | None:
-    """Whose report this is: the task's own organisation, or for a shared task not yet claimed, the editor's."""
+    """Whose report this is: the task's own organisation, or for a shared task not yet claimed, the editor's,
+    which must be one of the responsible group's organisations (an editor never claims another's task)."""
     if task.organisation_id:
         return task.organisation
-    edited = organisations_edited(user, task.period.region)
+    region = task.period.region
+    allowed = group_organisations(task)
+    edited = [pk for pk in organisations_edited(user, region) if pk in allowed]
     if chosen is not None:
-        if chosen.pk not in edited and not is_region_admin(user, task.period.region):
+        if chosen.pk not in allowed or (chosen.pk not in edited and not is_region_admin(user, region)):
             raise PermissionDenied
         return chosen
     if len(edited) == 1:
         return Organisation.objects.get(pk=edited[0])
     if len(edited) > 1:
         raise FollowupError(_("Choose the organisation you report for."), field="organisation")
+    if organisations_edited(user, region) and not is_region_admin(user, region):
+        raise PermissionDenied  # the editor's organisations are not the responsible group's
     return None  # an administrator without an organisation reports for the partnership
 
 

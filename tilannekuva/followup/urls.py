@@ -4,6 +4,7 @@ from . import views
 
 app_name = "followup"
 urlpatterns = [
+    path("my-tasks/", views.landing, name="landing"),
     path("regions/<slug:region_slug>/followup/", views.overview, name="overview"),
     path("regions/<slug:region_slug>/followup/open/", views.open_period, name="open"),
     path("regions/<slug:region_slug>/followup/mine/", views.my_tasks, name="mine"),

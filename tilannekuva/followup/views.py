@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -73,10 +74,23 @@ def open_period(request: HttpRequest, region_slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where sign-in leads ("Omat tehtävät"): the user's tasks in their region with an open follow-up, else the
+    front page."""
+    region = selectors.landing_region(request.user)
+    if region is None:
+        return redirect("portal:home")
+    return redirect("followup:mine", region.slug)
+
+
+@login_required
+@require_GET
 def my_tasks(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = _region(request, region_slug)
     return render(
-        request, "followup/my_tasks.html", {"region": region, "mine": selectors.my_tasks(request.user, region)}
+        request,
+        "followup/my_tasks.html",
+        {"region": region, "mine": selectors.my_tasks(request.user, region), "today": timezone.localdate()},
     )
 
 
@@ -91,7 +105,9 @@ def _report_form(request: HttpRequest, page: selectors.TaskPage, data: Any = Non
     region = page.task.period.region
     organisations = []
     if page.task.organisation_id is None:
-        organisations = list(Organisation.objects.filter(pk__in=organisations_edited(request.user, region)))
+        allowed = services.group_organisations(page.task)  # only the responsible group's organisations claim it
+        edited = [pk for pk in organisations_edited(request.user, region) if pk in allowed]
+        organisations = list(Organisation.objects.filter(pk__in=edited))
     return ReportForm(data, files, metric=page.task.metric, organisations=organisations)
 
 

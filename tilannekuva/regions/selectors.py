@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from .models import Area, AreaKind, Region, valid_in
+from .models import Area, AreaKind, Organisation, OrganisationKind, Region, valid_in
 
 
 class UnknownArea(LookupError):
@@ -58,3 +58,14 @@ def region_by_slug(slug: str, *, with_strategy: bool = False) -> Region | None:
     if with_strategy:
         regions = regions.filter(strategy__isnull=False)
     return regions.first()
+
+
+def organisations_in(organisations: list[Organisation], *, area: Area, year: int) -> list[Organisation]:
+    """The organisations that are members in `year`: a municipality only while it belongs to `area` (no
+    Pertunmaa from 2025, merged into Mäntyharju); other kinds of organisation as they are listed."""
+    municipalities = set(members_of(area, year=year).values_list("pk", flat=True))
+    return [
+        o
+        for o in organisations
+        if o.kind != OrganisationKind.MUNICIPALITY or (o.area_id is not None and o.area_id in municipalities)
+    ]

@@ -228,11 +228,8 @@ def _entry(card: Card, *, region: Region, municipality: Area | None, language: s
         except charts.ChartError:
             svg = ""  # the table below the chart carries the same figures
     own = None
-    series = card.data.series if card.data else None
-    if municipality is not None and series is not None:
-        values = {
-            y: v for y, v in series.values.get(municipality.pk, {}).items() if v is not None and y <= card_year(card)
-        }
+    if municipality is not None and card.data is not None:  # every provider's own figure of the municipality
+        values = card.data.area_values(municipality, up_to=card_year(card))
         if values:
             latest = max(values)
             own = (latest, values[latest])
@@ -343,17 +340,12 @@ def follow_up_report(
 
 
 def _availability(entry: MetricEntry, municipality: Area) -> IndicatorAvailability:
-    series = entry.card.data.series if entry.card.data else None
-    if entry.own is None or series is None:
+    data = entry.card.data
+    if entry.own is None or data is None:
         return IndicatorAvailability(entry=entry, year=None, value=None, region_value=None, country_value=None)
     year, value = entry.own
-    data = entry.card.data
     return IndicatorAvailability(
-        entry=entry,
-        year=year,
-        value=value,
-        region_value=data.values.get(year) if data else None,
-        country_value=series.country_value(year),
+        entry=entry, year=year, value=value, region_value=data.values.get(year), country_value=data.country_value(year)
     )
 
 

@@ -3,7 +3,9 @@
 A metric stores its binding as `Metric.binding_type` and the JSON `Metric.binding`; a strategy file writes it as
 `binding: {type: ..., ...}` (docs/STRATEGY-FORMAT.md). Both are read here, and only here, into one of six kinds:
 
-- `ManualBinding`: reported by hand by the responsible group (the follow-up app);
+- `ManualBinding`: reported by hand (the follow-up app), by whom `reporter` says: each member municipality its
+  own figure (`municipality`), the wellbeing services county (`county`), the regional council (`council`), or
+  one shared figure by one of the responsible group's organisations (`group`, the default);
 - `DataBankBinding`: an indicator of the data bank, whichever source brought it (`source` and `series`: the
   source's key and the indicator's id at it, e.g. sotkanet 3037 or ptv services-responsible), with the rule for
   a region figure where the source has none (`aggregation`) and, for a source that counts per organisation
@@ -65,6 +67,9 @@ REGION_VALUE = AGGREGATIONS[0]
 INDICES = ("hyte_coefficient", "vitality_index")
 HYTE_COEFFICIENT, VITALITY_INDEX = INDICES
 REFERENCES = ("national", "maakunta")
+# Who reports a manual metric: each municipality its own, the county, the council, or the group one shared figure.
+REPORTERS = ("group", "municipality", "county", "council")
+REPORTER_GROUP, REPORTER_MUNICIPALITY, REPORTER_COUNTY, REPORTER_COUNCIL = REPORTERS
 # Whose figure a data-bank binding names, for a source that counts per organisation (PTV).
 ORGANISATION_KINDS = ("municipality", "wellbeing_services_county", "association")
 
@@ -81,6 +86,13 @@ class BindingError(ValueError):
 @dataclass(frozen=True)
 class ManualBinding:
     type: ClassVar[str] = BindingType.MANUAL.value
+
+    reporter: str = ""
+
+    @property
+    def reporter_kind(self) -> str:
+        """Who reports the metric (REPORTERS); the responsible group's one shared figure by default."""
+        return self.reporter or REPORTER_GROUP
 
 
 @dataclass(frozen=True)
@@ -140,6 +152,7 @@ KINDS: dict[str, type[Binding]] = {
     for kind in (ManualBinding, DataBankBinding, SurveyBinding, ComputedBinding, CounterpartsBinding, AgreementBinding)
 }
 CHOICES: dict[tuple[type[Binding], str], tuple[str, ...]] = {
+    (ManualBinding, "reporter"): REPORTERS,
     (DataBankBinding, "aggregation"): AGGREGATIONS,
     (DataBankBinding, "organisation_kind"): ORGANISATION_KINDS,
     (ComputedBinding, "index"): INDICES,

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tilannekuva.dashboard.selectors import default_year
 from tilannekuva.regions.models import OrganisationKind, Region
+from tilannekuva.regions.selectors import organisations_in
 from tilannekuva.strategy.selectors import version_in_force
 
 from . import selectors
@@ -82,6 +83,7 @@ def _demo_survey(region: Region, year: int, status: str, admin: object, *, seed:
     if status == SurveyStatus.OPEN:
         version = version_in_force(region, year)
         partners = [p.organisation for p in version.partners.select_related("organisation")] if version else []
+        partners = organisations_in(partners, area=region.area, year=year)  # members of the survey's year
         create_invitations(survey=survey, organisations=partners, user=admin)
         enable_open_link(survey=survey, user=admin)
     _synthetic_answers(survey, seed=seed, better=status == SurveyStatus.OPEN)

@@ -13,7 +13,7 @@ from tilannekuva.strategy.bindings import SurveyBinding
 from tilannekuva.strategy.models import BindingType, Direction, Metric
 
 from .models import Answer, Question, QuestionKind, Response, Survey, SurveyStatus
-from .selectors import EUROHIS_SCORE, headline_values
+from .selectors import EUROHIS_SCORE, headline_values, values_by_area
 
 
 def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData]:
@@ -36,6 +36,7 @@ def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData
         if not mine:
             continue
         values: dict[int, float] = {}
+        by_area: dict[int, dict[int, float | None]] = {}
         texts: dict[int, str] = {}
         counts: dict[int, int] = {}
         label = ""
@@ -55,6 +56,9 @@ def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData
             elif wanted and wanted in figures and figures[wanted][1] is not None:
                 values[survey.year] = float(figures[wanted][1])  # type: ignore[arg-type]
                 counts[survey.year] = figures[wanted][2]
+                if question_key:  # each organisation's own figure where its group is large enough
+                    for area_id, value in values_by_area(survey, question_key).items():
+                        by_area.setdefault(area_id, {})[survey.year] = value
                 if question is not None and question.kind == QuestionKind.NPS:
                     label = "NPS (1–10)" if question.scale_min == 1 else "NPS (0–10)"
             elif not wanted:
@@ -74,6 +78,7 @@ def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData
         detail_label = _("The published survey results (%(year)s)") % {"year": mine[-1].year}
         found[metric.pk] = MetricData(
             values=values,
+            by_area=by_area,
             source_label=" · ".join([source, *notes]),
             vintage=" · ".join(notes),
             unit=label or metric.unit,

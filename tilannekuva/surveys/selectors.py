@@ -297,6 +297,35 @@ def headline_values(survey: Survey) -> dict[str, tuple[str, float | None, int]]:
     return found
 
 
+def values_by_area(survey: Survey, question_key: str) -> dict[int, float]:
+    """The question's NPS or mean per municipality (area id) of the answering organisation, only for an
+    organisation with at least the survey's threshold of respondents (never a group under five)."""
+    question = survey.questions.filter(key=question_key).first()
+    if question is None or not (question.kind == QuestionKind.NPS or question.is_scale):
+        return {}
+    by_area: dict[int, list[int]] = defaultdict(list)
+    respondents: dict[int, set[int]] = defaultdict(set)
+    rows = Answer.objects.filter(
+        question=question, number__isnull=False, response__organisation__area__isnull=False
+    ).values_list("response__organisation__area_id", "response_id", "number")
+    for area_id, response_id, number in rows:
+        if number is not None:
+            by_area[area_id].append(number)
+            respondents[area_id].add(response_id)
+    found = {}
+    for area_id, numbers in by_area.items():
+        if len(respondents[area_id]) < survey.threshold:
+            continue
+        value: float | None
+        if question.kind == QuestionKind.NPS:
+            value = results.nps(numbers, scale_min=question.scale_min or 0).score
+        else:
+            value = results.scale_summary(numbers, scale=question.scale).mean
+        if value is not None:
+            found[area_id] = float(value)
+    return found
+
+
 def responses_for_export(survey: Survey) -> QuerySet[Response]:
     return survey.responses.prefetch_related(
         Prefetch("answers", queryset=Answer.objects.select_related("question", "choice"))

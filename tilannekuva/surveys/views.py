@@ -25,6 +25,7 @@ from tilannekuva.regions.permissions import (
     can_view_dashboard,
     can_view_internal,
 )
+from tilannekuva.regions.selectors import organisations_in
 from tilannekuva.strategy.selectors import version_in_force
 
 from . import exchange, selectors, services
@@ -65,7 +66,8 @@ def _partners(region: Region, year: int) -> list[Organisation]:
     version = version_in_force(region, year)
     if version is None:
         return []
-    return [p.organisation for p in version.partners.select_related("organisation")]
+    listed = [p.organisation for p in version.partners.select_related("organisation")]
+    return organisations_in(listed, area=region.area, year=year)  # no Pertunmaa from 2025
 
 
 @login_required

@@ -39,9 +39,10 @@ def test_right_password_signs_in_and_returns_to_next(client, users):
 @pytest.mark.parametrize(
     "next_url", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", ""]
 )
-def test_unsafe_next_is_replaced_by_the_home_page(client, users, next_url):
+def test_unsafe_next_is_replaced_by_the_landing_page(client, users, next_url):
+    """The landing page: one's tasks for an editor or a coordinator, else the front page (followup.views.landing)."""
     response = sign_in(client, next=next_url)
-    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
+    assert response.status_code == 302 and response["Location"] == reverse("followup:landing")
 
 
 def test_wrong_password_unknown_user_and_inactive_user_get_one_generic_message(client, users):

@@ -180,7 +180,7 @@ def test_required_two_factor_covers_region_administrators_who_are_not_staff(clie
 
 def test_required_two_factor_leaves_other_users_alone(client, db, required, django_user_model):
     django_user_model.objects.create_user("veera", password="veera-password-1")
-    assert sign_in(client, username="veera", password="veera-password-1")["Location"] == reverse("portal:home")
+    assert sign_in(client, username="veera", password="veera-password-1")["Location"] == reverse("followup:landing")
 
 
 def test_required_two_factor_refuses_an_admin_session_without_a_device(client, users, required):

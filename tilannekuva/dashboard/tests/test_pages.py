@@ -70,13 +70,13 @@ def test_card_shows_latest_value_changes_target_and_trend(english, injuries):
     assert card.change_since_previous is not None and card.change_since_previous < 0  # falling: better
     assert card.data is not None
     assert card.baseline == (2023, pytest.approx(card.data.values[2023]))  # period starts 2023
-    assert card.status == Status.ON_TRACK
+    assert card.status == Status.NOT_ASSESSED  # no target: the fall is a trend, not "on track"
     page = english.get(url("dashboard", year="2024")).content.decode()
     start = page.index(f'id="card-{METRIC_KEY}"')
     html = page[start : page.index("</article>", start)]
     assert "Change from previous" in html and "better" in html
     assert "<polyline" in html  # the trend line
-    assert "On track" in html and 'role="tooltip"' in html
+    assert "Not assessed" in html and "a trend, not a status" in html and 'role="tooltip"' in html
 
 
 def test_a_year_before_the_data_is_no_data_yet(english, injuries):
@@ -164,6 +164,18 @@ def test_municipality_profile_compares_with_the_region_and_the_country(english, 
     assert "Mikkeli in the Etelä-Savo partnership" in html
     assert "1. of 12" in html
     assert "Metrics without municipal values" in html
+
+
+def test_the_municipality_picker_is_at_the_top_and_its_address_opens_the_profile(english, injuries):
+    html = english.get(url("dashboard", year="2024")).content.decode()
+    assert 'id="kunta-select"' in html
+    assert html.index('id="kunta-select"') < html.index("main-goals-title")  # before any card
+    response = english.get(url("dashboard", year="2024", kunta="491"))
+    assert response.status_code == 302 and response["Location"] == url("municipality", "491", year="2024")
+    assert english.get(url("dashboard", year="2025", kunta="588")).status_code == 404  # Pertunmaa merged
+    profile = english.get(response["Location"]).content.decode()
+    assert "Where Mikkeli stands" in profile and "better than the region in" in profile
+    assert profile.index("Where Mikkeli stands") < profile.index("profile-caption")  # standing before details
 
 
 def test_a_municipality_outside_the_region_or_year_is_not_found(client, world):
@@ -273,3 +285,34 @@ def test_the_anonymous_page_cache_keeps_only_the_parameters_a_page_reads(client,
     # The same parameters in another order, or repeated, are the same kept page.
     again = client.get(url("dashboard") + "?year=2024&year=2024")
     assert again.context is None
+
+
+def test_the_chart_rounds_to_the_metrics_precision_and_thins_year_labels(injuries):
+    from tilannekuva.dashboard.downloads import ChartChoice, metric_chart
+    from tilannekuva.dashboard.selectors import metric_card
+
+    region = Region.objects.get(slug="etela-savo")
+    card = metric_card(region=region, metric_key=METRIC_KEY, year=2024)
+    spec = metric_chart(card, region=region, choice=ChartChoice(), language="fi").spec
+    assert spec is not None
+    assert spec["encoding"]["y"]["axis"]["format"] == ",.1f"  # the indicator's one decimal
+    assert spec["encoding"]["tooltip"][-1]["format"] == ",.1f"
+    assert spec["encoding"]["x"]["axis"]["labelOverlap"] == "greedy"
+    assert spec["config"]["axis"]["aria"] is False  # the page labels the chart in its own language
+
+
+def test_progress_puts_baseline_latest_and_target_on_one_bar(english, injuries):
+    from tilannekuva.dashboard.progress import progress_of
+    from tilannekuva.dashboard.selectors import metric_card
+
+    region = Region.objects.get(slug="etela-savo")
+    injuries.target_type, injuries.target_operator, injuries.target_value = "value", "<=", 90.0
+    injuries.save()
+    card = metric_card(region=region, metric_key=METRIC_KEY, year=2024)
+    progress = progress_of(card)
+    assert progress is not None and card.baseline is not None and card.latest is not None
+    assert progress.baseline == card.baseline and progress.latest == card.latest and progress.target == 90.0
+    assert progress.projected is not None and progress.projected < card.latest[1]  # falling, extended to the end
+    assert 0 <= progress.baseline_x <= 100 and 0 <= progress.target_x <= 100
+    html = english.get(url("metric", METRIC_KEY, year="2024")).content.decode()
+    assert "Progress toward the target" in html and "target 90 by 2025" in html

@@ -5,8 +5,8 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tilannekuva.dashboard.status import Status, Trend, assess, effective_direction
-from tilannekuva.strategy.models import Direction, Metric, TargetRule, TargetType
+from tilannekuva.dashboard.status import RULES, Status, Trend, assess, effective_direction, is_current
+from tilannekuva.strategy.models import Direction, Frequency, Metric, TargetRule, TargetType
 
 HIGHER, LOWER, NEUTRAL = Direction.HIGHER_IS_BETTER, Direction.LOWER_IS_BETTER, Direction.NEUTRAL
 
@@ -87,11 +87,70 @@ def test_best_third_among_peers():
     assert assess(hyte, [5.0]).status == Status.NOT_ASSESSED  # no peers, one value
 
 
-def test_without_target_the_direction_of_the_last_change_decides():
+def test_without_target_a_change_of_direction_is_a_trend_not_a_status():
     lower = metric(direction=LOWER)
-    assert assess(lower, [10.0, 9.0]).status == Status.ON_TRACK
-    assert assess(lower, [10.0, 11.0]).status == Status.NEEDS_ATTENTION
+    better = assess(lower, [10.0, 9.0])
+    assert better.status == Status.NOT_ASSESSED and better.trend == Trend.IMPROVED
+    worse = assess(lower, [10.0, 11.0])
+    assert worse.status == Status.NOT_ASSESSED and worse.trend == Trend.WORSENED
     assert assess(lower, [10.0]).status == Status.NOT_ASSESSED
+    with translation.override("fi"):
+        assert "trendi" in better.reason.lower() or "trend" in better.reason.lower()
+
+
+def test_the_population_index_of_2022_is_not_current_in_2025():
+    """The issue's case: väestö-indeksi −0,3 measured in 2022, no target, followed yearly."""
+    population = metric(direction=HIGHER, frequency=Frequency.YEARLY)
+    assessment = assess(population, [-0.5, -0.3], age=2025 - 2022)
+    assert assessment.status == Status.NOT_CURRENT and assessment.icon != "✓"
+    with translation.override("fi"):
+        assert assessment.label == "Ei ajantasainen"
+
+
+def test_a_yearly_value_of_the_year_before_is_current_and_council_term_values_last_four_years():
+    share = metric(kind="percent", target_type=TargetType.RULE, target_rule=TargetRule.INCREASE)
+    assert assess(share, [40.0, 42.0], age=1).status == Status.ON_TRACK
+    assert assess(share, [40.0, 42.0], age=2).status == Status.NOT_CURRENT
+    term = metric(kind="yes_no", frequency=Frequency.COUNCIL_TERM, target_type=TargetType.RULE, target_rule="yes")
+    assert assess(term, [1.0], age=3).status == Status.ON_TRACK
+    assert assess(term, [1.0], age=4).status == Status.NOT_CURRENT
+    once = metric(kind="yes_no", frequency=Frequency.ONCE, target_type=TargetType.RULE, target_rule="yes")
+    assert assess(once, [1.0], age=20).status == Status.ON_TRACK
+
+
+targets = st.sampled_from(
+    [
+        {},
+        {"target_type": TargetType.RULE, "target_rule": TargetRule.INCREASE},
+        {"target_type": TargetType.RULE, "target_rule": TargetRule.DECREASE},
+        {"target_type": TargetType.RULE, "target_rule": TargetRule.MAINTAIN},
+        {"target_type": TargetType.RULE, "target_rule": TargetRule.YES},
+        {"target_type": TargetType.VALUE, "target_operator": ">=", "target_value": 0.0},
+        {"target_type": TargetType.RANGE, "target_min": -10.0, "target_max": 10.0},
+    ]
+)
+
+
+@given(
+    st.lists(st.floats(min_value=-100, max_value=100, allow_nan=False), min_size=1, max_size=8),
+    st.sampled_from(list(Frequency)),
+    st.sampled_from([HIGHER, LOWER, NEUTRAL]),
+    targets,
+    st.integers(min_value=0, max_value=12),
+)
+def test_no_value_older_than_its_frequency_allows_is_ever_on_track(values, frequency, direction, target, age):
+    """The property the issue asks for: ✓ only for a current value, whatever the values, target and direction."""
+    subject = metric(frequency=frequency, direction=direction, **target)
+    assessment = assess(subject, values, age=age)
+    if not is_current(subject, latest_year=2025 - age, year=2025):
+        assert assessment.status == Status.NOT_CURRENT
+        assert assessment.icon != "✓"
+    if assessment.status == Status.ON_TRACK:
+        assert assessment.target_met is True  # without a target nothing is on track
+
+
+def test_rules_list_every_status_once():
+    assert sorted(status for status, _text in RULES) == sorted(Status)
 
 
 def test_without_target_or_direction_nothing_is_assessed():

@@ -11,7 +11,8 @@ from tilannekuva.followup.services import open_period
 from tilannekuva.regions.models import Organisation, OrganisationKind, Region, RegionRole, RoleKind
 
 YEAR = 2025
-YES_NO_KEY = "laaja-hyvinvointikertomus-ja-suunnitelma"  # reported by the HYTE working group, yes/no
+YES_NO_KEY = "vuosittainen-hyvinvointiraportti"  # one shared figure of the HYTE working group, yes/no
+OWN_KEY = "laaja-hyvinvointikertomus-ja-suunnitelma"  # yes/no, each municipality reports its own
 
 
 def organisation(kind: str, code: str | None = None) -> Organisation:

@@ -28,7 +28,9 @@ def test_demo_loads_strategies_and_bundled_data_and_a_second_run_changes_nothing
     assert "Demo administrator: demo-admin" in out.getvalue()
     period = ReportingPeriod.objects.get(region__slug="etela-savo")
     yes_no = period.tasks.filter(metric__kind="yes_no")
-    assert yes_no.count() == 8 and {t.status for t in yes_no} == {TaskStatus.OPEN}
+    # 7 shared yes/no tasks and each of the 11 municipalities of 2025 its own welfare report (no Pertunmaa)
+    assert yes_no.count() == 7 + 11 and {t.status for t in yes_no} == {TaskStatus.OPEN}
+    assert not period.tasks.filter(organisation__area__code="588").exists()
     assert all(t.group_key for t in yes_no)  # each a task of a responsible group of seed 000's table
     editors = RegionRole.objects.filter(region=period.region, role=RoleKind.EDITOR, user__username__startswith="demo-")
     assert {r.organisation.kind for r in editors if r.organisation} == {

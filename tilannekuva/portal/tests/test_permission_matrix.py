@@ -104,6 +104,7 @@ PAGES = [
 POST_ONLY = {
     "set_language",
     "databank:bind",
+    "followup:landing",  # not a page: a redirect to the user's tasks (followup/tests/test_landing.py)
     "followup:open",
     "followup:report",
     "followup:review",
@@ -189,7 +190,7 @@ def arguments(people, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     region = Region.objects.get(slug="etela-savo")
     period = open_period(region=region, year=2025, deadline=datetime.date(2026, 3, 31), user=people["alice"])
-    task = period.tasks.get(metric__key="laaja-hyvinvointikertomus-ja-suunnitelma")
+    task = period.tasks.get(metric__key="laaja-hyvinvointikertomus-ja-suunnitelma", organisation__area__code="491")
     report = submit_report(
         task=task, user=people["editor"], yes=True, evidence_file=SimpleUploadedFile("p.pdf", b"%PDF-1.7 x")
     )

@@ -78,7 +78,7 @@ def test_manual_metric_shows_its_approved_value_evidence_and_comment(users, sett
     settings.MEDIA_ROOT = tmp_path
     region = _region()
     period = open_period(region=region, year=2024, deadline=datetime.date(2025, 3, 31), user=users["alice"])
-    task = period.tasks.get(metric__key="laaja-hyvinvointikertomus-ja-suunnitelma")
+    task = period.tasks.get(metric__key="laaja-hyvinvointikertomus-ja-suunnitelma", organisation__area__code="491")
     report = submit_report(
         task=task,
         user=users["alice"],
@@ -93,6 +93,15 @@ def test_manual_metric_shows_its_approved_value_evidence_and_comment(users, sett
     html = rendering.render_body(built, internal=False)
     assert "https://example.org/poytakirja-2024.pdf" in html
     assert "Valtuusto hyväksyi 10.6." in html
+    welfare = selectors.follow_up_report(
+        region=region, year=2024, kind=selectors.WELFARE, municipality_code="491", draw_charts=False
+    )
+    own = next(e for e in welfare.entries if e.metric.key == "laaja-hyvinvointikertomus-ja-suunnitelma")
+    assert own.own == (2024, 1.0)  # Mikkeli's own approved yes, in Mikkeli's welfare edition
+    welfare_html = rendering.render_body(welfare, internal=False)
+    start = welfare_html.index("Laaja valtuustokauden")
+    row = welfare_html[start : welfare_html.index("</tr>", start)]
+    assert "Kyllä" in row and "1 / 12" in row and '"num">1<' not in row  # Mikkeli's yes; 1 of the 12 of 2024
 
 
 def test_report_build_command_writes_a_pdf_whose_pages_show_goals_and_charts(injuries, tmp_path):

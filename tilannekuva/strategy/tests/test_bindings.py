@@ -50,7 +50,7 @@ def test_a_data_bank_binding_without_a_rule_takes_the_sources_own_figure():
         ("databank", {"source": "sotkanet"}, "series", "required for a databank binding"),
         ("databank", {"source": "sotkanet", "series": "1", "question": "nps"}, "question", "not a field of a databank"),
         ("databank", {"source": "sotkanet", "series": "1", "aggregation": "median"}, "aggregation", "expected one of"),
-        ("manual", {"survey": "x"}, "survey", "it has no other fields"),
+        ("manual", {"survey": "x"}, "survey", "its fields are reporter"),
         ("computed", {"index": "happiness"}, "index", "hyte_coefficient, vitality_index"),
         ("survey", {"survey": ["a"]}, "survey", "expected text"),
     ],
@@ -159,3 +159,23 @@ def test_the_migration_moves_every_old_binding_to_a_valid_one(old, new):
     moved = the_migration().one_type(*old)
     assert moved == new
     bindings.parse(*moved)  # valid
+
+
+def test_a_manual_binding_names_who_reports_it_and_refuses_anyone_else():
+    assert bindings.parse("manual", {}).reporter_kind == "group"  # type: ignore[union-attr]
+    own = bindings.parse("manual", {"reporter": "municipality"})
+    assert isinstance(own, ManualBinding) and own.reporter_kind == "municipality"
+    assert bindings.item_of(own) == {"type": "manual", "reporter": "municipality"}
+    with pytest.raises(BindingError) as refused:
+        bindings.parse("manual", {"reporter": "everyone"})
+    assert refused.value.field == "reporter"
+
+
+def test_seed_000_says_who_reports_by_the_metrics_own_words(world):
+    reporters = {
+        m.key: m.typed_binding.reporter_kind  # type: ignore[union-attr]
+        for m in Metric.objects.filter(version__strategy__region__slug="etela-savo", binding_type="manual")
+    }
+    assert reporters["pitkat-tyosuhteet-kunnat"] == "municipality"  # "(kunnat)"
+    assert reporters["pitkat-tyosuhteet-hyvinvointialue"] == "county"  # "(hva)"
+    assert reporters["laaja-hyvinvointikertomus-ja-suunnitelma"] == "municipality"  # every municipality's own

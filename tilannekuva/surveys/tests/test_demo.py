@@ -27,7 +27,7 @@ def test_the_demo_opens_the_partner_survey_with_synthetic_answers_once(region, d
     assert not current.results_published
     assert closed.responses.filter(answers__moderation="published").count() == 2  # the third open answer waits
     assert set(Response.objects.values_list("source", flat=True)) == {"demo"}
-    assert Invitation.objects.filter(survey=current).count() == 14  # every partner organisation of Etelä-Savo
+    assert Invitation.objects.filter(survey=current).count() == 13  # every partner of 2025: no Pertunmaa
     assert all(t.startswith("SYNTEETTINEN") for t in Answer.objects.exclude(text="").values_list("text", flat=True))
     metric = Metric.objects.get(key="kumppanuuden-suositteluindeksi-nps", version__strategy__region=region)
     data = data_for([metric], region=region)[metric.pk]

@@ -258,3 +258,24 @@ def test_a_submission_takes_a_bounded_number_of_queries(survey):
     with CaptureQueriesContext(connection) as queries:
         services.submit_response(survey=survey, values=partner_answers(9, text="Hyvä"))
     assert len(queries) <= 10
+
+
+def test_an_organisations_own_figure_is_given_only_for_a_group_of_five_or_more(survey, people):
+    """Every provider answers per municipality: a named (not anonymous) survey gives a municipality its own NPS
+    where at least five of its people answered; four are never broken down."""
+    survey.anonymous = False
+    survey.save(update_fields=["anonymous"])
+    mikkeli = Organisation.objects.get(kind="municipality", area__code="491")
+    juva = Organisation.objects.get(kind="municipality", area__code="178")
+    issued = services.create_invitations(
+        survey=survey, organisations=[mikkeli, juva], per_organisation=5, user=people["alice"]
+    )
+    for number, invitation in enumerate(issued):
+        if invitation.invitation.organisation == juva and number % 5 == 4:
+            continue  # Juva: four answers only
+        services.submit_response(survey=survey, values=partner_answers(10), invitation=invitation.invitation)
+    metric = Metric.objects.get(key="kumppanuuden-suositteluindeksi-nps", version__strategy__region__slug="etela-savo")
+    data = data_for([metric], region=survey.region)[metric.pk]
+    assert mikkeli.area is not None and juva.area is not None
+    assert data.area_value(mikkeli.area, YEAR) == 100.0
+    assert data.area_value(juva.area, YEAR) is None

@@ -274,3 +274,17 @@ def test_the_open_link_takes_a_limited_number_of_answers_per_address_and_per_lin
     elsewhere = [client.post(url, data, REMOTE_ADDR="198.51.100.9").status_code for _ in range(2)]
     assert elsewhere == [302, 429]
     assert Response.objects.filter(survey=survey).count() == 3
+
+
+def test_the_2025_survey_offers_no_invitation_to_pertunmaa(client, people, survey):
+    """Pertunmaa merged into Mäntyharju on 1.1.2025: the survey of 2025 invites the members of 2025 only."""
+    client.force_login(people["alice"])
+    pertunmaa = Organisation.objects.get(kind="municipality", area__code="588")
+    page = client.get(reverse("surveys:manage", args=["etela-savo", survey.pk])).content.decode()
+    assert f'value="{pertunmaa.pk}"' not in page
+    response = client.post(
+        reverse("surveys:invite", args=["etela-savo", survey.pk]),
+        {"organisations": [pertunmaa.pk], "per_organisation": 1, "output": "csv"},
+    )
+    assert not Invitation.objects.filter(organisation=pertunmaa).exists()
+    assert response.status_code in (200, 302, 400)
