@@ -274,6 +274,7 @@ def test_an_organisations_own_figure_is_given_only_for_a_group_of_five_or_more(s
         if invitation.invitation.organisation == juva and number % 5 == 4:
             continue  # Juva: four answers only
         services.submit_response(survey=survey, values=partner_answers(10), invitation=invitation.invitation)
+    close_and_publish(survey, people["alice"])  # only published results reach the card
     metric = Metric.objects.get(key="kumppanuuden-suositteluindeksi-nps", version__strategy__region__slug="etela-savo")
     data = data_for([metric], region=survey.region)[metric.pk]
     assert mikkeli.area is not None and juva.area is not None
