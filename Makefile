@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo serve test migrations-check lint fmt typecheck audit bench install install-production chromium gettext messages clean
+.PHONY: demo serve test migrations-check lint fmt typecheck audit bench install install-production chromium gettext messages pictures clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -72,6 +72,10 @@ migrations-check: install
 bench: install
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	@test -d bench && $(BIN)/python -m bench || echo "No benchmarks yet."
+
+# The README's pictures (docs/img/), made again from the demo in a database of its own (scripts/readme_pictures.py).
+pictures: install messages chromium
+	$(BIN)/python scripts/readme_pictures.py
 
 clean:
 	rm -rf $(VENV) .uv db.sqlite3 staticfiles

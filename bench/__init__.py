@@ -59,13 +59,22 @@ def machine(*, postgres_version: str) -> dict[str, str]:
 
 def _commit() -> str:
     """The checked-out commit, read from .git without running git (the tree may have uncommitted changes)."""
-    head = ROOT / ".git" / "HEAD"
+    git = ROOT / ".git"
     try:
-        ref = head.read_text(encoding="utf-8").strip()
-        if ref.startswith("ref: "):
-            return (ROOT / ".git" / ref[5:]).read_text(encoding="utf-8").strip()[:12]
-        return ref[:12]
-    except OSError:
+        if git.is_file():  # a worktree: ".git" names its own directory, whose "commondir" holds the refs
+            git = (ROOT / git.read_text(encoding="utf-8").split("gitdir:", 1)[1].strip()).resolve()
+        ref = (git / "HEAD").read_text(encoding="utf-8").strip()
+        if not ref.startswith("ref: "):
+            return ref[:12]
+        common = (
+            (git / (git / "commondir").read_text(encoding="utf-8").strip()) if (git / "commondir").exists() else git
+        )
+        for base in (git, common.resolve()):
+            if (base / ref[5:]).exists():
+                return (base / ref[5:]).read_text(encoding="utf-8").strip()[:12]
+        packed = (common / "packed-refs").read_text(encoding="utf-8") if (common / "packed-refs").exists() else ""
+        return next((line.split()[0][:12] for line in packed.splitlines() if line.endswith(" " + ref[5:])), "unknown")
+    except (OSError, IndexError):
         return "unknown"
 
 

@@ -19,6 +19,8 @@ BENCHMARKS = {
     "limits": "bench.limits",
     # Issue 17: the peak memory of a 30 MB CSV file import.
     "import-memory": "bench.import_memory",
+    # Issue 19: the dashboard, metric, comparison and municipality pages before their cache is warm.
+    "pages": "bench.page_renders",
     # The two dashboard runs last: each runs in a fresh interpreter when another benchmark has set Django up already.
     "dashboard": "bench.dashboard_load",
     # Issue 10: 50 concurrent users for 60 s (the same test, more connections, longer).

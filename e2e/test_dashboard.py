@@ -10,6 +10,11 @@ from .conftest import axe_violations
 
 pytestmark = pytest.mark.e2e
 
+# The focus area of the injuries metric, opened through the address (?auki=) where a test needs its card.
+AREA = "turvallisuus-ja-varautuminen"
+OPEN = f"/regions/etela-savo/dashboard/?year=2024&auki={AREA}"
+PHONE = {"width": 390, "height": 844}
+
 # Everything a keyboard user must be able to reach.
 CONTROLS = "a[href], button, select, input, textarea, summary, [tabindex]:not([tabindex='-1'])"
 
@@ -44,7 +49,7 @@ def tab_through(page: Page) -> None:
 
 
 def test_dashboard_shows_every_metric_with_a_status_and_passes_axe(page, injuries):
-    page.goto("/regions/etela-savo/dashboard/?year=2024")
+    page.goto(OPEN)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Etelä-Savo")
     expect(page.get_by_role("heading", name="Mittareista valmiina 1 / 37")).to_be_visible()
     expect(page.locator("article.metric-card")).to_have_count(37)
@@ -62,7 +67,7 @@ def test_dashboard_is_reachable_by_keyboard_alone(page, injuries):
 
 
 def test_metric_page_draws_its_chart_and_passes_axe(page, injuries):
-    page.goto("/regions/etela-savo/dashboard/?year=2024")
+    page.goto(OPEN)
     page.locator(f"#card-{METRIC_KEY} h4 a").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Vammojen ja myrkytysten")
     page.get_by_label("Mikkeli").check()
@@ -93,6 +98,33 @@ def test_municipality_profile_passes_axe(page, injuries):
     expect(page.get_by_role("table")).to_contain_text("1. / 12")
     assert axe_violations(page) == []
     tab_through(page)
+
+
+def test_phone_dashboard_is_at_most_five_screens_with_its_goals_closed_and_opens_them_on_demand(
+    browser, live_server, injuries
+):
+    """Issue 19: the summary first, each goal one line; opening one keeps it in the address (and without any
+    script, <details> opens it anyway)."""
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, locale="fi-FI")
+    page = context.new_page()
+    page.goto("/regions/etela-savo/dashboard/?year=2024")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 5 * PHONE["height"], f"{height} px is {height / PHONE['height']:.1f} screens"
+    expect(page.locator("details.focus-area[open]")).to_have_count(0)
+    page.locator(f"#area-{AREA} > summary").click()
+    expect(page.locator(f"#card-{METRIC_KEY}")).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}{OPEN}")  # the address keeps which are open
+    page.reload()
+    expect(page.locator(f"#card-{METRIC_KEY}")).to_be_visible()
+    link = page.locator(f"#card-{METRIC_KEY} h4 a")
+    assert link.get_attribute("href").endswith("?year=2024")
+    context.close()
+    no_script = browser.new_context(base_url=live_server.url, viewport=PHONE, java_script_enabled=False)
+    page = no_script.new_page()
+    page.goto("/regions/etela-savo/dashboard/?year=2024")
+    page.locator(f"#area-{AREA} > summary").click()
+    expect(page.locator(f"#card-{METRIC_KEY}")).to_be_visible()
+    no_script.close()
 
 
 def test_phone_sized_dashboard_has_no_sideways_scroll(browser, live_server, injuries):

@@ -43,6 +43,7 @@ def test_static_export_of_the_dashboard_renders_from_a_plain_http_server(browser
     expect(page.get_by_role("heading", level=1)).to_contain_text("Etelä-Savo")
     expect(page.locator("article.metric-card")).to_have_count(37)
     assert axe_violations(page) == []
+    page.locator(f"details.focus-area:has(#card-{METRIC_KEY}) > summary").click()  # the goals open on demand
     page.locator(f"#card-{METRIC_KEY} .card-title a").click()
     expect(page).to_have_url(f"{static_site}/regions/etela-savo/dashboard/metrics/{METRIC_KEY}/index.html")
     expect(page.locator(".chart svg, .chart canvas").first).to_be_visible()  # the vendored Vega drew the chart
@@ -61,6 +62,22 @@ def test_follow_up_report_page_shows_goals_charts_and_tables_and_passes_axe(page
     expect(page.locator(".report-chart img")).to_have_count(1)
     expect(page.get_by_role("link", name="PDF")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_report_page_fits_a_phone_and_the_gaps_page_passes_axe(browser, live_server, e2e_world):
+    """Issue 19: the report's wide tables scroll inside their own containers, not the page."""
+    make_injuries()
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, bypass_csp=True, locale="fi-FI"
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    for address in ("/regions/etela-savo/reports/2024/", "/regions/etela-savo/reports/2024/gaps/"):
+        page.goto(address)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 391, f"{address} is {width} px wide"
+        assert axe_violations(page) == []
+    context.close()
 
 
 def test_an_administrator_builds_a_pdf_in_the_background_and_follows_it_to_the_download(

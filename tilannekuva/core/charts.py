@@ -46,6 +46,22 @@ def format_locale(language: str) -> dict[str, Any]:
 TITLE_WIDTH = 40  # characters per line of a line chart's title: fits a 390 px phone
 
 
+def honest_domain(
+    values: list[float], *, unit: str = "", scale: tuple[float, float] | None = None
+) -> list[float] | None:
+    """The value axis a reader can trust: the whole answer scale of a survey question (1–10 spans 1–10), 0–100
+    for a share in per cent, else None (the axis then starts from zero). A scale the values do not fit in is
+    not used."""
+    shown = [v for v in values if v is not None]
+    if scale is not None:
+        domain = [float(scale[0]), float(scale[1])]
+    elif unit.strip() in {"%", "prosenttia", "procent"}:
+        domain = [0.0, 100.0]
+    else:
+        return None
+    return domain if all(domain[0] <= v <= domain[1] for v in shown) else None
+
+
 def line_chart(
     rows: list[dict[str, Any]],
     *,
@@ -57,17 +73,29 @@ def line_chart(
     decimals: int | None = None,
     yes_no: tuple[str, str] | None = None,
     year_title: str = "",
+    y_domain: list[float] | None = None,
+    zoomed: bool = False,
 ) -> dict[str, Any]:
     """A line chart of `rows` ({"year": int, "series": str, "value": float}); series are told apart by colour
-    AND point shape and dash, so that the chart never relies on colour alone. Values are shown with at most
-    `decimals` decimals (the metric's precision); a yes/no metric's axis reads `yes_no` ("Kyllä", "Ei") at 1
-    and 0. Year labels that would overlap are thinned out (a phone is 390 px wide), and the chart's own marks
-    carry no English ARIA texts: the page labels the chart in its own language."""
+    AND point shape and dash, so that the chart never relies on colour alone, in one legend. Values are shown with
+    at most `decimals` decimals (the metric's precision); a yes/no metric's axis reads `yes_no` ("Kyllä", "Ei") at
+    1 and 0. Year labels that would overlap are thinned out (a phone is 390 px wide), and the chart's own marks
+    carry no English ARIA texts: the page labels the chart in its own language.
+
+    The value axis never exaggerates: it spans `y_domain` (the question's whole scale, 0–100 for a share) or
+    starts from zero. Only with `zoomed` does it span the values alone, and then the axis title says so."""
     value_format = f",.{decimals}f" if decimals is not None else ",.2~f"
     y_axis: dict[str, Any] = {"format": value_format}
+    scale: dict[str, Any] = {"zero": True}
     if yes_no is not None:
         yes, no = (label.replace("'", "") for label in yes_no)
         y_axis = {"values": [0, 1], "labelExpr": f"datum.value >= 0.5 ? '{yes}' : '{no}'"}
+        scale = {"domain": [0, 1]}
+    elif y_domain is not None:
+        scale = {"domain": y_domain, "zero": False}
+    elif zoomed:
+        scale = {"zero": False}
+        y_title = gettext("%(title)s (zoomed: the axis does not start from zero)") % {"title": y_title}
     return {
         "$schema": SCHEMA,
         # A long title on one line would take the plot's width on a phone (the chart fits its container).
@@ -87,11 +115,12 @@ def line_chart(
                 "field": "value",
                 "type": "quantitative",
                 "title": y_title,
-                "scale": {"zero": False} if yes_no is None else {"domain": [0, 1]},
+                "scale": scale,
                 "axis": y_axis,
             },
             "color": {"field": "series", "type": "nominal", "title": series_title},
-            "shape": {"field": "series", "type": "nominal", "title": series_title},
+            # Vega-Lite cannot merge the points' shapes into the lines' legend: one legend (colour and dash).
+            "shape": {"field": "series", "type": "nominal", "title": series_title, "legend": None},
             "strokeDash": {"field": "series", "type": "nominal", "title": series_title},
             "tooltip": [
                 {"field": "series", "type": "nominal", "title": series_title},

@@ -130,6 +130,11 @@ def metric_chart(card: Card, *, region: Region, choice: ChartChoice, language: s
             decimals=card.precision,
             year_title=_("Year"),
             yes_no=(_("Yes"), _("No")) if card.metric.kind == MeasureKind.YES_NO else None,
+            y_domain=charts.honest_domain(
+                [v for _year, values in rows for v in values if v is not None],
+                unit=card.unit,
+                scale=card.data.scale if card.data else None,
+            ),
         )
     return MetricChart(
         spec=spec,

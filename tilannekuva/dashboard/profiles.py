@@ -112,9 +112,11 @@ def profile_row(
     latest_year = max(own) if own else None
     rank, of = None, 0
     if data is not None and latest_year is not None:
+        if latest_year not in members:  # setdefault would read the members again for every metric
+            members[latest_year] = list(members_of(region.area, year=latest_year))
         peers = [
             ComparisonRow(area=m, kind=AreaKind.MUNICIPALITY, value=data.area_value(m, latest_year), previous=None)
-            for m in members.setdefault(latest_year, list(members_of(region.area, year=latest_year)))
+            for m in members[latest_year]
         ]
         rank_rows(peers, direction=card.assessment.direction)
         of = sum(1 for p in peers if p.value is not None)

@@ -48,6 +48,7 @@ class MetricData:
     detail_url: str = ""  # a page of the providing app that explains the figure (a calculation, survey results)
     detail_label: str = ""
     evidence: dict[int, str] = field(default_factory=dict)  # year -> what a register's answer rests on
+    scale: tuple[float, float] | None = None  # the whole answer scale (a survey question's), for honest axes
     synthetic: bool = False  # derived from SYNTHETIC demo input: the vintage says "synteettinen" (exports, API too)
     # Every provider answers per municipality: area id -> year -> the area's own figure (municipalities, the
     # county, the country where known), and how the region's figure is made of them.

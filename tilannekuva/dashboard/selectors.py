@@ -209,6 +209,17 @@ class GoalNode:
     def all_cards(self) -> list[Card]:
         return self.cards + [card for child in self.children for card in child.all_cards]
 
+    @property
+    def status_counts(self) -> list[tuple[Status, int]]:
+        """The statuses of the goal's metrics (its sub-goals' included) that occur, with their counts."""
+        cards = self.all_cards
+        counts = [(status, sum(1 for c in cards if c.status == status)) for status in Status]
+        return [(status, count) for status, count in counts if count]
+
+    @property
+    def ready_count(self) -> int:
+        return sum(1 for c in self.all_cards if c.ready)
+
 
 @dataclass
 class Dashboard:

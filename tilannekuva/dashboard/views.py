@@ -1,6 +1,7 @@
 """The dashboard's pages: the strategy at a glance, a metric, a comparison of areas, a municipality's profile,
 and a metric's downloads. Public unless the region marks its dashboard internal."""
 
+import re
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -57,6 +58,7 @@ def _page(
             "title": context["title"],
             "body": render_to_string(body_template, context),
             "charts": context.get("charts", False),
+            "dashboard_script": context.get("dashboard_script", False),
         }
 
     def render_page() -> str:
@@ -74,6 +76,17 @@ def _page(
     return response
 
 
+OPEN_PARAMETER = "auki"  # ?auki=key1,key2: the goals whose metrics are open on the dashboard
+OPEN_KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+OPEN_MAX = 20
+
+
+def _open_areas(request: HttpRequest) -> tuple[str, ...]:
+    """The goal keys of `?auki=`, sorted and at most OPEN_MAX, so that one rendering serves every order."""
+    keys = {k for k in request.GET.get(OPEN_PARAMETER, "").lower().split(",") if OPEN_KEY.fullmatch(k)}
+    return tuple(sorted(keys)[:OPEN_MAX])
+
+
 @require_GET
 def dashboard(request: HttpRequest, region_slug: str) -> HttpResponse:
     region, year = _region(request, region_slug), _year(request)
@@ -83,13 +96,21 @@ def dashboard(request: HttpRequest, region_slug: str) -> HttpResponse:
             raise Http404(f"municipality {code} is not in {region} in {year}")
         profile = reverse("dashboard:municipality", args=[region.slug, code])
         return HttpResponseRedirect(f"{profile}?{urlencode({'year': year})}")
+    open_areas = _open_areas(request)
 
     def build() -> dict[str, Any]:
         board = selectors.dashboard(region=region, year=year)
         title = _("Dashboard: %(region)s") % {"region": region.name}
-        return {"board": board, "municipalities": selectors.municipalities(region, year=year), "title": title}
+        return {
+            "board": board,
+            "municipalities": selectors.municipalities(region, year=year),
+            "title": title,
+            "open_areas": open_areas,
+            "dashboard_script": True,
+        }
 
-    return _page(request, "dashboard/_dashboard.html", (region, year), build, [("year", str(year))])
+    reads = [("year", str(year)), (OPEN_PARAMETER, ",".join(open_areas))]
+    return _page(request, "dashboard/_dashboard.html", (region, year, ",".join(open_areas)), build, reads)
 
 
 @require_GET

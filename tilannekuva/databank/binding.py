@@ -48,9 +48,12 @@ def indicators_for(metrics: list[Metric]) -> dict[int, Indicator]:
     keys = {metric.pk: key for metric in metrics if (key := indicator_key(metric))}
     if not keys:
         return {}
+    by_source: dict[str, set[str]] = {}
+    for source_key, external_id in keys.values():
+        by_source.setdefault(source_key, set()).add(external_id)
     wanted = Q()
-    for source_key, external_id in set(keys.values()):
-        wanted |= Q(source__key=source_key, external_id=external_id)
+    for source_key, external_ids in by_source.items():  # one condition per source, not per metric
+        wanted |= Q(source__key=source_key, external_id__in=sorted(external_ids))
     found = {(i.source.key, i.external_id): i for i in Indicator.objects.filter(wanted).select_related("source")}
     return {pk: found[key] for pk, key in keys.items() if key in found}
 

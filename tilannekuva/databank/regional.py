@@ -4,8 +4,10 @@ them, and a derived region figure where it does not (sum, population-weighted me
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tilannekuva.regions.models import Area, AreaKind, AreaMembership
@@ -76,7 +78,7 @@ class RegionSeries:
 
     @property
     def rules_used(self) -> list[str]:
-        return sorted({str(f.rule_label) for f in self.region.values()})
+        return sorted(str(Aggregation.LABELS[rule]) for rule in {f.rule for f in self.region.values()})
 
 
 def derive(values: list[float | None], *, rule: str, weights: list[float | None] | None = None) -> float | None:
@@ -134,14 +136,15 @@ def region_series_many(
         observations = observations.filter(year__in=years)
     values: dict[int, dict[int, dict[int, float | None]]] = defaultdict(lambda: defaultdict(dict))
     absolute: dict[int, dict[int, dict[int, float | None]]] = defaultdict(lambda: defaultdict(dict))
-    for indicator_id, area_id, year, value, absolute_value in observations.values_list(
-        "indicator_id", "area_id", "year", "value", "absolute_value"
+    for indicator_id, area_id, year, value, absolute_value in _rows(
+        observations.values_list("indicator_id", "area_id", "year", "value", "absolute_value")
     ):
         values[indicator_id][area_id][year] = value
         absolute[indicator_id][area_id][year] = absolute_value
     weighted = any(rule == Aggregation.POPULATION_WEIGHTED_MEAN for _, rule in wanted)
     all_years = sorted({y for by_area in values.values() for by_year in by_area.values() for y in by_year})
     weights = _population_weights(municipality_ids, all_years) if weighted else {}
+    members = {year: _members_in(spans, year) for year in all_years}  # the same for every indicator
     return [
         _one_series(
             indicator,
@@ -152,9 +155,19 @@ def region_series_many(
             values=values.get(indicator.pk, {}),
             absolute=absolute.get(indicator.pk, {}),
             weights=weights if rule == Aggregation.POPULATION_WEIGHTED_MEAN else {},
+            members_of_year=members,
         )
         for indicator, rule in wanted
     ]
+
+
+def _rows(queryset: QuerySet[Observation, tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows of a values_list query straight from the database cursor: for the tens of thousands of
+    observations of a dashboard, Django's row-by-row iteration cost more than the query itself."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _one_series(
@@ -167,19 +180,24 @@ def _one_series(
     values: dict[int, dict[int, float | None]],
     absolute: dict[int, dict[int, float | None]],
     weights: dict[tuple[int, int], float | None],
+    members_of_year: dict[int, list[Area]] | None = None,
 ) -> RegionSeries:
     years_with_data = sorted({y for by_year in values.values() for y in by_year})
     merged_ids = {member.pk for member, _, _ in spans if member.valid_to is not None and not values.get(member.pk)}
-    merged = sorted({member for member, _, _ in spans if member.pk in merged_ids}, key=lambda a: a.code)
-    members_by_year = {
-        year: [m for m in _members_in(spans, year) if m.pk not in merged_ids] for year in years_with_data
-    }
+    merged = sorted({member.pk: member for member, _, _ in spans if member.pk in merged_ids}.values(), key=_code)
+    known = members_of_year or {}
+    members_by_year = {year: known[year] if year in known else _members_in(spans, year) for year in years_with_data}
+    if merged_ids:
+        members_by_year = {y: [m for m in ms if m.pk not in merged_ids] for y, ms in members_by_year.items()}
+    # The years mostly share one list of members: each distinct list is read once, its areas by id (hashing
+    # model instances cost more than the whole series of forty indicators).
+    distinct = {id(ms): ms for ms in members_by_year.values()}.values()
     series = RegionSeries(
         indicator=indicator,
         area=area,
         country=country,
         years=years_with_data,
-        municipalities=sorted({m for ms in members_by_year.values() for m in ms}, key=lambda a: a.code),
+        municipalities=sorted({m.pk: m for ms in distinct for m in ms}.values(), key=_code),
         values={area_id: dict(by_year) for area_id, by_year in values.items()},
         merged=merged,
     )
@@ -213,6 +231,10 @@ def _member_spans(area: Area) -> list[tuple[Area, int | None, int | None]]:
         last = min((y for y in (membership.valid_to, member.valid_to) if y is not None), default=None)
         spans.append((member, first, last))
     return spans
+
+
+def _code(area: Area) -> str:
+    return area.code
 
 
 def _members_in(spans: list[tuple[Area, int | None, int | None]], year: int) -> list[Area]:

@@ -54,15 +54,53 @@ def render_document(report: FollowUpReport, body: str, *, inline_style: bool = F
         return render_to_string("reports/document.html", context)
 
 
+# A last page filled less than this (a share of its height) is an orphan: a line or two after a page break.
+ORPHAN_FILL = 0.2
+LAST_BREAK_CLASS = "report-last-break"
+
+
+def last_page_fill(rendered: Any) -> float:
+    """How much of the last page's content area holds text (0–1), measured from its laid-out line boxes."""
+    from weasyprint.formatting_structure import boxes
+
+    page = rendered.pages[-1]
+    box = page._page_box  # WeasyPrint's laid-out page: the only place the lines' positions are known
+    top = box.content_box_y()
+    height = box.height or 1
+    bottom = top
+    for root in box.children:
+        if isinstance(root, boxes.MarginBox):
+            continue  # the page number at the foot of every page
+        for child in root.descendants():
+            if isinstance(child, boxes.LineBox):
+                bottom = max(bottom, child.position_y + child.height)
+    return max(0.0, min(1.0, (bottom - top) / height))
+
+
 def pdf_bytes(document: str) -> bytes:
-    """The whole HTML document as a tagged PDF (PDF/UA-1) with the report's language and title."""
+    """The whole HTML document as a tagged PDF (PDF/UA-1) with the report's language and title.
+
+    No orphan last page: when the last page would hold only a few lines, the document is laid out again with
+    the last section (the list of missing data) starting on a page of its own, so it ends the report whole."""
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
     # Only inline data: the charts are data addresses, the stylesheet is given as a file below.
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    html = HTML(string=document, url_fetcher=fetcher, base_url=None)
-    result = html.write_pdf(stylesheets=[CSS(filename=str(_stylesheet()))], pdf_variant=PDF_VARIANT)
+    stylesheets = [CSS(filename=str(_stylesheet()))]
+
+    def render(source: str) -> Any:
+        return HTML(string=source, url_fetcher=fetcher, base_url=None).render(
+            stylesheets=stylesheets, pdf_variant=PDF_VARIANT
+        )
+
+    rendered = render(document)
+    marker = '<body class="report-document">'
+    if len(rendered.pages) > 2 and last_page_fill(rendered) < ORPHAN_FILL and marker in document:
+        again = render(document.replace(marker, f'<body class="report-document {LAST_BREAK_CLASS}">', 1))
+        if last_page_fill(again) >= ORPHAN_FILL:
+            rendered = again
+    result = rendered.write_pdf(pdf_variant=PDF_VARIANT)
     if result is None:
         raise RenderError("WeasyPrint wrote no PDF")
     return bytes(result)

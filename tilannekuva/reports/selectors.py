@@ -4,6 +4,7 @@ survey results and the HYTE and vitality sections."""
 
 import base64
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone, translation
@@ -28,6 +29,7 @@ from tilannekuva.strategy.models import Action, ActionStatus, BindingType, Goal,
 from tilannekuva.strategy.selectors import version_in_force
 
 from . import sections
+from .summary import Section, Summary, gaps_of, sections_of, summary_of
 
 NotFound = dashboard_selectors.NotFound
 
@@ -85,12 +87,25 @@ class MetricEntry:
     def comments(self) -> list[str]:
         return [e.comment for e in self.evidence if e.comment]
 
+    @property
+    def has_data(self) -> bool:
+        """Whether the metric has anything to show for the year; the rest are only in the list of gaps."""
+        return self.card.ready or bool(self.card.latest or self.card.text or self.evidence)
+
 
 @dataclass
 class GoalEntry:
     goal: Goal
     depth: int
     metrics: list[MetricEntry]
+
+    @property
+    def with_data(self) -> list[MetricEntry]:
+        return [m for m in self.metrics if m.has_data]
+
+    @property
+    def without_data(self) -> list[MetricEntry]:
+        return [m for m in self.metrics if not m.has_data]
 
 
 @dataclass
@@ -161,6 +176,20 @@ class FollowUpReport:
                     "municipality": self.municipality.name,
                 }
             return _("Follow-up report %(year)s: %(region)s") % {"year": self.year, "region": self.region.name}
+
+    @cached_property
+    def summary(self) -> Summary:
+        with translation.override(self.language):
+            return summary_of(self.board)
+
+    @cached_property
+    def sections(self) -> list[Section]:
+        with translation.override(self.language):
+            return sections_of(self)
+
+    @property
+    def empty_sections(self) -> list[Section]:
+        return [s for s in self.sections if not s.has_data]
 
     @property
     def entries(self) -> list[MetricEntry]:
@@ -370,6 +399,13 @@ def actions_of(board: Dashboard) -> list[ActionEntry]:
     for note in ProgressNote.objects.filter(action__in=[r.action for r in rows]).order_by("written_at", "pk"):
         notes[note.action_id] = note.text
     return [ActionEntry(action=r.action, interface=r.interface, latest_note=notes.get(r.action.pk, "")) for r in rows]
+
+
+def gaps(*, region: Region, year: int) -> Summary:
+    """The metrics of the region's strategy without data for `year`, grouped by who is responsible (the data gaps
+    page); the report's last section is the same list."""
+    board = dashboard_selectors.dashboard(region=region, year=year)
+    return Summary(gaps=gaps_of(board), year=year)
 
 
 def report_index(region: Region) -> dict[str, Any]:

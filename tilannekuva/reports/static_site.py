@@ -29,6 +29,8 @@ from tilannekuva.strategy.selectors import version_in_force
 STATIC_FILES = [
     "tilannekuva/css/site.css",
     "tilannekuva/js/charts.js",
+    "dashboard/dashboard.css",
+    "dashboard/areas.js",
     "tilannekuva/vendor/vega-6.4.0.min.js",
     "tilannekuva/vendor/vega-lite-6.5.0.min.js",
     "tilannekuva/vendor/vega-embed-7.3.0.min.js",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("regions/<slug:region_slug>/reports/", views.index, name="index"),
     path("regions/<slug:region_slug>/reports/<int:year>/", views.report, name="report"),
     path("regions/<slug:region_slug>/reports/<int:year>/report.pdf", views.report_pdf, name="report_pdf"),
+    path("regions/<slug:region_slug>/reports/<int:year>/gaps/", views.gaps, name="gaps"),
     path("regions/<slug:region_slug>/reports/<int:year>/welfare/<str:code>/", views.welfare, name="welfare"),
     path(
         "regions/<slug:region_slug>/reports/<int:year>/welfare/<str:code>/report.pdf",

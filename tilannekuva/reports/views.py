@@ -120,6 +120,18 @@ def index(request: HttpRequest, region_slug: str) -> HttpResponse:
     return render(request, "reports/index.html", {**context, **_builds_context(region)})
 
 
+@require_GET
+@_guarded
+def gaps(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
+    """The metrics without data for the year, why, and who is responsible: a page of its own to share, and the
+    same list as the report's last section."""
+    region = _region(request, region_slug)
+    year = year_in_address(year)
+    gap_list = selectors.gaps(region=region, year=year)
+    context = {"region": region, "year": year, "summary": gap_list, "title": _("Missing data and who is responsible")}
+    return render(request, "reports/gaps_page.html", context)
+
+
 def _builds_context(region: Region) -> dict[str, Any]:
     recent = report_builds.recent(region)
     return {

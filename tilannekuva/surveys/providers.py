@@ -40,6 +40,7 @@ def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData
         texts: dict[int, str] = {}
         counts: dict[int, int] = {}
         label = ""
+        scale: tuple[float, float] | None = None
         demo = False
         for survey in mine:
             figures = headlines[survey.pk]
@@ -61,6 +62,9 @@ def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData
                         by_area.setdefault(area_id, {})[survey.year] = value
                 if question is not None and question.kind == QuestionKind.NPS:
                     label = "NPS (1–10)" if question.scale_min == 1 else "NPS (0–10)"
+                    scale = (-100.0, 100.0)  # NPS: the share of promoters less that of detractors
+                elif question is not None and question.scale_min is not None and question.scale_max is not None:
+                    scale = (float(question.scale_min), float(question.scale_max))
             elif not wanted:
                 answered = survey.responses.count()
                 if answered:
@@ -86,6 +90,7 @@ def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData
             direction=metric.direction or Direction.NEUTRAL,
             detail_url=detail_url,
             detail_label=detail_label,
+            scale=scale,
         )
     return found
 
