@@ -54,7 +54,7 @@ def queue_build(
     county = ""
     if county_code is not None:
         if municipality_code or kind != selectors.FOLLOW_UP:
-            raise BuildError(_("county: the county's edition is a follow-up report of its own, without a municipality."))
+            raise BuildError(_("county: the county's edition is a follow-up report without a municipality."))
         try:
             county = county_of(region, county_code, year=year).code
         except selectors.NotFound:
