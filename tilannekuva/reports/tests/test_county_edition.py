@@ -2,6 +2,8 @@
 region's, the metrics the county reports, its HYTE share at the county level (SYNTHETIC population), and the
 `report build --county` command and the reports page's choice."""
 
+import subprocess
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -66,6 +68,13 @@ def test_county_hyte_share_and_region_beside(county_world):
     assert rows[0].area.code == "12" and rows[0].eur is not None
     html = rendering.render_body(report, internal=False, static=True)
     assert COUNTY in html.split('id="hyte-title"')[1]
+
+
+def test_county_edition_as_pdf_names_the_county_on_its_cover(county_world, tmp_path):
+    output = tmp_path / "county.pdf"
+    call_command("report", "build", "etela-savo", "--year", "2024", "--county", "12", "--output", str(output))
+    text = subprocess.run(["pdftotext", "-l", "1", str(output), "-"], capture_output=True, text=True, check=True)
+    assert COUNTY in text.stdout.replace("\n", " ")
 
 
 def test_county_not_of_the_region_is_not_found(world):
