@@ -85,5 +85,5 @@ def county_funding(region: Region, county: Area, *, year: int) -> FundingSection
                 figure.coefficient,
             )
         )
-    section.comparison = _("The region's row is its municipalities' figure, for comparison.")
+        section.comparison = _("The region's row is its municipalities' figure, for comparison.")
     return section

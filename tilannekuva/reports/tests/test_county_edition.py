@@ -3,6 +3,7 @@ region's, the metrics the county reports, its HYTE share at the county level (SY
 `report build --county` command and the reports page's choice."""
 
 import subprocess
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +12,8 @@ from django.urls import reverse
 from tilannekuva.dashboard.tests.conftest import area
 from tilannekuva.databank.models import Indicator, Observation
 from tilannekuva.databank.services import source
+from tilannekuva.funding.demo import DEMO_TABLES
+from tilannekuva.funding.services import import_figures
 from tilannekuva.regions.models import Region
 from tilannekuva.reports import builds, rendering, selectors
 from tilannekuva.reports.forms import BuildForm
@@ -68,6 +71,18 @@ def test_county_hyte_share_and_region_beside(county_world):
     assert rows[0].area.code == "12" and rows[0].eur is not None
     html = rendering.render_body(report, internal=False, static=True)
     assert COUNTY in html.split('id="hyte-title"')[1]
+
+
+def test_county_hyte_has_the_regions_synthetic_figure_beside(county_world, settings):
+    for name, kind in DEMO_TABLES:
+        import_figures(path=Path(settings.DATA_DIR) / "funding" / name, kind=kind)
+    report = selectors.follow_up_report(region=_region(), year=2024, county_code="12", draw_charts=False)
+    county_row, region_row = report.funding.hyte_rows
+    assert county_row.area.code == "12" and region_row.area == _region().area
+    assert region_row.kind == "synthetic" and region_row.points is not None
+    html = rendering.render_body(report, internal=False, static=True)
+    hyte = html.split('id="hyte-title"')[1].split("</section>")[0]
+    assert "SYNTEETTINEN" in hyte and "vertailun vuoksi" in hyte
 
 
 def test_county_edition_as_pdf_names_the_county_on_its_cover(county_world, tmp_path):
