@@ -72,7 +72,8 @@ def test_report_page_fits_a_phone_and_the_gaps_page_passes_axe(browser, live_ser
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
-    for address in ("/regions/etela-savo/reports/2024/", "/regions/etela-savo/reports/2024/gaps/"):
+    addresses = ("/regions/etela-savo/reports/2024/", "/regions/etela-savo/reports/2024/gaps/")
+    for address in (*addresses, "/regions/etela-savo/reports/2024/?county=12"):  # and the county's edition
         page.goto(address)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 391, f"{address} is {width} px wide"

@@ -13,6 +13,7 @@ from tilannekuva.core.years import FIRST_YEAR, LAST_YEAR
 from tilannekuva.regions.models import Region
 
 from . import rendering, selectors
+from .county import county_of
 from .models import BuildFormat, ReportBuild
 
 
@@ -29,8 +30,10 @@ def queue_build(
     municipality_code: str = "",
     kind: str = selectors.FOLLOW_UP,
     user: Any = None,
+    county_code: str | None = None,
 ) -> ReportBuild:
-    """Check the choices now (so that a mistake is told at once), record the build and queue its task."""
+    """Check the choices now (so that a mistake is told at once), record the build and queue its task;
+    `county_code` (not None) is the county's edition, "" for the region's only county."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise BuildError(_("year: %(year)s is not a follow-up year.") % {"year": year})
     if format not in BuildFormat.values:
@@ -48,12 +51,23 @@ def queue_build(
             raise BuildError(
                 _("municipality: %(code)s is not a municipality of the region.") % {"code": municipality_code}
             ) from None
+    county = ""
+    if county_code is not None:
+        if municipality_code or kind != selectors.FOLLOW_UP:
+            raise BuildError(_("county: the county's edition is a follow-up report without a municipality."))
+        try:
+            county = county_of(region, county_code, year=year).code
+        except selectors.NotFound:
+            raise BuildError(
+                _("county: %(code)s is not a wellbeing services county of the region.") % {"code": county_code or "–"}
+            ) from None
     build = ReportBuild.objects.create(
         region=region,
         year=year,
         format=format,
         language=language,
         municipality_code=municipality_code,
+        county_code=county,
         kind=kind,
         requested_by=user if getattr(user, "pk", None) else None,
     )
@@ -70,6 +84,7 @@ def _work(build: ReportBuild, context: jobs.JobContext) -> tuple[str, dict[str, 
             language=build.language,
             municipality_code=build.municipality_code,
             kind=build.kind,
+            county_code=build.county_code or None,
         )
     except selectors.NotFound as exc:
         raise jobs.JobFailed(f"the report cannot be made: {exc}") from exc

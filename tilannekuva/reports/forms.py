@@ -14,16 +14,29 @@ class SnapshotForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=[("fi", _("Finnish")), ("sv", _("Swedish"))])
 
 
+COUNTY_PREFIX = "county-"
+
+
 class BuildForm(forms.Form):
-    """A report built in the background: the year, a municipality's edition or the whole region, the language
-    and the format."""
+    """A report built in the background: the year, a municipality's or the county's edition or the whole region,
+    the language and the format. A county's choice is `county-CODE`, given on as `county_code`."""
 
     year = forms.IntegerField(label=_("Follow-up year"), min_value=1990, max_value=2100)
     municipality_code = forms.ChoiceField(label=_("Edition"), required=False)
     language = forms.ChoiceField(label=_("Language"), choices=[("fi", _("Finnish")), ("sv", _("Swedish"))])
     format = forms.ChoiceField(label=_("Format"), choices=[("pdf", "PDF"), ("html", "HTML")])
 
-    def __init__(self, *args: Any, municipalities: Iterable[Any] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, municipalities: Iterable[Any] = (), counties: Iterable[Any] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", _("The whole region"))] + [(m.code, m.name) for m in municipalities]
+        choices = [("", _("The whole region"))] + [(f"{COUNTY_PREFIX}{c.code}", c.name) for c in counties]
+        choices += [(m.code, m.name) for m in municipalities]
         self.fields["municipality_code"].choices = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        code = cleaned.get("municipality_code") or ""
+        if code.startswith(COUNTY_PREFIX):
+            cleaned["municipality_code"], cleaned["county_code"] = "", code.removeprefix(COUNTY_PREFIX)
+        return cleaned

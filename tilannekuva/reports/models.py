@@ -53,6 +53,7 @@ class ReportBuild(BackgroundJob):
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(_("follow-up year"))
     municipality_code = models.CharField(_("municipality"), max_length=3, blank=True)
+    county_code = models.CharField(_("wellbeing services county"), max_length=8, blank=True)
     kind = models.CharField(_("kind"), max_length=16, default="followup")
     language = models.CharField(_("language"), max_length=5, default="fi")
     format = models.CharField(_("format"), max_length=4, choices=BuildFormat.choices, default=BuildFormat.PDF)
@@ -74,6 +75,8 @@ class ReportBuild(BackgroundJob):
         parts += ["--language", self.language]
         if self.municipality_code:
             parts += ["--municipality", self.municipality_code]
+        if self.county_code:
+            parts += ["--county", self.county_code]
         if self.kind != "followup":
             parts += ["--kind", self.kind]
         return shlex.join(parts)
@@ -83,6 +86,7 @@ class ReportBuild(BackgroundJob):
             "region": self.region_id,
             "year": self.year,
             "municipality_code": self.municipality_code,
+            "county_code": self.county_code,
             "kind": self.kind,
             "language": self.language,
             "format": self.format,
@@ -90,5 +94,6 @@ class ReportBuild(BackgroundJob):
 
     @property
     def filename(self) -> str:
-        parts = [self.region.slug, self.kind, str(self.year), self.municipality_code, self.language]
+        county = f"county-{self.county_code}" if self.county_code else ""
+        parts = [self.region.slug, self.kind, str(self.year), self.municipality_code, county, self.language]
         return slugify("-".join(filter(None, parts))) + "." + self.format

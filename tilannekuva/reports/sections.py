@@ -42,6 +42,7 @@ class HyteRow:
     tertile: int | None
     eur: Decimal | None
     eur_per_resident: Decimal | None
+    coefficient: float | None = None
 
     @property
     def kind_label(self) -> str:
@@ -49,6 +50,7 @@ class HyteRow:
             "official": _("THL's figure"),
             "synthetic": _("SYNTHETIC demo figure"),
             "computed": _("computed by the calculator"),
+            "mean": _("the municipalities' mean, weighted by population"),
         }.get(self.kind, "–")
 
 
@@ -60,6 +62,12 @@ class FundingSection:
     hyte_rows: list[HyteRow] = field(default_factory=list)
     vitality_year: int | None = None
     vitality_rows: list[tuple[str, float | None]] = field(default_factory=list)  # area, composite (z-score)
+    unverified: list[tuple[str, str]] = field(default_factory=list)  # the method's unverified parts: item, reason
+    comparison: str = ""  # what the HYTE table's last row is, when it is given for comparison
+
+    @property
+    def has_coefficient(self) -> bool:
+        return any(row.coefficient is not None for row in self.hyte_rows)
 
 
 def survey_results(*, region: Region, year: int, metrics: list[Metric]) -> list[SurveyResult]:

@@ -28,6 +28,7 @@ from tilannekuva.strategy.bindings import HYTE_COEFFICIENT, VITALITY_INDEX, Comp
 from tilannekuva.strategy.models import Action, ActionStatus, BindingType, Goal, Metric
 from tilannekuva.strategy.selectors import version_in_force
 
+from . import county as county_edition
 from . import sections
 from .summary import Section, Summary, gaps_of, sections_of, summary_of
 
@@ -65,7 +66,7 @@ class MetricEntry:
     columns: list[str] = field(default_factory=list)
     rows: list[tuple[int, list[float | None]]] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
-    own: tuple[int, float] | None = None  # the municipality's latest value in a municipality's edition
+    own: tuple[int, float] | None = None  # the municipality's (or county's) latest value in its edition
 
     @property
     def metric(self) -> Metric:
@@ -156,10 +157,16 @@ class FollowUpReport:
     project_rows: list[ProjectRow] = field(default_factory=list)
     report_comments: list[ReportComment] = field(default_factory=list)
     generated_at: Any = field(default_factory=timezone.now)
+    county: Area | None = None  # the wellbeing services county's edition
 
     @property
     def version(self) -> Any:
         return self.board.version
+
+    @property
+    def area(self) -> Area | None:
+        """The municipality or county of an edition; None for the whole region."""
+        return self.municipality or self.county
 
     @property
     def title(self) -> str:
@@ -169,11 +176,11 @@ class FollowUpReport:
                     "year": self.year,
                     "municipality": self.municipality.name,
                 }
-            if self.municipality is not None:
+            if self.area is not None:
                 return _("Follow-up report %(year)s: %(region)s, %(municipality)s") % {
                     "year": self.year,
                     "region": self.region.name,
-                    "municipality": self.municipality.name,
+                    "municipality": self.area.name,
                 }
             return _("Follow-up report %(year)s: %(region)s") % {"year": self.year, "region": self.region.name}
 
@@ -247,7 +254,10 @@ def evidence_of(region: Region, *, year: int, metric_keys: list[str]) -> dict[st
     return found
 
 
-def _entry(card: Card, *, region: Region, municipality: Area | None, language: str, draw: bool) -> MetricEntry:
+def _entry(
+    card: Card, *, region: Region, municipality: Area | None, area: Area | None, language: str, draw: bool
+) -> MetricEntry:
+    """The card's chart (with the municipality's line in its edition) and `area`'s own latest figure."""
     choice = ChartChoice(codes=(municipality.code,) if municipality else ())
     chart = metric_chart(card, region=region, choice=choice, language=language)
     svg = ""
@@ -257,8 +267,8 @@ def _entry(card: Card, *, region: Region, municipality: Area | None, language: s
         except charts.ChartError:
             svg = ""  # the table below the chart carries the same figures
     own = None
-    if municipality is not None and card.data is not None:  # every provider's own figure of the municipality
-        values = card.data.area_values(municipality, up_to=card_year(card))
+    if area is not None and card.data is not None:  # every provider's own figure of the municipality or county
+        values = card.data.area_values(area, up_to=card_year(card))
         if values:
             latest = max(values)
             own = (latest, values[latest])
@@ -306,18 +316,26 @@ def follow_up_report(
     municipality_code: str = "",
     kind: str = FOLLOW_UP,
     draw_charts: bool = True,
+    county_code: str | None = None,
 ) -> FollowUpReport:
     """The yearly follow-up report of the region's strategy (or one municipality's edition of it), in
-    `language`; `kind` WELFARE follows the structure of a municipal welfare report (needs a municipality)."""
+    `language`; `kind` WELFARE follows the structure of a municipal welfare report (needs a municipality).
+    `county_code` (not None) makes the wellbeing services county's edition ("" for the region's only county)."""
     if kind not in KINDS:
         raise NotFound(f"no report kind '{kind}'")
     if kind == WELFARE and not municipality_code:
         raise NotFound("a welfare report is made for one municipality")
+    if county_code is not None and municipality_code:
+        raise NotFound("an edition is for one municipality or for the county, not both")
     with translation.override(language):
         municipality = municipality_of(region, municipality_code, year=year) if municipality_code else None
+        county = county_edition.county_of(region, county_code, year=year) if county_code is not None else None
+        area = municipality or county
         board = dashboard_selectors.dashboard(region=region, year=year)
         entries = {
-            card.metric.pk: _entry(card, region=region, municipality=municipality, language=language, draw=draw_charts)
+            card.metric.pk: _entry(
+                card, region=region, municipality=municipality, area=area, language=language, draw=draw_charts
+            )
             for card in board.cards
         }
         manual_keys = [c.metric.key for c in board.cards if c.metric.binding_type == BindingType.MANUAL]
@@ -328,9 +346,9 @@ def follow_up_report(
         hyte_goals = hyte_goal_ids(goals)
         ordered = [entries[c.metric.pk] for c in board.cards]
         availability = []
-        if municipality is not None:
+        if area is not None:
             availability = [
-                _availability(entry, municipality)
+                _availability(entry)
                 for entry in ordered
                 if is_hyte(entry.metric, hyte_goals) or entry.metric.binding_type == BindingType.DATABANK
             ]
@@ -341,16 +359,24 @@ def follow_up_report(
             language=language,
             kind=kind,
             municipality=municipality,
+            county=county,
             goals=_flatten(board.main_goals + board.focus_areas, 0, entries),
-            manual=[e for e in ordered if e.metric.binding_type == BindingType.MANUAL],
+            manual=[
+                e
+                for e in ordered
+                if e.metric.binding_type == BindingType.MANUAL
+                and (county is None or county_edition.reported_by_county(e.metric))
+            ],
             actions=actions_of(board),
             survey_metrics=[e for e in ordered if e.metric.binding_type == BindingType.SURVEY],
             hyte=[e for e in ordered if is_hyte(e.metric, hyte_goals)],
             vitality=[e for e in ordered if is_index(e.metric, VITALITY_INDEX)],
             availability=availability,
-            population=population_of(municipality, year=year) if municipality is not None else [],
+            population=population_of(area, year=year) if area is not None else [],
             survey_results=sections.survey_results(region=region, year=year, metrics=[c.metric for c in board.cards]),
-            funding=sections.funding_section(region=region, year=year, municipality=municipality),
+            funding=county_edition.county_funding(region, county, year=year)
+            if county is not None
+            else sections.funding_section(region=region, year=year, municipality=municipality),
             inequalities=[
                 inequality_of(
                     metric=e.metric,
@@ -368,7 +394,7 @@ def follow_up_report(
         )
 
 
-def _availability(entry: MetricEntry, municipality: Area) -> IndicatorAvailability:
+def _availability(entry: MetricEntry) -> IndicatorAvailability:
     data = entry.card.data
     if entry.own is None or data is None:
         return IndicatorAvailability(entry=entry, year=None, value=None, region_value=None, country_value=None)
@@ -415,4 +441,9 @@ def report_index(region: Region) -> dict[str, Any]:
     if version is None:
         raise NotFound(f"{region} has no strategy")
     years = list(range(max(year, version.period_start), version.period_start - 1, -1))
-    return {"years": years, "year": year, "municipalities": list(members_of(region.area, year=year))}
+    return {
+        "years": years,
+        "year": year,
+        "municipalities": list(members_of(region.area, year=year)),
+        "counties": county_edition.counties(region, year=year),
+    }

@@ -189,7 +189,8 @@ def summary_of(board: Dashboard) -> Summary:
 def sections_of(report: "FollowUpReport") -> list[Section]:
     """The report's sections in the order of its kind. The welfare report follows the structure of the
     municipal welfare report to the council (population and living conditions, the state of wellbeing and
-    health, the structures that promote them, the evaluation of the actions, then what is missing)."""
+    health, the structures that promote them, the evaluation of the actions, then what is missing); the
+    county's edition puts the county's own figures first (the data bank's, those it reports, its HYTE share)."""
     board = report.board
     welfare = report.kind == "welfare"
     goals = Section(
@@ -216,12 +217,23 @@ def sections_of(report: "FollowUpReport") -> list[Section]:
     )
     vitality = Section("vitality-title", _("Vitality"), bool(report.funding.vitality_rows or report.vitality))
     gaps = Section("gaps-title", _("Missing data and who is responsible"), bool(board.missing))
-    if welfare:
-        population = Section("population-title", _("Population and living conditions"))
-        availability = Section("availability-title", _("The strategy's HYTE indicators with data for the municipality"))
+    population = Section("population-title", _("Population and living conditions"), bool(report.population))
+    availability = Section(
+        "availability-title",
+        _("The strategy's HYTE indicators with data for %(municipality)s")
+        % {"municipality": report.area.name if report.area is not None else ""},
+        bool(report.availability),
+    )
+    if welfare:  # the welfare report says so even when there is nothing to show
+        population.has_data = availability.has_data = True
         order = [population, availability, goals, hyte, surveys, inequality, actions, manual, projects, vitality]
+    elif report.county is not None:
+        manual.title = _("Metrics the county reports, with their evidence")
+        hyte.title = _("The county's HYTE figures, with the region's beside")
+        manual.has_data = bool(report.manual)
+        order = [population, availability, manual, hyte, goals, surveys, inequality, actions, projects, vitality]
     else:
         order = [goals, manual, actions, projects, inequality, discussion, surveys, hyte, vitality]
-    if welfare:
+    if welfare or report.county is not None:
         order.append(discussion)
     return [*order, gaps]

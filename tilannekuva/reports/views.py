@@ -62,9 +62,25 @@ def _code(request: HttpRequest) -> str:
     return code
 
 
-def _report(region: Region, *, year: int, code: str, kind: str, draw: bool = True) -> selectors.FollowUpReport:
+def _county(request: HttpRequest) -> str | None:
+    """`?county=12` (or `?county=` for the region's only county): the county's edition; None without it."""
+    code = request.GET.get("county")
+    if code and not (code.isdigit() and len(code) <= 8):
+        raise Http404("county must be a wellbeing services county's code such as 12")
+    return code
+
+
+def _report(
+    region: Region, *, year: int, code: str, kind: str, draw: bool = True, county: str | None = None
+) -> selectors.FollowUpReport:
     return selectors.follow_up_report(
-        region=region, year=year, language=current_language(), municipality_code=code, kind=kind, draw_charts=draw
+        region=region,
+        year=year,
+        language=current_language(),
+        municipality_code=code,
+        kind=kind,
+        draw_charts=draw,
+        county_code=county,
     )
 
 
@@ -74,27 +90,31 @@ def _changes(region: Region) -> int:
     return AuditEntry.objects.filter(region=region).aggregate(latest=Max("pk"))["latest"] or 0
 
 
-def _page(request: HttpRequest, region: Region, *, year: int, code: str, kind: str) -> HttpResponse:
+def _page(
+    request: HttpRequest, region: Region, *, year: int, code: str, kind: str, county: str | None = None
+) -> HttpResponse:
     internal = can_view_internal(request.user, region)
-    key = ("report-page", region.pk, _changes(region), year, code, kind, current_language(), internal)
+    key = ("report-page", region.pk, _changes(region), year, code, county, kind, current_language(), internal)
 
     def build() -> dict[str, str]:
-        report = _report(region, year=year, code=code, kind=kind)
+        report = _report(region, year=year, code=code, kind=kind, county=county)
         return {"title": report.title, "body": rendering.render_body(report, internal=internal)}
 
     page = dashboard_services.cached_fragment(key, build)
-    pdf_url = request.path + "report.pdf" + (f"?municipality={code}" if code and kind != selectors.WELFARE else "")
+    query = f"?municipality={code}" if code and kind != selectors.WELFARE else ""
+    pdf_url = request.path + "report.pdf" + (f"?county={county}" if county is not None else query)
     context = {"region": region, "title": page["title"], "body": mark_safe(page["body"]), "pdf_url": pdf_url}  # noqa: S308
     return render(request, "reports/report_page.html", context)
 
 
-def _pdf(region: Region, *, year: int, code: str, kind: str) -> HttpResponse:
-    key = ("report-pdf", region.pk, _changes(region), year, code, kind, current_language())
+def _pdf(region: Region, *, year: int, code: str, kind: str, county: str | None = None) -> HttpResponse:
+    key = ("report-pdf", region.pk, _changes(region), year, code, county, kind, current_language())
 
     def build() -> bytes:
-        return rendering.report_pdf(_report(region, year=year, code=code, kind=kind))
+        return rendering.report_pdf(_report(region, year=year, code=code, kind=kind, county=county))
 
-    name = "-".join(filter(None, [region.slug, kind, str(year), code, current_language()]))
+    edition = "county" if county is not None else code
+    name = "-".join(filter(None, [region.slug, kind, str(year), edition, county, current_language()]))
     response = HttpResponse(dashboard_services.cached_fragment(key, build), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{slugify(name)}.pdf"'
     return response
@@ -115,7 +135,7 @@ def index(request: HttpRequest, region_slug: str) -> HttpResponse:
     context = {"region": region, **choices, "snapshots": snapshots, "may_freeze": may_freeze, "form": form}
     if can_queue_report_build(request.user, region):
         context["build_form"] = BuildForm(
-            initial={**initial, "format": "pdf"}, municipalities=choices["municipalities"]
+            initial={**initial, "format": "pdf"}, municipalities=choices["municipalities"], counties=choices["counties"]
         )
     return render(request, "reports/index.html", {**context, **_builds_context(region)})
 
@@ -152,7 +172,8 @@ def builds(request: HttpRequest, region_slug: str) -> HttpResponse:
 @_guarded
 def build_create(request: HttpRequest, region_slug: str) -> HttpResponse:
     region = region_for(request, region_slug, may=can_queue_report_build, with_strategy=True)
-    form = BuildForm(request.POST, municipalities=selectors.report_index(region)["municipalities"])
+    choices = selectors.report_index(region)
+    form = BuildForm(request.POST, municipalities=choices["municipalities"], counties=choices["counties"])
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else field
@@ -186,14 +207,16 @@ def build_download(request: HttpRequest, region_slug: str, pk: int) -> FileRespo
 @_guarded
 def report(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
     region = _region(request, region_slug)
-    return _page(request, region, year=year_in_address(year), code=_code(request), kind=selectors.FOLLOW_UP)
+    year = year_in_address(year)
+    return _page(request, region, year=year, code=_code(request), kind=selectors.FOLLOW_UP, county=_county(request))
 
 
 @require_GET
 @_guarded
 def report_pdf(request: HttpRequest, region_slug: str, year: int) -> HttpResponse:
     region = _region(request, region_slug)
-    return _pdf(region, year=year_in_address(year), code=_code(request), kind=selectors.FOLLOW_UP)
+    year = year_in_address(year)
+    return _pdf(region, year=year, code=_code(request), kind=selectors.FOLLOW_UP, county=_county(request))
 
 
 @require_GET

@@ -38,6 +38,14 @@ class Command(BaseCommand):
         build.add_argument("--format", default="pdf", choices=["pdf", "html"], help="pdf (default) or html")
         build.add_argument("--output", type=Path, help="the file to write (required unless --background)")
         build.add_argument("--municipality", default="", help="a municipality's edition: its code, e.g. 491")
+        build.add_argument(
+            "--county",
+            nargs="?",
+            const="",
+            default=None,
+            metavar="CODE",
+            help="the wellbeing services county's edition (its code, e.g. 12; optional when the region has one)",
+        )
         build.add_argument("--language", default="fi", choices=list(selectors.LANGUAGES), help="fi (default) or sv")
         build.add_argument(
             "--kind",
@@ -96,6 +104,7 @@ class Command(BaseCommand):
                 language=options["language"],
                 municipality_code=options["municipality"],
                 kind=options["kind"],
+                county_code=options["county"],
             )
         except builds.BuildError as exc:
             raise CommandError(str(exc)) from exc
@@ -116,6 +125,7 @@ class Command(BaseCommand):
                 language=options["language"],
                 municipality_code=options["municipality"],
                 kind=options["kind"],
+                county_code=options["county"],
             )
         except selectors.NotFound as exc:
             raise CommandError(str(exc)) from exc
