@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tilannekuva.core import tables
+from tilannekuva.core import csv_dialects
 from tilannekuva.databank import selectors
 from tilannekuva.databank.exports import (
     EXTRA_EXPORTS,
@@ -54,8 +54,8 @@ class Command(BaseCommand):
         observations.add_argument("--format", default="csv", choices=FORMATS, help="csv (default), xlsx or json")
         observations.add_argument(
             "--dialect",
-            default=tables.MACHINE,
-            choices=tables.DIALECTS,
+            default=csv_dialects.MACHINE,
+            choices=csv_dialects.DIALECTS,
             help="a CSV file's dialect: machine (decimal point, default) or fi (decimal comma, codes as text, "
             "as a Finnish spreadsheet reads it)",
         )
