@@ -168,7 +168,11 @@ def response(
             raise Http404(str(exc)) from exc
     else:
         rows = data_records(card, region=region, gender=choice.gender)
-        body = csv_file_text(rows, csv_dialects.dialect_for(dialect, language)).encode("utf-8") if fmt == "csv" else xlsx_bytes(rows)
+        body = (
+            csv_file_text(rows, csv_dialects.dialect_for(dialect, language)).encode("utf-8")
+            if fmt == "csv"
+            else xlsx_bytes(rows)
+        )
     result = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     result["Content-Disposition"] = f'attachment; filename="{_filename(card, region, fmt)}"'
     return result

@@ -65,7 +65,9 @@ def csv_text(rows: list[dict[str, Any]]) -> str:
 def csv_file_text(rows: list[dict[str, Any]], dialect: str = csv_dialects.MACHINE) -> str:
     """A CSV file: `machine` (a decimal point) or `fi` (as a Finnish spreadsheet reads it: a decimal comma, codes
     as text); both with a byte-order mark."""
-    return csv_dialects.csv_in_dialect([COLUMNS, *([row[c] for c in COLUMNS] for row in rows)], dialect, codes=CODE_COLUMNS)
+    return csv_dialects.csv_in_dialect(
+        [COLUMNS, *([row[c] for c in COLUMNS] for row in rows)], dialect, codes=CODE_COLUMNS
+    )
 
 
 def json_text(rows: list[dict[str, Any]]) -> str:

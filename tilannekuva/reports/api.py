@@ -60,7 +60,9 @@ def _error(message: str, *, status: int, meta: dict[str, Any] | None = None) -> 
     return _attribute(_json({**meta, "error": message}, status=status), meta)
 
 
-def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None, dialect: str = csv_dialects.MACHINE) -> str:
+def _csv(
+    rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None, dialect: str = csv_dialects.MACHINE
+) -> str:
     """';'-separated UTF-8 with a byte-order mark, as `tilannekuva export` writes a CSV file; `dialect=fi` for a
     Finnish spreadsheet (a decimal comma, codes such as area_code kept as text)."""
     names = list(columns or (rows[0] if rows else []))
