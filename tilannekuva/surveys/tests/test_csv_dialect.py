@@ -1,6 +1,8 @@
 """The survey downloads in the two CSV dialects: the Finnish spreadsheet dialect in the Finnish interface or with
 `?dialect=fi` (read here as a Finnish spreadsheet reads it), the machine dialect with `?dialect=machine`."""
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -48,7 +50,7 @@ def test_the_results_in_the_machine_dialect_have_a_decimal_point(client, people,
 
 
 def test_a_question_key_of_digits_keeps_its_leading_zeros_in_the_finnish_dialect():
-    rows = [["question", "text", "n", "value"], ["049", "Kysymys", 12, 6.58], ["q1", "=1+1", 3, -2.5]]
+    rows: list[list[Any]] = [["question", "text", "n", "value"], ["049", "Kysymys", 12, 6.58], ["q1", "=1+1", 3, -2.5]]
     shown = finnish_spreadsheet(exchange.as_csv(rows, "fi"))
     assert shown[1] == ["049", "Kysymys", 12.0, 6.58]
     assert shown[2] == ["q1", "'=1+1", 3.0, -2.5]  # text a spreadsheet would run stays inert
