@@ -81,3 +81,12 @@ def test_an_unknown_dialect_is_the_interface_default(client, people, answered, s
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get(results_url(answered, "?dialect=excel"))
     assert by_key(machine_csv(response.content))["q1"][11] == "5.5"
+
+
+def test_the_command_writes_either_dialect(answered, capsysbinary):
+    from django.core.management import call_command
+
+    call_command("survey", "export", "etela-savo", "partner-survey", "2025", "--dialect", "fi")
+    assert by_key(finnish_spreadsheet(capsysbinary.readouterr().out))["q1"][11] == 5.5
+    call_command("survey", "export", "etela-savo", "partner-survey", "2025")
+    assert by_key(machine_csv(capsysbinary.readouterr().out))["q1"][11] == "5.5"
