@@ -90,3 +90,19 @@ def test_the_command_writes_either_dialect(answered, capsysbinary):
     assert by_key(finnish_spreadsheet(capsysbinary.readouterr().out))["q1"][11] == 5.5
     call_command("survey", "export", "etela-savo", "partner-survey", "2025")
     assert by_key(machine_csv(capsysbinary.readouterr().out))["q1"][11] == "5.5"
+
+
+@pytest.mark.parametrize(("language", "reader"), [("fi", finnish_spreadsheet), ("en", machine_csv)])
+def test_the_invitation_links_follow_the_interface_language(client, people, survey, settings, language, reader):
+    from tilannekuva.regions.models import Organisation
+
+    client.force_login(people["alice"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    mikkeli = Organisation.objects.get(kind="municipality", area__code="491")
+    response = client.post(
+        reverse("surveys:invite", args=["etela-savo", survey.pk]),
+        {"organisations": [mikkeli.pk], "per_organisation": 2, "output": "csv"},
+    )
+    assert response.content.endswith(b"\r\n")
+    rows = reader(response.content)
+    assert len(rows) == 3 and all(str(row[2]).startswith("http://testserver/") for row in rows[1:])
