@@ -138,6 +138,9 @@ def test_an_administrator_publishes_the_results_and_anyone_reads_them(page, brow
     page.get_by_label("Salasana").fill("e2e-admin-password-1")
     page.get_by_role("button", name="Kirjaudu").click()
     page.goto(f"/regions/etela-savo/surveys/{survey.pk}/")
+    expect(page.get_by_role("button", name="Julkaise tulokset")).to_have_count(0)  # only a closed survey's
+    page.locator("#status-title + form").get_by_label("Tila").select_option("closed")
+    page.get_by_role("button", name="Tallenna tila").click()
     page.get_by_role("button", name="Julkaise tulokset").click()
     expect(page.get_by_text("Tulokset ovat julkisia.")).to_be_visible()
     assert axe_violations(page) == []

@@ -105,6 +105,8 @@ MIDDLEWARE = [
     # Downloads that do not say how they may be cached get `no-store`; pages of a signed-in user `private`.
     "tilannekuva.core.middleware.PrivateDownloadMiddleware",
     "tilannekuva.audit.middleware.CurrentUserMiddleware",
+    # Pages of a region that is not public answer 404 to anyone without a role in it.
+    "tilannekuva.regions.middleware.InternalRegionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

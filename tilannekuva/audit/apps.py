@@ -1,4 +1,5 @@
-"""The audit trail app: records changes to strategies, regions and roles through model signals."""
+"""The audit trail app: records changes to strategies, regions and roles through model signals, and every other
+admin write from the admin's log."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
-        from . import signals
+        from . import admin_writes, signals
 
         signals.connect()
+        admin_writes.connect()

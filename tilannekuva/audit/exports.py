@@ -8,7 +8,6 @@ from typing import Any
 from django.utils import timezone
 
 from tilannekuva.core import csv_dialects
-from tilannekuva.core.tables import formula_safe
 
 from .models import AuditEntry, plain_text
 
@@ -17,8 +16,8 @@ COLUMNS = ("at", "actor", "action", "object_type", "object_id", "object", "field
 
 
 def cell(value: Any) -> str:
-    """Text a spreadsheet shows as text, never run as a formula."""
-    return formula_safe(plain_text(value))
+    """A value as plain text; `core.tables` makes every cell it writes inert (never run as a formula)."""
+    return plain_text(value)
 
 
 def rows(entries: Iterable[AuditEntry]) -> Iterator[list[str]]:

@@ -2,7 +2,9 @@
 
 import contextlib
 import json
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -50,14 +52,27 @@ def plain_text(value: Any) -> str:
     return str(value)
 
 
+# Changes recorded under a name that is no field of the model: their labels in the reader's language.
+PSEUDO_FIELDS = {
+    "value": _("value"),
+    "reviewers": _("reviewers"),
+    "decision": _("decision"),
+}
+DECIMAL = re.compile(r"-?\d+\.\d+")
+NUMERIC_FIELDS = (models.DecimalField, models.FloatField, models.IntegerField)
+
+
 def display_text(value: Any, field: models.Field | None = None) -> str:
-    """A stored value as a reader sees it: choice labels, yes/no, the related object's name."""
+    """A stored value as a reader sees it, in the page's language: choice labels, yes/no, the related object's
+    name, numbers in the language's format (a decimal kept as text, "72.5", shows as "72,5" in Finnish)."""
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if is_reference(value):
         return str(value["repr"])
     if isinstance(value, float):
         return number_format(int(value) if value.is_integer() else value, use_l10n=True)
+    if isinstance(value, str) and DECIMAL.fullmatch(value) and (field is None or isinstance(field, NUMERIC_FIELDS)):
+        return number_format(Decimal(value), decimal_pos=len(value.split(".")[1]), use_l10n=True)
     if field is not None and field.choices and not isinstance(value, dict | list):
         labels = {str(key): label for key, label in field.flatchoices}
         if str(value) in labels and value not in (None, ""):
@@ -158,7 +173,7 @@ class AuditEntry(models.Model):
             result.append(
                 FieldChange(
                     name=name,
-                    label=str(getattr(field, "verbose_name", name)),
+                    label=str(getattr(field, "verbose_name", None) or PSEUDO_FIELDS.get(name, name)),
                     before=before,
                     after=after,
                     before_text=display_text(before, concrete),

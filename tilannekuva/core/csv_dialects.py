@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from .tables import csv_lines, csv_text, formula_safe
+from .tables import OwnFormula, csv_lines, csv_text
 
 MACHINE, FINNISH = "machine", "fi"
 DIALECTS = (MACHINE, FINNISH)
@@ -22,7 +22,8 @@ DIGITS = re.compile(r"\d+")
 def _finnish_cell(cell: Any, *, code: bool) -> Any:
     """A cell as Excel and LibreOffice Calc in the Finnish locale read it: a decimal comma; a code of digits as the
     formula `="049"`, which both evaluate to the text 049 (leading zeros kept) instead of the number 49. Any other
-    text is made inert (`formula_safe`): the `="049"` form is the dialect's own, for the code columns only."""
+    text is made inert by `tables.csv_lines`: the `="049"` form is the dialect's own (`OwnFormula`), for the code
+    columns only."""
     if cell is None:
         return ""
     if isinstance(cell, bool):
@@ -40,8 +41,8 @@ def _finnish_cell(cell: Any, *, code: bool) -> Any:
         return str(cell)
     text = str(cell)
     if code and DIGITS.fullmatch(text):
-        return f'="{text}"'
-    return formula_safe(text)
+        return OwnFormula(f'="{text}"')
+    return text
 
 
 def _machine_cell(cell: Any) -> Any:

@@ -390,13 +390,25 @@ class _Line:
         return text
 
 
+class OwnFormula(str):
+    """A formula the product writes itself from known-safe parts (the Finnish dialect's `="049"` for a code of
+    digits): `inert` leaves it as it is. Never made from anyone's text."""
+
+
+def inert(cell: Any) -> Any:
+    """The one escape of every cell the product writes to a CSV or XLSX file: text that a spreadsheet would run as
+    a formula gets a leading apostrophe (`formula_safe`); numbers, dates, None and `OwnFormula` stay as they are."""
+    return formula_safe(cell) if isinstance(cell, str) and not isinstance(cell, OwnFormula) else cell
+
+
 def csv_lines(rows: Iterable[Sequence[Any]], *, bom: bool = False, line_end: str = "\n") -> Iterator[str]:
-    """Each row as one ';'-separated line (decimal point, an empty field for None), for a streamed answer; the
-    first line starts with a byte-order mark when `bom` (Excel in Finland then reads the file as UTF-8)."""
+    """Each row as one ';'-separated line (decimal point, an empty field for None, text made `inert`), for a
+    streamed answer; the first line starts with a byte-order mark when `bom` (Excel in Finland then reads the file
+    as UTF-8)."""
     writer = csv.writer(_Line(), delimiter=";", lineterminator=line_end)
     first = True
     for row in rows:
-        line = writer.writerow(["" if cell is None else cell for cell in row])
+        line = writer.writerow(["" if cell is None else inert(cell) for cell in row])
         yield ("\ufeff" + line) if first and bom else line
         first = False
     if first and bom:
@@ -413,18 +425,20 @@ def csv_bytes(rows: Iterable[Sequence[Any]], *, bom: bool = True, line_end: str 
 
 
 def xlsx_bytes(rows: Iterable[Sequence[Any]], *, title: str) -> bytes:
-    """One worksheet named `title` (cut to Excel's 31 characters) holding the rows; None is an empty cell."""
+    """One worksheet named `title` (cut to Excel's 31 characters) holding the rows; None is an empty cell, text is
+    made `inert` (never a live formula)."""
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([inert(cell) for cell in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
 def formula_safe(text: str) -> str:
-    """Text a spreadsheet shows as text: a leading '=', '+', '-' or '@' would make some run it as a formula."""
+    """Text a spreadsheet shows as text: a leading '=', '+', '@', tab or carriage return, or '-' before anything but
+    a number, would make some run it as a formula."""
     if text[:1] in FORMULA_START or (text[:1] == "-" and not NUMBER.fullmatch(text)):
         return "'" + text
     return text

@@ -13,8 +13,12 @@ from tilannekuva.core import jobs
 from tilannekuva.core.charts import line_chart
 from tilannekuva.core.i18n import current_language
 from tilannekuva.regions.access import refuse, region_for
-from tilannekuva.regions.models import Region
-from tilannekuva.regions.permissions import administered_regions, can_view_import_jobs, is_region_admin
+from tilannekuva.regions.permissions import (
+    administered_regions,
+    can_view_import_jobs,
+    is_region_admin,
+    visible_regions,
+)
 from tilannekuva.strategy.selectors import version_in_force
 
 from . import binding, selectors_catalogue
@@ -46,7 +50,7 @@ def indicator_page(request: HttpRequest, source_key: str, external_id: str) -> H
     indicator = get_object_or_404(
         Indicator.objects.select_related("source"), source__key=source_key, external_id=external_id
     )
-    regions = list(Region.objects.select_related("area").order_by("name"))
+    regions = list(visible_regions(request.user).select_related("area").order_by("name"))  # no internal region
     region = next((r for r in regions if r.slug == request.GET.get("region")), regions[0] if regions else None)
     if region is None:
         raise Http404("no regions")
@@ -85,7 +89,9 @@ def indicator_page(request: HttpRequest, source_key: str, external_id: str) -> H
         "rule": rule,
         "rules": Aggregation.CHOICES,
         "chart_spec": spec,
-        "bound_metrics": binding.metrics_bound_to(indicator),
+        "bound_metrics": [
+            m for m in binding.metrics_bound_to(indicator) if m.version.strategy.region_id in {r.pk for r in regions}
+        ],
         "can_bind": can_bind and version is not None,
         "form": form,
     }

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tilannekuva.core import tables as core_tables
+
 from . import calculator, parameters
 
 # Plausible ranges (low, high) of the made-up outcome values (latest year); the earlier year differs by a few %.
@@ -85,8 +87,7 @@ def write(year: int, directory: Path | None = None) -> list[Path]:
         (f"SYNTHETIC-vm-municipalities-{year}.csv", vm),
     ):
         path = directory / name
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle, delimiter=";", lineterminator="\n").writerows(rows)
+        path.write_text(core_tables.csv_text(rows), encoding="utf-8")
         paths.append(path)
     return paths
 

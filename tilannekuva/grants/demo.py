@@ -129,6 +129,9 @@ def _round(principles: Principles, funder: Organisation, **fields: Any) -> tuple
     return GrantRound.objects.create(principles=principles, funder=funder, is_demo=True, **fields), True
 
 
+DEMO_IBAN = "FI21 1234 5600 0007 85"  # the banks' published example account: no real association's
+
+
 def _apply(grant_round: GrantRound, which: list[int], areas: dict[str, Area], today: datetime.date) -> list[Any]:
     priorities = scoring.accepted_priorities(grant_round.principles)
     made = []
@@ -141,6 +144,10 @@ def _apply(grant_round: GrantRound, which: list[int], areas: dict[str, Area], to
                 association=name,
                 business_id=business_id(digits),
                 email=f"demo-{digits}@localhost",
+                contact_person="DEMO Yhteyshenkilö",
+                signatory="DEMO Puheenjohtaja",
+                iban=DEMO_IBAN,
+                privacy_notice=True,
                 activity=activity,
                 description=f"DEMO: synteettinen esimerkkihakemus ({activity.lower()}).",
                 target_groups=groups,

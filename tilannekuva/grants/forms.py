@@ -71,6 +71,29 @@ class ApplicationForm(forms.Form):
         help_text=_("The confirmation and the private link to the application are sent here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    contact_person = forms.CharField(
+        label=_("Contact person"),
+        max_length=200,
+        required=False,
+        help_text=_("Who answers the funder's questions about the application."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"), max_length=40, required=False, widget=forms.TextInput(attrs={"autocomplete": "tel"})
+    )
+    signatory = forms.CharField(
+        label=_("Person with signing authority"),
+        max_length=200,
+        required=False,
+        help_text=_("Who signs for the association (e.g. the chair), as in the register of associations."),
+    )
+    iban = forms.CharField(
+        label=_("Bank account (IBAN)"),
+        max_length=42,
+        required=False,
+        help_text=_("The association's account the grant is paid to, for example FI21 1234 5600 0007 85."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     activity = forms.CharField(label=_("Name of the activity"), max_length=200)
     description = forms.CharField(
         label=_("What the activity is and what it achieves"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
@@ -98,6 +121,10 @@ class ApplicationForm(forms.Form):
         max_length=2000,
     )
     attachments = MultipleFileField(label=_("Attachments"), required=False)
+    privacy_notice = forms.BooleanField(
+        label=_("I have read the privacy notice: how the funder processes the personal data of the application."),
+        required=False,
+    )
 
     def __init__(
         self, *args: Any, priorities: list[Priority], municipalities: list[Area], max_mb: int, **kwargs: Any

@@ -225,6 +225,13 @@ class Application(models.Model):
     association = models.CharField(_("association"), max_length=200)
     business_id = models.CharField(_("business id"), max_length=9)
     email = models.EmailField(_("e-mail for the confirmation"))
+    # What a Finnish grant decision and its payment need: whom to contact, who signs for the association, where
+    # the money goes; and the applicant's acknowledgement of the privacy notice (tietosuojaseloste).
+    contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    signatory = models.CharField(_("person with signing authority"), max_length=200, blank=True)
+    iban = models.CharField(_("bank account (IBAN)"), max_length=34, blank=True)
+    privacy_notice_seen_at = models.DateTimeField(_("privacy notice acknowledged"), null=True, blank=True)
     activity = models.CharField(_("activity"), max_length=200)
     description = models.TextField(_("description of the activity"))
     target_groups = models.JSONField(_("target groups"), default=list)
@@ -321,3 +328,25 @@ class CriterionScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.score}"
+
+
+class Conflict(models.Model):
+    """A reviewer's declared conflict of interest (esteellisyys) in one application: the reviewer does not score
+    it, and the application's score comes from the others."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="conflicts")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField(_("reason"))
+    declared_at = models.DateTimeField(_("declared"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="grants_conflict_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} – {self.application}"
+
+    @property
+    def region(self) -> Region:
+        return self.application.region

@@ -43,11 +43,28 @@ class WeightedScore:
     reviews: int
 
     @property
+    def quality(self) -> float:
+        """0..1: the weighted mean of the reviewers' criteria (everything but the priority fit); 1 when the round
+        scores nothing but the priority fit."""
+        scored = [r for r in self.results if r.criterion.kind != CriterionKind.PRIORITY_FIT]
+        weight = sum(r.criterion.weight for r in scored)
+        if not weight:
+            return 1.0
+        return sum(r.criterion.weight * (r.score or 0) / SCORE_MAX for r in scored) / weight
+
+    @property
     def total(self) -> float | None:
+        """0..100. The priority fit counts in proportion to the quality (docs/DECISIONS.md, "Trust guards"): a
+        weak application cannot climb on a ticked priority, and the total never exceeds the quality score."""
         weight = sum(r.criterion.weight for r in self.results)
         if not self.results or weight == 0 or any(r.score is None for r in self.results):
             return None
-        return round(100 * sum(r.criterion.weight * (r.score or 0) / SCORE_MAX for r in self.results) / weight, 1)
+        quality = self.quality
+        points = 0.0
+        for r in self.results:
+            factor = quality if r.criterion.kind == CriterionKind.PRIORITY_FIT else 1.0
+            points += r.criterion.weight * (r.score or 0) / SCORE_MAX * factor
+        return round(100 * points / weight, 1)
 
     @property
     def explanation(self) -> list[str]:
@@ -56,7 +73,12 @@ class WeightedScore:
         for r in self.results:
             share = round(100 * r.criterion.weight / weight)
             shown = "–" if r.score is None else number_format(_one_decimal(r.score), decimal_pos=1, use_l10n=True)
-            lines.append(f"{r.criterion.title} ({share} %): {shown} / {SCORE_MAX}. {r.note}")
+            note = r.note
+            if r.criterion.kind == CriterionKind.PRIORITY_FIT:
+                note += " " + _("Counted in proportion to the quality score (%(share)s %%).") % {
+                    "share": round(100 * self.quality)
+                }
+            lines.append(f"{r.criterion.title} ({share} %): {shown} / {SCORE_MAX}. {note}")
         return lines
 
 
@@ -156,9 +178,10 @@ class Claim:
 def allocate(
     claims: Sequence[Claim], *, budget: Decimal, min_score: float, max_grant: Decimal | None = None
 ) -> dict[int, Decimal]:
-    """Greedy by rank: going down the ranking, each application scoring at least `min_score` gets what it applied
-    for (at most `max_grant`) while money remains; the first that does not fit whole gets the rest (a partial
-    grant) and the ones after it nothing. The sum never exceeds the budget."""
+    """Greedy by rank, whole grants only: going down the ranking, each application scoring at least `min_score`
+    gets what it applied for (at most `max_grant`) if that fits in what is left of the budget; one that does not
+    fit whole gets nothing (no share it did not ask for) and the next ones are tried. What is left over stays
+    unallocated for the funder to decide. The sum never exceeds the budget."""
     remaining = max(Decimal(0), budget.quantize(CENT, rounding=ROUND_HALF_UP))
     if remaining > budget:
         remaining -= CENT
@@ -171,7 +194,7 @@ def allocate(
         if claim.score is None or claim.score < min_score or remaining <= 0:
             granted[claim.key] = Decimal(0)
             continue
-        grant = min(wanted, remaining)
+        grant = wanted if wanted <= remaining else Decimal(0)
         granted[claim.key] = grant
         remaining -= grant
     return granted

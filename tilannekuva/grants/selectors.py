@@ -9,13 +9,15 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from tilannekuva.core import charts
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import can_manage_grant_round, can_review_grants
 
 from . import scoring
-from .models import Application, GrantRound, Principles, PrinciplesStatus, Review, TargetGroup
+from .models import Application, Conflict, GrantRound, Principles, PrinciplesStatus, Review, TargetGroup
 
 
 class NotFound(LookupError):
@@ -65,9 +67,12 @@ class ReviewPage:
     score: scoring.WeightedScore
     may_review: bool
     may_manage: bool
+    conflict: Conflict | None = None  # the user's declared conflict of interest in this application
 
     @property
     def others_visible(self) -> bool:
+        if self.conflict is not None:
+            return False
         return self.own is not None or (self.may_manage and not self.may_review)
 
 
@@ -84,6 +89,7 @@ def review_page(*, application: Application, user: Any) -> ReviewPage:
         score=scoring.weighted_score(application, criteria=criteria, all_priorities=priorities, reviews=reviews),
         may_review=may_review(user, grant_round),
         may_manage=may_manage(user, grant_round),
+        conflict=Conflict.objects.filter(application=application, reviewer_id=user.pk).first(),
     )
 
 
@@ -93,6 +99,19 @@ class RankedRow:
     score: scoring.WeightedScore
     proposed: Decimal
     own_review_given: bool
+    note: str = ""  # why the proposal is not what was applied for, when it is not
+
+
+def _proposal_note(grant_round: GrantRound, score: scoring.WeightedScore, proposed: Decimal) -> str:
+    applied = score.application.amount_applied
+    if score.total is None or score.total < grant_round.min_score or proposed == applied:
+        return ""
+    if proposed == 0:
+        return _("Does not fit whole in what is left of the budget: no partial grant is proposed.")
+    return _("Capped at the round's largest grant: %(proposed)s € of the %(applied)s € applied for.") % {
+        "proposed": number_format(proposed, decimal_pos=2, use_l10n=True, force_grouping=True),
+        "applied": number_format(applied, decimal_pos=2, use_l10n=True, force_grouping=True),
+    }
 
 
 def ranking(grant_round: GrantRound, *, user: Any) -> list[RankedRow]:
@@ -103,10 +122,19 @@ def ranking(grant_round: GrantRound, *, user: Any) -> list[RankedRow]:
             position=i,
             score=s,
             proposed=proposal[s.application.pk],
-            own_review_given=any(r.reviewer_id == user.pk for r in s.application.reviews.all()),
+            own_review_given=any(r.reviewer_id == user.pk for r in s.application.reviews.all())
+            or any(c.reviewer_id == user.pk for c in s.application.conflicts.all()),
+            note=_proposal_note(grant_round, s, proposal[s.application.pk]),
         )
         for i, s in enumerate(scores, start=1)
     ]
+
+
+def review_counts(rows: list[RankedRow]) -> tuple[int, int] | None:
+    """(fewest, most) reviews among the scored applications when they differ: the ranking then compares scores
+    of unequal reliability, and says so."""
+    counts = {row.score.reviews for row in rows if row.score.reviews}
+    return (min(counts), max(counts)) if len(counts) > 1 else None
 
 
 def ranking_visible(rows: list[RankedRow], *, may_manage: bool, may_review: bool) -> bool:

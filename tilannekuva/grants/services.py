@@ -24,13 +24,15 @@ from tilannekuva.regions.models import Area, Region
 from tilannekuva.regions.permissions import (
     can_set_grant_priorities,
 )
-from tilannekuva.regions.selectors import members_of
 from tilannekuva.regions.validators import business_id_is_valid
 
+from .checks import application_errors, normal_iban
+from .decisions import RoundStillOpen, check_closed
 from .models import (
     Application,
     ApplicationStatus,
     Attachment,
+    Conflict,
     Criterion,
     CriterionKind,
     CriterionScore,
@@ -42,10 +44,9 @@ from .models import (
     PriorityStatus,
     Review,
     RoundReviewer,
-    TargetGroup,
 )
 from .proposals import MAX_WEIGHT, description_of, propose
-from .scoring import CENT, SCORE_MAX, accepted_priorities, scored_criteria
+from .scoring import CENT, SCORE_MAX, scored_criteria
 from .selectors import is_open, may_manage, may_review, token_hash
 
 MAX_ATTACHMENTS = 5
@@ -70,10 +71,12 @@ DEFAULT_CRITERIA = [
 
 
 class GrantError(Exception):
-    """The request cannot be carried out; `field` names the form field at fault, when there is one."""
+    """The request cannot be carried out; `field` names the form field at fault, when there is one, and `errors`
+    lists every (field, message) found when there are several."""
 
-    def __init__(self, message: str, *, field: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None, errors: list[tuple[str, str]] | None = None):
         self.field = field
+        self.errors = errors or [(field or "", message)]
         super().__init__(message)
 
 
@@ -288,45 +291,40 @@ def submit_application(
     municipalities: Sequence[Area],
     total_budget: Decimal,
     amount_applied: Decimal,
+    contact_person: str = "",
+    phone: str = "",
+    signatory: str = "",
+    iban: str = "",
+    privacy_notice: bool = False,
     earlier_grants: str = "",
     attachments: Sequence[UploadedFile] = (),
     status_url: Any = None,
     is_demo: bool = False,
     today: Any = None,
 ) -> SubmittedApplication:
-    """Receive an application; nothing is written unless every field passes. `status_url(token)` gives the
-    private link for the confirmation e-mail (none is sent without it)."""
+    """Receive an application; nothing is written unless every field passes (`checks.application_errors`: every
+    fault at once, `GrantError.errors`). `status_url(token)` gives the private link for the confirmation e-mail
+    (none is sent without it)."""
     grant_round = GrantRound.objects.select_related("principles__region", "funder").get(pk=grant_round.pk)
     if not is_open(grant_round, today):
         raise GrantError(_("The round is not open for applications."))
-    if not valid_business_id(business_id):
-        raise GrantError(
-            _("“%(value)s” is not a valid business id: write it as 1234567-8 with the right check digit.")
-            % {"value": business_id},
-            field="business_id",
-        )
-    unknown = [g for g in target_groups if g not in TargetGroup.values]
-    if unknown or not target_groups:
-        raise GrantError(_("Choose at least one target group."), field="target_groups")
-    allowed = {p.pk for p in accepted_priorities(grant_round.principles)}
-    if not priorities or any(p.pk not in allowed for p in priorities):
-        raise GrantError(_("Choose the priorities of this round that the activity addresses."), field="priorities")
-    members = {a.pk for a in members_of(grant_round.region.area, year=grant_round.year)}
-    if not municipalities or any(m.pk not in members for m in municipalities):
-        raise GrantError(
-            _("Choose the municipalities of the region where the activity takes place."), field="municipalities"
-        )
-    if total_budget <= 0:
-        raise GrantError(_("The budget of the activity must be more than zero."), field="total_budget")
-    if amount_applied <= 0:
-        raise GrantError(_("The amount applied must be more than zero."), field="amount_applied")
-    if amount_applied > total_budget:
-        raise GrantError(_("The amount applied cannot be more than the activity's budget."), field="amount_applied")
-    if grant_round.max_grant is not None and amount_applied > grant_round.max_grant:
-        raise GrantError(
-            _("The largest grant of this round is %(max)s €.") % {"max": _euros(grant_round.max_grant)},
-            field="amount_applied",
-        )
+    errors = application_errors(
+        grant_round,
+        {
+            "business_id": business_id,
+            "contact_person": contact_person,
+            "signatory": signatory,
+            "iban": iban,
+            "privacy_notice": privacy_notice,
+            "target_groups": target_groups,
+            "priorities": priorities,
+            "municipalities": municipalities,
+            "total_budget": total_budget,
+            "amount_applied": amount_applied,
+        },
+    )
+    if errors:
+        raise GrantError(errors[0][1], field=errors[0][0], errors=errors)
     if len(attachments) > MAX_ATTACHMENTS:
         raise GrantError(_("At most %(count)s attachments.") % {"count": MAX_ATTACHMENTS}, field="attachments")
     for upload in attachments:
@@ -340,6 +338,11 @@ def submit_application(
         association=association.strip(),
         business_id=business_id.strip(),
         email=email,
+        contact_person=contact_person.strip(),
+        phone=phone.strip(),
+        signatory=signatory.strip(),
+        iban=normal_iban(iban),
+        privacy_notice_seen_at=timezone.now(),
         activity=activity.strip(),
         description=description,
         target_groups=list(target_groups),
@@ -400,6 +403,8 @@ def score_application(*, application: Application, user: Any, scores: dict[int, 
         raise GrantError(_("The round has been decided; scores can no longer be given."))
     if Review.objects.filter(application=application, reviewer=user).exists():
         raise GrantError(_("You have already scored this application."))
+    if Conflict.objects.filter(application=application, reviewer=user).exists():
+        raise GrantError(_("You declared a conflict of interest in this application and do not score it."))
     criteria = scored_criteria(grant_round.principles)
     for criterion in criteria:
         value = scores.get(criterion.pk)
@@ -424,11 +429,16 @@ def score_application(*, application: Application, user: Any, scores: dict[int, 
 def record_decisions(
     *, grant_round: GrantRound, user: Any, amounts: dict[int, Decimal], notes: dict[int, str] | None = None
 ) -> GrantRound:
-    """The funder's decision on every application: the amount granted (0 for none). The total stays within the
-    budget and no grant exceeds what was applied for."""
+    """The funder's decision on every application: the amount granted (0 for none), only once the application
+    period has ended (`decisions.check_closed`). The total stays within the budget and no grant exceeds what was
+    applied for."""
     grant_round = GrantRound.objects.select_for_update().select_related("principles__region").get(pk=grant_round.pk)
     if not may_manage(user, grant_round):
         raise PermissionDenied
+    try:
+        check_closed(grant_round)
+    except RoundStillOpen as exc:
+        raise GrantError(str(exc)) from None
     applications = {a.pk: a for a in grant_round.applications.all()}
     if set(amounts) != set(applications):
         raise GrantError(_("Give an amount for every application (0 for no grant)."))
@@ -460,20 +470,18 @@ def record_decisions(
             status = ApplicationStatus.PARTLY_GRANTED
         else:
             status = ApplicationStatus.GRANTED
-        before = [
-            application.status,
-            str(application.granted_amount) if application.granted_amount is not None else None,
-        ]
+        before_status = application.status
+        before_amount = str(application.granted_amount) if application.granted_amount is not None else None
         application.granted_amount, application.status = amount, status
         application.decision_note = (notes or {}).get(pk, application.decision_note)
         application.decided_at, application.decided_by = now, user
         application.save(update_fields=["granted_amount", "status", "decision_note", "decided_at", "decided_by"])
-        record(
+        record(  # the decision in words: the status's label and the amount as the reader's language shows it
             actor=user,
             obj=application,
-            action="approved",
+            action="approved" if amount > 0 else "changed",
             region=grant_round.region,
-            changes={"decision": [before, [status, str(amount)]]},
+            changes={"status": [before_status, status], "granted_amount": [before_amount, str(amount)]},
         )
     grant_round.decided_at = now
     grant_round.save(update_fields=["decided_at"])

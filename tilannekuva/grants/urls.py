@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import round_views, views
 
 app_name = "grants"
 urlpatterns = [
@@ -17,9 +17,15 @@ urlpatterns = [
     path("regions/<slug:region_slug>/grants/rounds/<int:pk>/manage/", views.manage, name="manage"),
     path("regions/<slug:region_slug>/grants/rounds/<int:pk>/reviewers/", views.reviewers, name="reviewers"),
     path("regions/<slug:region_slug>/grants/rounds/<int:pk>/decide/", views.decide, name="decide"),
-    path("regions/<slug:region_slug>/grants/rounds/<int:pk>/decisions.<str:fmt>", views.export, name="export"),
+    path("regions/<slug:region_slug>/grants/rounds/<int:pk>/close/", round_views.close_round, name="close"),
+    path("regions/<slug:region_slug>/grants/rounds/<int:pk>/decisions.<str:fmt>", round_views.export, name="export"),
     path("regions/<slug:region_slug>/grants/applications/<int:pk>/", views.application, name="application"),
     path("regions/<slug:region_slug>/grants/applications/<int:pk>/score/", views.score, name="score"),
+    path(
+        "regions/<slug:region_slug>/grants/applications/<int:pk>/conflict/",
+        round_views.declare_conflict,
+        name="conflict",
+    ),
     path("regions/<slug:region_slug>/grants/attachments/<int:pk>/", views.attachment, name="attachment"),
     path("grants/applications/<str:token>/", views.application_status, name="status"),
 ]

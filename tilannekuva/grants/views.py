@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tilannekuva.core import csv_dialects, limits
+from tilannekuva.core import limits
 from tilannekuva.core.i18n import current_language
 from tilannekuva.core.years import requested_year, year_in_address
 from tilannekuva.regions.access import region_for
@@ -25,7 +25,8 @@ from tilannekuva.regions.models import Region, RegionRole
 from tilannekuva.regions.permissions import can_set_grant_priorities, can_view_internal, can_view_public_pages
 from tilannekuva.regions.selectors import members_of
 
-from . import exports, proposals, scoring, selectors, services
+from . import proposals, scoring, selectors, services
+from .checks import application_errors
 from .forms import (
     AddPriorityForm,
     ApplicationForm,
@@ -123,7 +124,11 @@ def apply(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
         if not is_open:
             raise PermissionDenied
         form = _application_form(grant_round, request.POST, request.FILES)
-        if form.is_valid():
+        valid = form.is_valid()
+        for name, message in application_errors(grant_round, dict(form.cleaned_data)):  # every fault at once
+            if name not in form.errors:
+                form.add_error(name if name in form.fields else None, message)
+        if valid and not form.errors:
             data = form.cleaned_data
             try:
                 submitted = services.submit_application(
@@ -138,12 +143,18 @@ def apply(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
                     municipalities=list(data["municipalities"]),
                     total_budget=data["total_budget"],
                     amount_applied=data["amount_applied"],
+                    contact_person=data["contact_person"],
+                    phone=data["phone"],
+                    signatory=data["signatory"],
+                    iban=data["iban"],
+                    privacy_notice=data["privacy_notice"],
                     earlier_grants=data["earlier_grants"],
                     attachments=data["attachments"],
                     status_url=lambda token: request.build_absolute_uri(reverse("grants:status", args=[token])),
                 )
             except services.GrantError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+                for name, message in exc.errors:
+                    form.add_error(name if name in form.fields else None, message)
             else:
                 messages.success(
                     request,
@@ -349,6 +360,8 @@ def manage(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
         "reviewer_form": ReviewerForm(candidates=_candidates(grant_round.region)) if may_manage else None,
         "decision_form": DecisionForm(applications=applications, proposal=proposal) if may_manage and visible else None,
         "proposed_total": sum(proposal.values()),
+        "period_running": timezone.localdate() <= grant_round.closes_on,
+        "review_counts": selectors.review_counts(rows),
         "decided_total": sum(a.granted_amount or 0 for a in applications),
     }
     return render(request, "grants/manage.html", context)
@@ -393,25 +406,6 @@ def decide(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     return redirect("grants:manage", grant_round.region.slug, grant_round.pk)
 
 
-@login_required
-@require_GET
-def export(request: HttpRequest, region_slug: str, pk: int, fmt: str) -> HttpResponse:
-    grant_round = _managed_round(request, region_slug, pk, reviewers_too=False)
-    name = f"avustuspaatokset-{grant_round.region.slug}-{grant_round.year}-{grant_round.pk}"
-    if fmt == "csv":
-        dialect = csv_dialects.dialect_for(request.GET.get("dialect"), current_language())
-        response = HttpResponse(exports.as_csv(grant_round, dialect), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            exports.as_xlsx(grant_round),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        raise Http404("csv or xlsx")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
-
-
 def _application(request: HttpRequest, region_slug: str, pk: int) -> tuple[Application, selectors.ReviewPage]:
     region = _region(request, region_slug)
     try:
@@ -427,7 +421,8 @@ def _application(request: HttpRequest, region_slug: str, pk: int) -> tuple[Appli
 def _render_review(request: HttpRequest, page: selectors.ReviewPage, form: ScoreForm | None = None) -> HttpResponse:
     application = page.application
     criteria = scoring.scored_criteria(application.round.principles)
-    if form is None and page.may_review and page.own is None and application.round.decided_at is None:
+    scoring_open = page.own is None and page.conflict is None and application.round.decided_at is None
+    if form is None and page.may_review and scoring_open:
         form = ScoreForm(criteria=criteria)
     context = {
         "region": application.round.region,

@@ -1,7 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.http import HttpRequest
 
 from .models import Area, AreaMembership, Organisation, Region, RegionRole
-from .permissions import RegionScopedAdmin
+from .permissions import RegionScopedAdmin, administered_regions
 
 
 @admin.register(Area)
@@ -43,3 +48,12 @@ class RegionRoleAdmin(RegionScopedAdmin):
     list_display = ["user", "region", "role", "organisation", "group_key"]
     list_filter = ["region", "role"]
     raw_id_fields = ["user", "organisation"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """A role goes to a user already in the administrator's regions or to a new account in no region yet
+        (never to another region's people): the generic scoping would leave a new account out."""
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user" and not request.user.is_superuser:
+            mine = Q(region_roles__region__in=administered_regions(request.user)) | Q(region_roles__isnull=True)
+            field.queryset = get_user_model().objects.filter(mine, is_active=True).distinct()
+        return field

@@ -4,7 +4,8 @@ from collections.abc import Collection
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
 from .models import Region, RegionRole, RoleKind
@@ -27,9 +28,15 @@ def is_region_admin(user: Any, region: Region) -> bool:
 
 
 def can_view_public_pages(user: Any, region: Region) -> bool:
-    """The strategy and what hangs on it (goals, actions, groups, the process, grant rounds) are public documents:
-    anyone may read them. Only the dashboard (and what follows it) can be made internal by the region."""
-    return True
+    """The strategy and what hangs on it (goals, actions, groups, the process, grant rounds) are public documents
+    of a public region; a region marked internal shows them, like its dashboard, only to its roles."""
+    return region.dashboard_public or can_view_internal(user, region)
+
+
+def visible_regions(user: Any) -> QuerySet[Region]:
+    """The regions whose pages the user may see: the public ones and those where the user has a role."""
+    mine = regions_with_role(user, *RoleKind.values).values("pk")
+    return Region.objects.filter(Q(dashboard_public=True) | Q(pk__in=mine))
 
 
 def can_view_internal(user: Any, region: Region) -> bool:
@@ -136,7 +143,65 @@ def can_edit(user: Any, obj: Model) -> bool:
     return is_region_admin(user, region_of(obj))
 
 
-class RegionScopedAdmin(admin.ModelAdmin):
+_paths: dict[type[Model], str | None] = {}
+
+
+def region_path(model: type[Model]) -> str | None:
+    """The shortest ORM path from a model to the Region that owns it ("region", "version__strategy__region",
+    "pk" for Region itself), or None for what no region owns (areas, organisations, national data)."""
+    if model in _paths:
+        return _paths[model]
+    found: str | None = "pk" if model is Region else None
+    queue: list[tuple[type[Model], str, int]] = [(model, "", 0)]
+    while queue and found is None:
+        current, prefix, depth = queue.pop(0)
+        for field in current._meta.concrete_fields:
+            related = field.related_model
+            if not field.many_to_one and not field.one_to_one or related is None or related == "self":
+                continue
+            path = f"{prefix}{field.name}"
+            if related is Region:
+                found = path
+                break
+            if depth < 3:
+                queue.append((related, f"{path}__", depth + 1))  # type: ignore[arg-type]
+    _paths[model] = found
+    return found
+
+
+def scoped_choices(queryset: QuerySet, user: Any) -> QuerySet:
+    """An admin form's choices limited to the administrator's regions: a region-owned model to those regions'
+    objects, users to those with a role there; superusers choose from everything."""
+    if getattr(user, "is_superuser", False):
+        return queryset
+    regions = administered_regions(user)
+    model = queryset.model
+    if model is get_user_model():
+        return queryset.filter(region_roles__region__in=regions).distinct()
+    path = region_path(model)
+    if path is None:
+        return queryset
+    return queryset.filter(**{f"{path}__in": regions}).distinct()
+
+
+class ScopedChoicesMixin:
+    """Every foreign key and many-to-many field of the form offers only the administrator's regions' objects
+    (`scoped_choices`), on top of whatever narrower choice the admin itself makes."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = scoped_choices(field.queryset, request.user)
+        return field
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = scoped_choices(field.queryset, request.user)
+        return field
+
+
+class RegionScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     """Admin pages that region administrators use for their own regions only; superusers see all.
 
     `region_lookup` is the ORM path from the model to its Region.
@@ -167,13 +232,22 @@ class RegionScopedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self.has_change_permission(request, obj)
 
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> list[Any]:
+        """One admin log entry per deleted object, each saved (not bulk-created), so that the audit trail, which
+        copies the admin's log, sees every one."""
+        from django.contrib.admin.models import DELETION, LogEntry
+
+        user_id = request.user.pk
+        assert user_id is not None  # only a signed-in administrator reaches the admin
+        return [LogEntry.objects.log_actions(user_id, [obj], DELETION, single_object=True) for obj in queryset]
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.related_model is Region and not request.user.is_superuser:
             kwargs["queryset"] = administered_regions(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class RegionScopedInline(admin.options.InlineModelAdmin):
+class RegionScopedInline(ScopedChoicesMixin, admin.options.InlineModelAdmin):
     """Inline rows are editable by whoever may edit the parent object."""
 
     def _parent_allowed(self, request: HttpRequest, obj: Model | None) -> bool:

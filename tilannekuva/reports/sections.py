@@ -73,7 +73,8 @@ def survey_results(*, region: Region, year: int, metrics: list[Metric]) -> list[
     surveys = Survey.objects.filter(region=region, year=year).exclude(status=SurveyStatus.DRAFT).order_by("key")
     for survey in surveys:
         respondents = survey.responses.count()
-        values = headline_values(survey)  # empty below the threshold
+        public = survey.results_published and survey.status == SurveyStatus.CLOSED
+        values = headline_values(survey) if public else {}  # empty below the threshold
         wanted = bound.get(survey.key, set())
         rows = [
             (question.text, values[question.key][0], values[question.key][2])

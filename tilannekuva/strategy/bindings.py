@@ -49,8 +49,17 @@ class AgreementKind(models.TextChoices):
 # The names of the data bank's sources that metrics are most often bound to, as a binding's summary shows them.
 SOURCE_LABELS = {
     "sotkanet": _("Sotkanet (THL)"),
+    "sotkanet-snapshot": _("Sotkanet (THL), saved snapshot"),
     "statfin": _("Statistics Finland"),
     "ptv": _("Finnish Service Catalogue (PTV)"),
+    "file": _("A file imported into the data bank"),
+}
+# The shipped survey templates (data/surveys/) in words, for a card's source: never the internal key.
+SURVEY_LABELS = {
+    "partner-survey": _("the partner survey"),
+    "compass-survey": _("the compass survey"),
+    "resident-wellbeing-survey": _("the residents' wellbeing survey"),
+    "strategy-participation-survey": _("the participation survey"),
 }
 # The region figure's rules of the data bank (databank.regional.Aggregation); the first is the default.
 AGGREGATIONS = ("region_value", "mean", "population_weighted_mean", "sum")

@@ -392,9 +392,7 @@ class Metric(KeyedPart):
             source = bindings.SOURCE_LABELS.get(binding.source)
             if source and binding.organisation_kind:
                 return f"{source}: {OrganisationKind(binding.organisation_kind).label}"
-            if source:
-                return gettext("%(source)s, indicator %(id)s") % {"source": source, "id": binding.series}
-            return f"{label}: {binding.source} {binding.series}"
+            return gettext("%(source)s, indicator %(id)s") % {"source": source or label, "id": binding.series}
         if isinstance(binding, ComputedBinding):
             index = {
                 bindings.HYTE_COEFFICIENT: gettext("HYTE coefficient"),
@@ -404,9 +402,9 @@ class Metric(KeyedPart):
             return f"{label}: {index[binding.index]}{component}"
         if isinstance(binding, AgreementBinding):
             return f"{label}: {AgreementKind(binding.agreement_kind).label}"
-        if isinstance(binding, SurveyBinding):
-            question = f" / {binding.question}" if binding.question else ""
-            return f"{label}: {binding.survey}{question}"
+        if isinstance(binding, SurveyBinding):  # in words, not the survey's and question's internal keys
+            survey = bindings.SURVEY_LABELS.get(binding.survey) or gettext("the region's own survey")
+            return f"{label}: {survey}" + (" (NPS)" if binding.question == "nps" else "")
         return label
 
 

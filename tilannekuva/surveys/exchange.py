@@ -340,6 +340,8 @@ def result_rows(survey: Survey) -> list[list[Any]]:
     header = ["question", "text", "kind", "measure", "n", "value", "ci_low", "ci_high", "promoters", "passives",
               "detractors", "mean", "median"]  # fmt: skip
     rows: list[list[Any]] = [header]
+    if found.preliminary:
+        rows.append(["", _("Preliminary results: the survey still takes answers.")] + [""] * (len(header) - 2))
     if not found.shown:
         rows.append(["", results.too_few(found.n, found.threshold)] + [""] * (len(header) - 2))
         return rows

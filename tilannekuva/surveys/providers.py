@@ -1,5 +1,7 @@
 """The dashboard's data for metrics bound to a survey (`binding: {type: survey, survey: KEY, question: Q}`): each
-year's NPS or mean of the region's survey of that key, once it has at least its threshold of answers. A binding
+year's NPS or mean of the region's survey of that key, once its results are published (only a closed survey's
+can be) and it has at least its threshold of answers. An open or unpublished survey feeds no card: its live,
+preliminary results are on its own results page for the region's roles. A binding
 without a question takes the survey's own score (EUROHIS-QOL 8) where it has one, else the number of answers."""
 
 from django.urls import reverse
@@ -18,7 +20,9 @@ def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData
     bound = {m.pk: b for m in metrics if isinstance(b := m.typed_binding, SurveyBinding)}
     keys = {b.survey for b in bound.values()}
     surveys = list(
-        Survey.objects.filter(region=region, key__in=keys).exclude(status=SurveyStatus.DRAFT).order_by("year")
+        Survey.objects.filter(
+            region=region, key__in=keys, results_published_at__isnull=False, status=SurveyStatus.CLOSED
+        ).order_by("year")
     )
     headlines = {s.pk: headline_values(s) for s in surveys}
     question_keys = {b.question for b in bound.values()} - {""}
@@ -74,11 +78,8 @@ def survey_values(metrics: list[Metric], region: Region) -> dict[int, MetricData
             notes.append(label)
         if demo:
             notes.append(_("Demo data (synthetic)"))
-        public = [s for s in mine if s.results_published]
-        detail_url = detail_label = ""
-        if public:  # the newest published results; unpublished ones have no public page
-            detail_url = reverse("surveys:public_results", args=[region.slug, public[-1].pk])
-            detail_label = _("The published survey results (%(year)s)") % {"year": public[-1].year}
+        detail_url = reverse("surveys:public_results", args=[region.slug, mine[-1].pk])
+        detail_label = _("The published survey results (%(year)s)") % {"year": mine[-1].year}
         found[metric.pk] = MetricData(
             values=values,
             by_area=by_area,

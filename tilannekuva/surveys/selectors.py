@@ -35,11 +35,11 @@ def survey_of(region: Region, pk: int) -> Survey:
 
 
 def published_surveys(region: Region) -> QuerySet[Survey]:
-    """The region's surveys whose results are public, newest first."""
+    """The region's surveys whose results are public (published, and closed: an older database may hold a
+    survey published while open), newest first."""
     return (
         Survey.objects.select_related("region")
-        .filter(region=region, results_published_at__isnull=False)
-        .exclude(status=SurveyStatus.DRAFT)
+        .filter(region=region, results_published_at__isnull=False, status=SurveyStatus.CLOSED)
         .annotate(response_count=Count("responses", distinct=True))
         .order_by("-year", "key", "pk")
     )
@@ -123,6 +123,7 @@ class SurveyResults:
     years: list[YearRow]
     score: results.ScaleSummary | None = None
     scale_keys: list[str] = field(default_factory=list)
+    preliminary: bool = False  # the survey still takes answers: live results, no breakdowns
 
     @property
     def threshold(self) -> int:
@@ -173,8 +174,13 @@ def eurohis(survey: Survey) -> results.ScaleSummary | None:
 def survey_results(survey: Survey, *, moderator: bool = False, public: bool = False) -> SurveyResults:
     """Everything the results page shows. Nothing is computed for the page when the survey has fewer answers
     than its threshold; open answers are listed to moderators, and to others once published. `public`: the
-    published results (the public page, the open data API), compared only with other published years."""
+    published results (the public page, the open data API), compared only with other published years.
+
+    Breakdowns resist differencing: while the survey takes answers its results are preliminary and shown without
+    the breakdown by organisation kind, so nobody can add known answers between two views to lift a small group
+    over the threshold and subtract them; once closed, no answer can be added and two views never differ."""
     moderator = moderator and not public
+    preliminary = survey.status != SurveyStatus.CLOSED
     n = survey.responses.count()
     shown = n >= survey.threshold
     questions = questions_of(survey)
@@ -208,10 +214,11 @@ def survey_results(survey: Survey, *, moderator: bool = False, public: bool = Fa
         n=n,
         shown=shown,
         questions=found,
-        by_kind=breakdown_by_kind(survey, questions) if shown else [],
+        by_kind=breakdown_by_kind(survey, questions) if shown and not preliminary else [],
         years=year_over_year(survey, questions, published_only=public),
         score=eurohis(survey) if shown else None,
         scale_keys=scale_keys,
+        preliminary=preliminary,
     )
 
 
@@ -260,7 +267,7 @@ def year_over_year(survey: Survey, questions: list[Question], *, published_only:
     rows = []
     others = Survey.objects.filter(region=survey.region, key=survey.key).exclude(status=SurveyStatus.DRAFT)
     if published_only:
-        others = others.filter(results_published_at__isnull=False)
+        others = others.filter(results_published_at__isnull=False, status=SurveyStatus.CLOSED)
     for other in others:
         values = headline_values(other)
         n = other.responses.count()

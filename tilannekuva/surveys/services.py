@@ -197,6 +197,8 @@ def set_status(*, survey: Survey, status: str, user: Any) -> Survey:
         raise SurveyError(_("Add questions before opening the survey."))
     if status not in SurveyStatus.values:
         raise SurveyError(_("Unknown status."), field="status")
+    if status != SurveyStatus.CLOSED and survey.results_published:
+        raise SurveyError(_("The results are published: withdraw them before opening the survey again."))
     survey.status = status
     if status == SurveyStatus.OPEN and survey.opens_on is None:
         survey.opens_on = timezone.localdate()
@@ -258,11 +260,12 @@ def enable_open_link(*, survey: Survey, user: Any) -> Survey:
 @transaction.atomic
 def publish_results(*, survey: Survey, publish: bool, user: Any) -> Survey:
     """Make a survey's results public (the public results page and the open data API: small groups hidden, only
-    approved open answers) or withdraw them. A draft has no results to publish."""
+    approved open answers) or withdraw them. Publishing is a decision on final results: only a closed survey's
+    (an open one's would change with every answer, and differences between two views could single one out)."""
     if not can_manage_surveys(user, survey.region):
         raise PermissionDenied
-    if publish and survey.status == SurveyStatus.DRAFT:
-        raise SurveyError(_("Open the survey before publishing its results."))
+    if publish and survey.status != SurveyStatus.CLOSED:
+        raise SurveyError(_("Close the survey before publishing its results: only final results are published."))
     if publish == survey.results_published:
         return survey
     before = survey.results_published_at.isoformat() if survey.results_published_at else None

@@ -163,10 +163,10 @@ def test_the_page_answers_each_role(client, region, users, entry, django_user_mo
 
 def test_an_internal_dashboard_hides_the_calendar_and_its_public_feed(client, region, users):
     Region.objects.filter(pk=region.pk).update(dashboard_public=False)
-    assert client.get(reverse("calendars:calendar", args=["etela-savo"])).status_code == 302
+    assert client.get(reverse("calendars:calendar", args=["etela-savo"])).status_code == 404  # as the API
     assert client.get(reverse("calendars:feed", args=["etela-savo"])).status_code == 404
     client.force_login(users["bob"])
-    assert client.get(reverse("calendars:calendar", args=["etela-savo"])).status_code == 403
+    assert client.get(reverse("calendars:calendar", args=["etela-savo"])).status_code == 404
 
 
 def test_a_projects_milestones_are_in_the_public_calendar(region):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tilannekuva.core import tables
+from tilannekuva.core import csv_dialects, tables
 from tilannekuva.core.tables import TableError, read_table
 
 ROWS = [["alue", "vuosi", "arvo"], ["Hämeenlinna", "2024", "12.5"], ["Mäntyharju", "2024", ""]]
@@ -147,3 +147,38 @@ def test_any_bytes_are_read_or_refused_with_a_message(content):
         table.header  # noqa: B018
     except TableError as exc:
         assert exc.errors and all(exc.errors)
+
+
+HOSTILE = ["=cmd|' /C calc'!A0", "+358 40 1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_every_written_cell_is_inert_in_csv_and_xlsx(text):
+    """Issue 17: the one writer escapes every text cell of every CSV and XLSX: nothing starts a formula."""
+    line = tables.csv_text([[text, 12.5, -3, None]]).strip("\n")
+    assert line.split(";")[0].strip('"') == "'" + text and line.endswith(";12.5;-3;")
+    sheet = openpyxl.load_workbook(io.BytesIO(tables.xlsx_bytes([[text, -3]], title="x"))).active
+    assert sheet["A1"].value.startswith("'") and sheet["A1"].data_type == "s" and sheet["B1"].value == -3
+
+
+def test_no_module_writes_csv_or_xlsx_but_core_tables():
+    """Every CSV and XLSX the product writes goes through core.tables (so through its one escape)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    writers = re.compile(r"csv\.(writer|DictWriter)\(|openpyxl\.Workbook\(|xlsxwriter")
+    found = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts and path.name != "tables.py" and writers.search(path.read_text("utf-8"))
+    ]
+    assert found == []
+
+
+def test_the_finnish_dialect_keeps_its_own_code_formula_and_escapes_anyones_text():
+    text = csv_dialects.csv_in_dialect(
+        [["area_code", "name"], ["049", "=HYPERLINK(1)"]], csv_dialects.FINNISH, codes=["area_code"]
+    )
+    assert '"=""049"""' in text or '="049"' in text
+    assert "'=HYPERLINK(1)" in text

@@ -15,6 +15,7 @@ from tilannekuva.regions.models import Area, Organisation, OrganisationKind, Reg
 YEAR = 2026
 TODAY = datetime.date.today()
 VALID_BUSINESS_ID = "1234567-1"  # made up, with the right check digit
+VALID_IBAN = "FI21 1234 5600 0007 85"  # the banks' published example account, with the right check digits
 
 
 @pytest.fixture
@@ -77,6 +78,10 @@ def application_fields(grant_round: GrantRound, **overrides):
         "association": "Savon Nuoret ry",
         "business_id": VALID_BUSINESS_ID,
         "email": "hakija@example.invalid",
+        "contact_person": "Sanna Savolainen",
+        "signatory": "Pekka Puheenjohtaja",
+        "iban": VALID_IBAN,
+        "privacy_notice": True,
         "activity": "Nuorten olohuone",
         "description": "Matalan kynnyksen kohtaamispaikka.",
         "target_groups": ["young"],
@@ -88,6 +93,13 @@ def application_fields(grant_round: GrantRound, **overrides):
     }
     fields.update(overrides)
     return fields
+
+
+def close(grant_round: GrantRound) -> GrantRound:
+    """The application period over (yesterday was its last day): decisions may be recorded."""
+    GrantRound.objects.filter(pk=grant_round.pk).update(closes_on=TODAY - datetime.timedelta(days=1))
+    grant_round.refresh_from_db()
+    return grant_round
 
 
 @pytest.fixture

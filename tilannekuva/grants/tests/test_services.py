@@ -27,7 +27,7 @@ from tilannekuva.regions.models import Area, AreaKind
 from tilannekuva.strategy.bindings import DataBankBinding
 from tilannekuva.strategy.models import Direction, Metric
 
-from .conftest import YEAR, application_fields
+from .conftest import YEAR, application_fields, close
 
 # --- the priority proposal -------------------------------------------------------------------------------------
 
@@ -262,11 +262,22 @@ def test_the_weighted_score_is_the_weighted_mean_of_the_reviews_and_the_priority
     services.score_application(application=application, user=people["rami"], scores=scores_for(grant_round, 4, 2, 5))
     services.score_application(application=application, user=people["riina"], scores=scores_for(grant_round, 2, 4, 3))
     (score,) = scoring.round_scores(grant_round)
-    # 30·5/5 + 30·3/5 + 20·3/5 + 20·4/5 = 30 + 18 + 12 + 16 = 76
-    assert score.total == 76.0
+    # Quality (the reviewed criteria): (30·3/5 + 20·3/5 + 20·4/5) / 70 = 46 / 70; the priority fit (30·5/5)
+    # counts in proportion to it: 30 · 46/70 + 46 = 65.7 (docs/DECISIONS.md, "Trust guards")
+    assert score.total == 65.7
     assert score.reviews == 2
     assert "Mean of 2 reviews: 4, 2." in score.explanation[1]
     assert "highest weight 3 of 3" in score.explanation[0]
+
+
+def test_a_ticked_priority_cannot_outweigh_the_quality(application, grant_round, people):
+    """Issue 17: a junk application scored 1/1/0 got 40/100 for ticking the top priority. The fit now counts in
+    proportion to the quality, so the total never exceeds the quality score."""
+    services.score_application(application=application, user=people["rami"], scores=scores_for(grant_round, 1, 1, 0))
+    (score,) = scoring.round_scores(grant_round)
+    assert score.total is not None and score.total == pytest.approx(14.3)
+    assert score.total <= round(100 * score.quality, 1)
+    assert "in proportion to the quality score (14 %)" in score.explanation[0]
 
 
 def test_priority_fit_weighs_the_highest_priority_addressed(grant_round):
@@ -289,15 +300,18 @@ def test_an_application_without_reviews_has_no_score_and_ranks_last(grant_round,
 # --- allocation ------------------------------------------------------------------------------------------------
 
 
-def test_allocation_is_greedy_by_rank_with_a_partial_last_grant():
+def test_allocation_is_greedy_by_rank_with_whole_grants_only():
+    """Issue 17: "the first that doesn't fit gets the rest" offered 999,50 € to one who asked 6 000 €. Now one
+    that does not fit whole gets nothing and the next that fits is funded; the rest stays for the funder."""
     claims = [
         scoring.Claim(1, 90, Decimal("4000")),
         scoring.Claim(2, 80, Decimal("5000")),
         scoring.Claim(3, 70, Decimal("3000")),
-        scoring.Claim(4, 30, Decimal("100")),
+        scoring.Claim(4, 60, Decimal("999.50")),
+        scoring.Claim(5, 30, Decimal("100")),
     ]
     granted = scoring.allocate(claims, budget=Decimal("10000"), min_score=50)
-    assert granted == {1: Decimal("4000"), 2: Decimal("5000"), 3: Decimal("1000"), 4: Decimal("0")}
+    assert granted == {1: Decimal("4000"), 2: Decimal("5000"), 3: Decimal("0"), 4: Decimal("999.50"), 5: Decimal("0")}
 
 
 def test_allocation_respects_the_largest_grant():
@@ -322,6 +336,8 @@ def test_allocation_never_exceeds_the_budget_nor_what_was_applied(budget, claims
     assert sum(granted.values(), Decimal(0)) <= budget
     for claim in listed:
         assert Decimal(0) <= granted[claim.key] <= claim.amount
+        capped = claim.amount if max_grant is None else min(claim.amount, max_grant)
+        assert granted[claim.key] in (Decimal(0), capped.quantize(Decimal("0.01")))  # whole or nothing
         if max_grant is not None:
             assert granted[claim.key] <= max_grant
         if claim.score is None or claim.score < min_score:
@@ -336,6 +352,14 @@ def test_the_funder_records_decisions_within_the_budget(grant_round, people):
     second = services.submit_application(**application_fields(grant_round, association="Toinen ry")).application
     grant_round.budget = Decimal("9000")
     grant_round.save()
+    with pytest.raises(services.GrantError, match="decisions are recorded after it closes"):
+        services.record_decisions(
+            grant_round=grant_round,
+            user=people["hanna"],
+            amounts={first.pk: Decimal("6000"), second.pk: Decimal("1000")},
+        )
+    assert not Application.objects.filter(decided_at__isnull=False).exists()
+    close(grant_round)
     with pytest.raises(services.GrantError, match="more than the budget"):
         services.record_decisions(
             grant_round=grant_round,
@@ -356,6 +380,7 @@ def test_the_funder_records_decisions_within_the_budget(grant_round, people):
 
 
 def test_a_grant_never_exceeds_what_was_applied_for(application, grant_round, people):
+    close(grant_round)
     with pytest.raises(services.GrantError) as raised:
         services.record_decisions(
             grant_round=grant_round, user=people["alice"], amounts={application.pk: Decimal("4000.01")}
@@ -366,3 +391,17 @@ def test_a_grant_never_exceeds_what_was_applied_for(application, grant_round, pe
 def test_split_shares_sum_to_the_whole():
     shares = scoring.split(Decimal("100.00"), ["a", "b", "c"])
     assert sum(shares.values()) == Decimal("100.00") and shares["a"] == Decimal("33.34")
+
+
+def test_the_audit_trail_reads_a_decision_in_words_and_finnish_numbers(grant_round, people, application):
+    """Issue 17: the trail showed `Decision: ["received", null] → ["rejected", "0.00"]` as "Hyväksytty"."""
+    from django.utils import translation
+
+    close(grant_round)
+    services.record_decisions(grant_round=grant_round, user=people["hanna"], amounts={application.pk: Decimal("0")})
+    entry = AuditEntry.objects.filter(object_id=str(application.pk), content_type__model="application").latest("at")
+    assert entry.action != "approved"
+    with translation.override("fi"):
+        shown = {c.label: (c.before_text, c.after_text) for c in entry.field_changes()}
+        assert shown == {"tila": ("Vastaanotettu, arvioitavana", "Ei myönnetty"), "myönnetty (€)": ("", "0,00")}
+        assert entry.get_action_display() == "Muutettu"

@@ -1,6 +1,7 @@
 """The grant pages × roles: the public form works without an account, the drafting of priorities is the HYTE
 group's, reviews are the reviewers', decisions and exports the funder's; refusals change nothing."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -8,13 +9,14 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from tilannekuva.grants import scoring, services
 from tilannekuva.grants.models import Application, Priority, PriorityStatus, Review, RoundReviewer
 from tilannekuva.regions.models import Area
 
-from .conftest import YEAR, application_fields
+from .conftest import YEAR, application_fields, close
 
 ROLES = ["anonymous", "dave", "bob", "carol", "erkki", "hanna", "kaisa", "rami", "alice"]
 
@@ -41,6 +43,10 @@ def form_data(grant_round, **overrides):
         "association": "Savon Nuoret ry",
         "business_id": "1234567-1",
         "email": "hakija@example.invalid",
+        "contact_person": "Sanna Savolainen",
+        "signatory": "Pekka Puheenjohtaja",
+        "iban": "FI21 1234 5600 0007 85",
+        "privacy_notice": "on",
         "activity": "Nuorten olohuone",
         "description": "Kohtaamispaikka.",
         "target_groups": ["young"],
@@ -92,6 +98,10 @@ def test_an_association_applies_without_an_account_and_sees_its_application(
         ("amount_applied", "12x", "is not an amount in euros"),
         ("email", "not-an-email", "valid email"),
         ("target_groups", [], "required"),
+        ("iban", "FI21 1234 5600 0007 86", "not a valid IBAN"),
+        ("contact_person", "", "Name the association"),
+        ("signatory", " ", "Name the person with signing authority"),
+        ("privacy_notice", "", "read the privacy notice"),
     ],
 )
 def test_a_faulty_form_shows_what_to_fix_and_saves_nothing(client, grant_round, field, value, message):
@@ -101,6 +111,34 @@ def test_a_faulty_form_shows_what_to_fix_and_saves_nothing(client, grant_round, 
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Application.objects.exists()
+
+
+def test_every_fault_of_the_form_is_shown_at_once(client, grant_round):
+    """Issue 17: errors came one stage at a time (four round trips). Form faults and the rules' faults together."""
+    data = form_data(
+        grant_round,
+        email="not-an-email",
+        business_id="1234567-2",
+        iban="FI00 1234",
+        contact_person="",
+        signatory="",
+        privacy_notice="",
+        total_budget="1000",
+        amount_applied="2000",
+    )
+    response = client.post(reverse("grants:apply", args=["etela-savo", grant_round.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 400 and not Application.objects.exists()
+    for message in (
+        "valid email",
+        "not a valid business id",
+        "not a valid IBAN",
+        "Name the association",
+        "signing authority",
+        "privacy notice",
+        "cannot be more than the activity",
+    ):
+        assert message in page, message
 
 
 def test_a_closed_round_takes_no_applications(client, grant_round):
@@ -235,6 +273,7 @@ def test_only_the_funder_and_administrators_name_reviewers(client, people, grant
 
 @pytest.mark.parametrize("who", ROLES)
 def test_only_the_funder_and_administrators_decide(client, people, grant_round, application, who):
+    close(grant_round)
     login(client, people, who)
     response = client.post(
         reverse("grants:decide", args=["etela-savo", grant_round.pk]), {f"amount_{application.pk}": "3 000"}
@@ -253,6 +292,7 @@ def test_a_decision_over_the_budget_changes_nothing(client, people, grant_round)
             grant_round, association="Toinen ry", total_budget=Decimal("9000"), amount_applied=Decimal("6000")
         )
     ).application
+    close(grant_round)
     client.force_login(people["hanna"])
     response = client.post(
         reverse("grants:decide", args=["etela-savo", grant_round.pk]),
@@ -265,7 +305,9 @@ def test_a_decision_over_the_budget_changes_nothing(client, people, grant_round)
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_decisions_export_for_the_case_management_system(client, people, grant_round, application, fmt):
-    services.record_decisions(grant_round=grant_round, user=people["hanna"], amounts={application.pk: Decimal("2500")})
+    services.record_decisions(
+        grant_round=close(grant_round), user=people["hanna"], amounts={application.pk: Decimal("2500")}
+    )
     url = reverse("grants:export", args=["etela-savo", grant_round.pk, fmt])
     client.force_login(people["rami"])
     assert client.get(url).status_code == 403
@@ -299,7 +341,9 @@ def test_attachments_are_for_the_assessment_only(client, people, grant_round, se
 def test_the_yearly_report_shows_the_money_by_priority_municipality_target_group_and_funder(
     client, people, grant_round, application
 ):
-    services.record_decisions(grant_round=grant_round, user=people["hanna"], amounts={application.pk: Decimal("4000")})
+    services.record_decisions(
+        grant_round=close(grant_round), user=people["hanna"], amounts={application.pk: Decimal("4000")}
+    )
     page = client.get(reverse("grants:report", args=["etela-savo"]) + f"?year={YEAR}").content.decode()
     for text in (
         "By priority",
@@ -375,6 +419,67 @@ def test_scores_are_rounded_to_one_decimal_not_cut_off():
     with translation.override("fi"):
         assert decimal1(11 / 3) == "3,7"
         assert decimal1(82) == "82,0"
+
+
+def test_decisions_in_an_open_round_are_refused_until_an_audited_early_close(client, people, grant_round, application):
+    """Issue 17: a round decides after it closes. While it takes applications the decision is refused with a
+    message; an explicit early close (with its reason, in the audit trail) ends the period, then it may decide."""
+    from tilannekuva.audit.models import AuditEntry
+
+    client.force_login(people["hanna"])
+    decide = reverse("grants:decide", args=["etela-savo", grant_round.pk])
+    page = client.post(decide, {f"amount_{application.pk}": "3 000"}, follow=True).content.decode()
+    assert "decisions are recorded after it closes" in page
+    application.refresh_from_db()
+    assert application.decided_at is None and application.status == "received"
+    close_url = reverse("grants:close", args=["etela-savo", grant_round.pk])
+    assert "Write why the round is closed early" in client.post(close_url, {"reason": " "}, follow=True).text
+    grant_round.refresh_from_db()
+    assert grant_round.closes_on >= datetime.date.today()
+    client.post(close_url, {"reason": "Määräraha päätettävä ennen vuodenvaihdetta"})
+    grant_round.refresh_from_db()
+    assert grant_round.closes_on < datetime.date.today()
+    assert AuditEntry.objects.filter(note__startswith="Closed early: Määräraha", object_id=str(grant_round.pk)).exists()
+    assert client.post(decide, {f"amount_{application.pk}": "3 000"}).status_code == 302
+    application.refresh_from_db()
+    assert application.granted_amount == Decimal("3000")
+
+
+def test_the_ranking_flags_unequal_reviews_and_a_proposal_short_of_the_amount(client, people, grant_round):
+    from .test_services import scores_for
+
+    first = services.submit_application(**application_fields(grant_round, amount_applied=Decimal("6000"))).application
+    second = services.submit_application(
+        **application_fields(grant_round, association="Toinen ry", amount_applied=Decimal("5000"))
+    ).application
+    for who in ("rami", "riina"):
+        services.score_application(application=first, user=people[who], scores=scores_for(grant_round, 5, 5, 5))
+    services.score_application(application=second, user=people["rami"], scores=scores_for(grant_round, 5, 5, 4))
+    client.force_login(people["hanna"])
+    page = client.get(reverse("grants:manage", args=["etela-savo", grant_round.pk])).text
+    assert "Unequal reviews" in page and "from 1 to 2 reviews" in page
+    assert "no partial grant is proposed" in page  # 10 000 € budget: 6 000 € fits, 5 000 € does not
+    assert Application.objects.filter(pk=second.pk, granted_amount__isnull=True).exists()
+
+
+def test_a_reviewer_declares_a_conflict_of_interest_and_is_excluded(client, people, grant_round, application):
+    from .test_services import scores_for
+
+    client.force_login(people["rami"])
+    page = reverse("grants:application", args=["etela-savo", application.pk])
+    assert "Declare a conflict of interest" in client.get(page).text
+    url = reverse("grants:conflict", args=["etela-savo", application.pk])
+    client.post(url, {"reason": "Yhdistyksen hallituksen jäsen"})
+    shown = client.get(page).text
+    assert "You declared a conflict of interest" in shown and 'name="reason"' not in shown
+    with translation.override("en"), pytest.raises(services.GrantError, match="conflict of interest"):
+        services.score_application(
+            application=application, user=people["rami"], scores=scores_for(grant_round, 5, 5, 5)
+        )
+    services.score_application(application=application, user=people["riina"], scores=scores_for(grant_round, 3, 3, 3))
+    assert Review.objects.filter(application=application).count() == 1  # the score comes from riina alone
+    client.force_login(people["carol"])  # not a reviewer
+    assert client.post(url, {"reason": "x"}).status_code == 403
 
 
 def test_applications_and_their_upload_volume_are_limited_per_address(client, grant_round, settings, tmp_path):

@@ -6,7 +6,7 @@ The test fails when a URL is added without being listed here, so that no view es
 import datetime
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from tilannekuva.databank.models import Indicator
 from tilannekuva.databank.services import source
@@ -116,6 +116,8 @@ POST_ONLY = {
     "grants:reviewers",
     "grants:score",
     "grants:decide",
+    "grants:close",
+    "grants:conflict",
     "surveys:create",
     "surveys:status",
     "surveys:invite",
@@ -325,6 +327,10 @@ def grants_arguments(region: Region, admin) -> dict[str, list]:
         association="Yhdistys ry",
         business_id="1234567-1",
         email="yhdistys@example.invalid",
+        contact_person="Yhteyshenkilö",
+        signatory="Puheenjohtaja",
+        iban="FI21 1234 5600 0007 85",
+        privacy_notice=True,
         activity="Kerho",
         description="Kerho",
         target_groups=["young"],
@@ -352,14 +358,17 @@ def grants_arguments(region: Region, admin) -> dict[str, list]:
 
 
 def survey_arguments(region: Region, admin) -> dict[str, list]:
-    """An open partner survey with an invitation and an open link, its results published."""
+    """An open partner survey with an invitation and an open link, and last year's, closed and published."""
     from tilannekuva.surveys import services as surveys
 
     survey = surveys.create_survey(region=region, template="partner-survey", year=2025, user=admin)
     surveys.set_status(survey=survey, status="open", user=admin)
     surveys.enable_open_link(survey=survey, user=admin)
     [issued] = surveys.create_invitations(survey=survey, organisations=[None], user=admin)
-    surveys.publish_results(survey=survey, publish=True, user=admin)
+    published = surveys.create_survey(region=region, template="partner-survey", year=2024, user=admin)
+    surveys.set_status(survey=published, status="open", user=admin)
+    surveys.set_status(survey=published, status="closed", user=admin)
+    surveys.publish_results(survey=published, publish=True, user=admin)
     base = ["etela-savo", survey.pk]
     return {
         "surveys:list": ["etela-savo"],
@@ -371,8 +380,8 @@ def survey_arguments(region: Region, admin) -> dict[str, list]:
         "surveys:respond": [issued.token],
         "surveys:open": [survey.open_key],
         "surveys:thanks": [survey.pk],
-        "surveys:public_results": base,
-        "reports:api_survey_results": [survey.pk],
+        "surveys:public_results": ["etela-savo", published.pk],
+        "reports:api_survey_results": [published.pk],
     }
 
 
@@ -402,3 +411,74 @@ def test_every_page_answers_every_role_as_its_kind_says(client, people, argument
         elif response.status_code == 302:
             assert "login" in response["Location"], name
     assert wrong == []
+
+
+def region_patterns(resolver: URLResolver | None = None, prefix: str = "") -> list[tuple[str, str]]:
+    """(name, an address with placeholder values) of every URL pattern that takes a region slug."""
+    import re
+
+    found = []
+    values = {"int": "1", "slug": "x", "str": "x", "path": "x"}
+    for pattern in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            found += region_patterns(pattern, route)
+        elif "<slug:region_slug>" in route:
+            address = re.sub(
+                r"<(?:(\w+):)?(\w+)>",
+                lambda m: "etela-savo" if m[2] == "region_slug" else values[m[1] or "str"],
+                route,
+            )
+            found.append((str(pattern.name), "/" + address.lstrip("^").rstrip("$")))
+    return found
+
+
+@pytest.mark.parametrize("who", ["anonymous", "dave", "bob"])
+def test_every_page_of_an_internal_region_answers_404_to_outsiders(client, people, arguments, who):
+    """Issue 17: a region marked internal shows nothing to anyone without a role in it, as the API answers: every
+    page of the matrix with a region slug (with real arguments) and every other address under a region slug
+    (GET and POST) answers 404; its people still see them."""
+    Region.objects.update(dashboard_public=False)
+    if who != "anonymous":
+        client.force_login(people[who])
+    wrong: list[tuple[str, ...]] = []
+    for name, _kind in PAGES:
+        url = reverse(name, args=arguments.get(name, []))
+        match = resolve(url)
+        if "region_slug" not in match.kwargs:
+            continue
+        if who == "bob" and match.kwargs["region_slug"] == "pohjois-savo":
+            continue  # bob's own region
+        status = client.get(url).status_code
+        if status != 404:
+            wrong.append((name, str(status)))
+    for name, url in region_patterns():
+        if name in {"private_feed"} or (who == "bob" and "pohjois-savo" in url):
+            continue
+        for method in (client.get, client.post):
+            status = method(url).status_code
+            if status != 404:
+                wrong.append((name, method.__name__, str(status)))
+    assert wrong == []
+    client.force_login(people["carol"])  # a viewer of Etelä-Savo
+    assert client.get(reverse("cooperation:groups", args=["etela-savo"])).status_code == 200
+
+
+def test_lists_leave_out_an_internal_region(client, people, arguments):
+    """The home page and the data bank's indicator page (its regions and the metrics bound to it) show an internal
+    region only to its people."""
+    from tilannekuva.databank.binding import bind
+    from tilannekuva.databank.regional import Aggregation
+    from tilannekuva.strategy.models import Metric
+
+    metric = Metric.objects.filter(version__strategy__region__slug="etela-savo").order_by("pk").first()
+    assert metric is not None
+    indicator = Indicator.objects.get(external_id="synthetic-matrix")
+    bind(metric=metric, indicator=indicator, aggregation=Aggregation.REGION_VALUE)
+    Region.objects.filter(slug="etela-savo").update(dashboard_public=False)
+    home = client.get(reverse("portal:home")).text
+    page = client.get(reverse("databank:indicator", args=["file", "synthetic-matrix"])).text
+    assert "/regions/etela-savo/" not in home and "Etelä-Savo" not in page
+    client.force_login(people["carol"])
+    page = client.get(reverse("databank:indicator", args=["file", "synthetic-matrix"]) + "?region=etela-savo").text
+    assert "Etelä-Savo" in page and metric.title in page

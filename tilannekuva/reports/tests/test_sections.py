@@ -8,7 +8,7 @@ from tilannekuva.funding.tests.tables import table_codes, write_official_tables
 from tilannekuva.regions.models import Region
 from tilannekuva.reports import rendering, selectors
 from tilannekuva.surveys.models import SurveyStatus
-from tilannekuva.surveys.services import create_survey, set_status, submit_response
+from tilannekuva.surveys.services import create_survey, publish_results, set_status, submit_response
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,8 @@ def _survey(users, answers: int):
     survey = set_status(survey=survey, status=SurveyStatus.OPEN, user=users["alice"])
     for index in range(answers):
         submit_response(survey=survey, values=_answers(10 if index % 2 else 6), organisation_kind="municipality")
+    set_status(survey=survey, status=SurveyStatus.CLOSED, user=users["alice"])
+    publish_results(survey=survey, publish=True, user=users["alice"])  # the report shows only published results
     return region
 
 

@@ -31,7 +31,7 @@ def survey(world, users) -> Survey:
         services.submit_response(survey=found, values=values, organisation_kind=kind)
     first = Answer.objects.filter(response__survey=found).exclude(text="").order_by("pk")[0]
     services.moderate(answer=first, publish=True, user=admin)
-    return found
+    return services.set_status(survey=found, status=SurveyStatus.CLOSED, user=admin)  # only closed ones publish
 
 
 def conforms(body: dict, schema: str) -> None:
@@ -110,6 +110,7 @@ def test_under_the_threshold_the_published_results_have_no_figures(client, world
         organisation_kind="municipality",
     )
     services.moderate(answer=Answer.objects.exclude(text="").get(), publish=True, user=users["alice"])
+    services.set_status(survey=small, status=SurveyStatus.CLOSED, user=users["alice"])
     services.publish_results(survey=small, publish=True, user=users["alice"])
     body = client.get(results_url(small)).json()
     assert not body["shown"] and body["by_organisation_kind"] == []

@@ -91,6 +91,18 @@ def test_a_metric_reads_its_binding_as_attributes(world):
         assert metric.binding_summary == "Sotkanet (THL), indicator 3037"
 
 
+def test_a_cards_source_names_no_internal_key(world):
+    """Issue 17: public cards showed "partner-survey / nps" and "sotkanet-snapshot 180"."""
+    metric = Metric.objects.filter(binding_type="databank").first()
+    assert metric is not None
+    with translation.override("fi"):
+        metric.set_binding(DataBankBinding("sotkanet-snapshot", "180", aggregation="region_value"))
+        assert metric.binding_summary == "Sotkanet (THL), tallennettu poiminta, indikaattori 180"
+        metric.set_binding(bindings.SurveyBinding(survey="partner-survey", question="nps"))
+        assert metric.binding_summary == "Kysely: kumppanuuskysely (NPS)"
+        assert "partner-survey" not in metric.binding_summary
+
+
 def test_a_bad_binding_is_refused_by_the_model_as_well(world):
     metric = Metric.objects.filter(binding_type="manual").first()
     assert metric is not None

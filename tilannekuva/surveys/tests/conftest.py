@@ -7,7 +7,7 @@ from django.utils import translation
 
 from tilannekuva.regions.models import Organisation, OrganisationKind, Region, RegionRole, RoleKind
 from tilannekuva.surveys.models import Survey, SurveyStatus
-from tilannekuva.surveys.services import create_survey, set_status, submit_response
+from tilannekuva.surveys.services import create_survey, publish_results, set_status, submit_response
 
 YEAR = 2025
 
@@ -50,6 +50,18 @@ def answered(survey):
             organisation_kind=kind,
         )
     return survey
+
+
+def close_and_publish(survey: Survey, user, *, publish: bool = True) -> Survey:
+    """Results reach the dashboard and the public only once the survey is closed and its results published."""
+    set_status(survey=survey, status=SurveyStatus.CLOSED, user=user)
+    return publish_results(survey=survey, publish=True, user=user) if publish else survey
+
+
+@pytest.fixture
+def closed(answered, people):
+    """The ten answers, the survey closed (not published): final results with the breakdowns."""
+    return close_and_publish(answered, people["alice"], publish=False)
 
 
 @pytest.fixture(autouse=True)

@@ -32,4 +32,6 @@ def test_the_demo_opens_the_partner_survey_with_synthetic_answers_once(region, d
     metric = Metric.objects.get(key="kumppanuuden-suositteluindeksi-nps", version__strategy__region=region)
     data = data_for([metric], region=region)[metric.pk]
     assert "Demo data (synthetic)" in data.vintage and "NPS (1–10)" in data.vintage
-    assert assess(metric, [v for _y, v in data.up_to(default_year())]).status == Status.ON_TRACK
+    # The open survey of the current year shows no figure: only the closed, published year reaches the card.
+    assert set(data.values) == {default_year() - 1}
+    assert assess(metric, [v for _y, v in data.up_to(default_year())]).status != Status.NO_DATA

@@ -4,6 +4,7 @@ identical import changes nothing; export of answers and results."""
 import io
 
 import pytest
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
@@ -112,8 +113,8 @@ def test_the_answers_export_is_the_import_format_and_hides_small_kinds(answered,
     assert summary.added == 10
 
 
-def test_the_results_export_as_xlsx_opens(answered):
-    content = exchange.as_xlsx(exchange.result_rows(answered), title="partner-survey 2025")
+def test_the_results_export_as_xlsx_opens(closed):
+    content = exchange.as_xlsx(exchange.result_rows(closed), title="partner-survey 2025")
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet.cell(row=2, column=1).value == "nps" and sheet.cell(row=2, column=6).value == 40
 
@@ -142,3 +143,25 @@ def test_utf16_and_windows_1252_files_are_read(survey, people, encoding):
     summary = import_csv(survey, people, text.encode(encoding))
     assert summary.added == 1
     assert Response.objects.get().answers.get(question__key="q6").text == "Yhteiset tilaisuudet"
+
+
+HOSTILE = ["=cmd|' /C calc'!A0", "+358 40 1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def test_answers_and_results_exports_keep_every_hostile_text_inert(client, people, survey):
+    """Issue 17: an open-link respondent's text that starts like a formula goes into answers.csv/.xlsx (and the
+    results files) as text, never as a live formula."""
+    question = survey.questions.get(key="q6")
+    for text in HOSTILE:
+        services.write_response(survey=survey, cleaned={question: text}, source="web")
+    client.force_login(people["alice"])
+    for what in ("export_answers", "export_results"):
+        csv_text = client.get(reverse(f"surveys:{what}", args=["etela-savo", survey.pk, "csv"])).content.decode()
+        for text in HOSTILE if what == "export_answers" else []:
+            assert ";'" + text in csv_text.replace('"', "")
+        content = client.get(reverse(f"surveys:{what}", args=["etela-savo", survey.pk, "xlsx"])).content
+        cells = [c for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True) for c in row]
+        texts = [c for c in cells if isinstance(c, str)]
+        assert not any(c[:1] in "=+@\t\r" or (c[:1] == "-" and not c[1:].replace(".", "").isdigit()) for c in texts)
+        if what == "export_answers":
+            assert sum(c.startswith("'") for c in texts) == len(HOSTILE)

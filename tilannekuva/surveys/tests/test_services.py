@@ -19,7 +19,7 @@ from tilannekuva.strategy.selectors import version_in_force
 from tilannekuva.surveys import selectors, services
 from tilannekuva.surveys.models import Answer, Invitation, Moderation, QuestionKind, Response, SurveyStatus, token_hash
 
-from .conftest import YEAR, partner_answers
+from .conftest import YEAR, close_and_publish, partner_answers
 
 
 def test_the_partner_template_is_the_seeds_survey(survey):
@@ -70,6 +70,7 @@ def test_the_compass_results_answer_the_four_compass_metrics_as_numbers(people, 
     for n in range(5):
         cleaned = {questions[f"interface-{name}-yhdyspinta"]: values[n] for name, values in scores.items()}
         services.write_response(survey=survey, cleaned=cleaned, organisation_kind="municipality", import_key=f"r{n}")
+    close_and_publish(survey, people["bob"])
     version = version_in_force(region, 2025)
     assert version is not None
     bound = {
@@ -177,6 +178,9 @@ def test_a_closed_or_not_yet_open_survey_takes_no_answers(survey, people):
 
 
 def test_results_show_nps_with_n_and_hide_small_kinds_with_their_complement(answered):
+    assert selectors.survey_results(answered).by_kind == []  # open: preliminary, no breakdown
+    assert selectors.survey_results(answered).preliminary
+    services.set_status(survey=answered, status=SurveyStatus.CLOSED, user=answered.created_by)
     found = selectors.survey_results(answered)
     assert found.shown and found.n == 10
     nps = found.questions[0].nps
@@ -210,20 +214,22 @@ def test_open_answers_are_listed_to_moderators_and_published_only_when_approved(
 
 
 def test_the_nps_card_is_on_track_above_60_and_a_response_expires_the_dashboard(
-    survey, django_capture_on_commit_callbacks
+    survey, people, django_capture_on_commit_callbacks
 ):
     metric = Metric.objects.get(key="kumppanuuden-suositteluindeksi-nps", version__strategy__region__slug="etela-savo")
     with django_capture_on_commit_callbacks(execute=True):
         for score in (10, 10, 9, 9, 8, 10, 10):  # 6 promoters, 1 passive: 86
             services.submit_response(survey=survey, values=partner_answers(score))
     assert CacheGeneration.objects.get(key="dashboard").value >= 1
+    close_and_publish(survey, people["alice"])
     data = data_for([metric], region=survey.region)[metric.pk]
     assert data.values == {YEAR: 86.0}
     assert "n = 7" in data.source_label and "NPS (1–10)" in data.source_label
     assert assess(metric, [v for _y, v in data.up_to(YEAR)]).status == Status.ON_TRACK
 
 
-def test_self_assessment_metrics_get_the_mean_and_the_open_question_a_count(answered):
+def test_self_assessment_metrics_get_the_mean_and_the_open_question_a_count(answered, people):
+    close_and_publish(answered, people["alice"])
     metrics = list(
         Metric.objects.filter(
             key__in=["kumppanuuden-itsearviointi-q1", "kumppanuuden-itsearviointi-q6"],
@@ -243,6 +249,7 @@ def test_the_resident_metric_gets_the_eurohis_score(people, region):
     services.set_status(survey=survey, status=SurveyStatus.OPEN, user=people["alice"])
     for value in (3, 4, 4, 5, 3, 4, 4, 5, 3, 4):
         services.submit_response(survey=survey, values={f"eurohis-{n}": value for n in range(1, 9)})
+    close_and_publish(survey, people["alice"])
     metric = Metric.objects.get(key="asukkaiden-kokema-elamanlaatu", version__strategy__region__slug="etela-savo")
     assert data_for([metric], region=region)[metric.pk].values == {2024: pytest.approx(3.9)}
 
@@ -267,6 +274,7 @@ def test_an_organisations_own_figure_is_given_only_for_a_group_of_five_or_more(s
         if invitation.invitation.organisation == juva and number % 5 == 4:
             continue  # Juva: four answers only
         services.submit_response(survey=survey, values=partner_answers(10), invitation=invitation.invitation)
+    close_and_publish(survey, people["alice"])  # only published results reach the card
     metric = Metric.objects.get(key="kumppanuuden-suositteluindeksi-nps", version__strategy__region__slug="etela-savo")
     data = data_for([metric], region=survey.region)[metric.pk]
     assert mikkeli.area is not None and juva.area is not None

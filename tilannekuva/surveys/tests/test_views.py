@@ -161,7 +161,8 @@ def test_the_form_is_in_swedish_for_a_swedish_visitor(client, people, survey, se
     assert "Skulle du rekommendera vårt partnerskap?" in page.text
 
 
-def test_results_download_applies_the_same_rules(client, people, answered):
+def test_results_download_applies_the_same_rules(client, people, closed):
+    answered = closed
     client.force_login(people["carol"])
     response = client.get(reverse("surveys:export_results", args=["etela-savo", answered.pk, "csv"]))
     text = response.content.decode("utf-8-sig")
@@ -222,6 +223,41 @@ def test_choice_and_wellbeing_results_render(client, people, region):
         services.submit_response(survey=resident, values={f"eurohis-{n}": value for n in range(1, 9)})
     page = client.get(reverse("surveys:results", args=["etela-savo", resident.pk]))
     assert "Quality of life (EUROHIS-QOL 8)" in page.text and "3.90" in page.text
+
+
+def test_the_differencing_attack_through_the_open_link_fails(client, people, survey, settings):
+    """Issue 17's attack: a group under the threshold (one real answer of kind "other") is lifted over it with
+    known answers added through the open link, and the breakdown read and subtracted. The open link takes a
+    limited number of answers per address (here 2 an hour); while the survey is open its results are preliminary
+    and carry no breakdown, and nothing public shows them; once closed, no answer can be added, so two views never
+    differ."""
+    settings.SURVEY_OPEN_ANSWERS_PER_ADDRESS = 2
+    services.enable_open_link(survey=survey, user=people["alice"])
+    services.submit_response(survey=survey, values=partner_answers(2), organisation_kind="other")  # the real one
+    for score in (9, 9, 8, 9, 10):
+        services.submit_response(survey=survey, values=partner_answers(score), organisation_kind="municipality")
+    url = reverse("surveys:open", args=[survey.open_key])
+    codes = [client.post(url, {**form_data(nps="10"), "organisation_kind": "other"}).status_code for _n in range(4)]
+    assert codes == [302, 302, 429, 429]
+    refused = client.post(url, {**form_data(nps="10"), "organisation_kind": "other"})
+    assert "Too many submissions" in refused.text and int(refused["Retry-After"]) > 0
+    assert Response.objects.filter(survey=survey, organisation_kind="other").count() == 3  # still under 5
+    # From other addresses the group passes 5, yet the live view shows no breakdown, only "preliminary".
+    for address in ("192.0.2.7", "192.0.2.8"):
+        client.post(url, {**form_data(nps="10"), "organisation_kind": "other"}, REMOTE_ADDR=address)
+    assert Response.objects.filter(survey=survey, organisation_kind="other").count() == 5
+    client.force_login(people["carol"])  # a viewer of the region
+    page = client.get(reverse("surveys:results", args=["etela-savo", survey.pk])).text
+    assert "Preliminary results" in page and "By kind of organisation" not in page
+    assert client.get(reverse("surveys:public_results", args=["etela-savo", survey.pk])).status_code == 404
+    with pytest.raises(services.SurveyError):
+        services.publish_results(survey=survey, publish=True, user=people["alice"])
+    services.set_status(survey=survey, status=SurveyStatus.CLOSED, user=people["alice"])
+    first = client.get(reverse("surveys:results", args=["etela-savo", survey.pk])).text
+    assert "By kind of organisation" in first and "Preliminary results" not in first
+    closed = client.post(url, {**form_data(nps="1"), "organisation_kind": "other"}, REMOTE_ADDR="192.0.2.99")
+    assert closed.status_code == 410
+    assert Response.objects.filter(survey=survey).count() == 10
 
 
 def test_the_open_link_takes_a_limited_number_of_answers_per_address_and_per_link(client, people, survey, settings):
