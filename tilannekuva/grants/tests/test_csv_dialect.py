@@ -10,7 +10,7 @@ from tilannekuva.core.tests.finnish_spreadsheet import finnish_spreadsheet, mach
 from tilannekuva.grants import services
 from tilannekuva.regions.models import Area
 
-from .conftest import application_fields
+from .conftest import application_fields, close
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def decided(grant_round, people):
     )
     application = services.submit_application(**fields).application
     services.record_decisions(
-        grant_round=grant_round, user=people["hanna"], amounts={application.pk: Decimal("2500.5")}
+        grant_round=close(grant_round), user=people["hanna"], amounts={application.pk: Decimal("2500.5")}
     )
     return grant_round
 
