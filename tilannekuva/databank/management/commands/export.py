@@ -93,7 +93,13 @@ class Command(BaseCommand):
         rows = records(indicator, found)
         output: Path | None = options["output"]
         if output is None:
-            self.stdout.write(json_text(rows) if options["format"] == "json" else csv_text(rows), ending="")
+            if options["format"] == "json":
+                text = json_text(rows)
+            elif options["dialect"] == csv_dialects.FINNISH:  # as to a file: a Finnish spreadsheet's dialect
+                text = csv_file_text(rows, csv_dialects.FINNISH)
+            else:
+                text = csv_text(rows)
+            self.stdout.write(text, ending="")
             if not rows:
                 self.stderr.write(f"No values of {indicator} for {area.name_fi} in those years.")
             return
