@@ -1,4 +1,5 @@
-"""The CSV export of a region's audit trail: one row per changed field, ';'-separated UTF-8 with a BOM."""
+"""The CSV export of a region's audit trail: one row per changed field, ';'-separated UTF-8 with a BOM, in the
+machine or the Finnish spreadsheet dialect (core.csv_dialects)."""
 
 import itertools
 from collections.abc import Iterable, Iterator
@@ -6,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from tilannekuva.core import tables
+from tilannekuva.core import csv_dialects
 
 from .models import AuditEntry, plain_text
 
@@ -37,6 +38,8 @@ def rows(entries: Iterable[AuditEntry]) -> Iterator[list[str]]:
             yield [*start, change.name, cell(change.before), cell(change.after), cell(entry.note)]
 
 
-def csv_lines(entries: Iterable[AuditEntry]) -> Iterator[str]:
-    """The lines one at a time, so that the response streams a long trail."""
-    return tables.csv_lines(itertools.chain([COLUMNS], rows(entries)), bom=True, line_end="\r\n")
+def csv_lines(entries: Iterable[AuditEntry], dialect: str = csv_dialects.MACHINE) -> Iterator[str]:
+    """The lines one at a time, so that the response streams a long trail; `machine` or `fi` (the Finnish
+    spreadsheet dialect). The trail has no number or code columns (object ids are database keys, values are
+    shown as text), so both dialects write the same cells; the rule is the same as for every download."""
+    return csv_dialects.dialect_lines(itertools.chain([COLUMNS], rows(entries)), dialect)

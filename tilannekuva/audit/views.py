@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from tilannekuva.core import csv_dialects
+from tilannekuva.core.i18n import current_language
 from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Region
 from tilannekuva.regions.permissions import is_region_admin
@@ -41,7 +43,10 @@ def region_trail(request: HttpRequest, region_slug: str) -> HttpResponse:
 def region_export(request: HttpRequest, region_slug: str) -> StreamingHttpResponse:
     region, _form, entries = _trail(request, region_slug)
     response = StreamingHttpResponse(
-        exports.csv_lines(entries.iterator(chunk_size=500)), content_type="text/csv; charset=utf-8"
+        exports.csv_lines(
+            entries.iterator(chunk_size=500), csv_dialects.dialect_for(request.GET.get("dialect"), current_language())
+        ),
+        content_type="text/csv; charset=utf-8",
     )
     filename = f"audit-{region.slug}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from tilannekuva.core import charts, tables
+from tilannekuva.core import charts, csv_dialects
 from tilannekuva.core.templatetags.numbers import num
 from tilannekuva.databank.binding import databank_binding
 from tilannekuva.databank.exports import csv_file_text, plain_number, records, xlsx_bytes
@@ -168,9 +168,11 @@ def response(
             raise Http404(str(exc)) from exc
     else:
         rows = data_records(card, region=region, gender=choice.gender)
-        if dialect not in tables.DIALECTS:
-            dialect = tables.FINNISH if language == "fi" else tables.MACHINE
-        body = csv_file_text(rows, dialect).encode("utf-8") if fmt == "csv" else xlsx_bytes(rows)
+        body = (
+            csv_file_text(rows, csv_dialects.dialect_for(dialect, language)).encode("utf-8")
+            if fmt == "csv"
+            else xlsx_bytes(rows)
+        )
     result = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     result["Content-Disposition"] = f'attachment; filename="{_filename(card, region, fmt)}"'
     return result

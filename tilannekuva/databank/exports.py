@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tilannekuva.core import tables
+from tilannekuva.core import csv_dialects, tables
 
 from .models import Indicator, Observation
 
@@ -62,10 +62,12 @@ def csv_text(rows: list[dict[str, Any]]) -> str:
     return tables.csv_text([COLUMNS, *([row[c] for c in COLUMNS] for row in rows)])
 
 
-def csv_file_text(rows: list[dict[str, Any]], dialect: str = tables.MACHINE) -> str:
+def csv_file_text(rows: list[dict[str, Any]], dialect: str = csv_dialects.MACHINE) -> str:
     """A CSV file: `machine` (a decimal point) or `fi` (as a Finnish spreadsheet reads it: a decimal comma, codes
     as text); both with a byte-order mark."""
-    return tables.csv_in_dialect([COLUMNS, *([row[c] for c in COLUMNS] for row in rows)], dialect, codes=CODE_COLUMNS)
+    return csv_dialects.csv_in_dialect(
+        [COLUMNS, *([row[c] for c in COLUMNS] for row in rows)], dialect, codes=CODE_COLUMNS
+    )
 
 
 def json_text(rows: list[dict[str, Any]]) -> str:

@@ -3,11 +3,14 @@
 from decimal import Decimal
 from typing import Any
 
-from tilannekuva.core import tables
+from tilannekuva.core import csv_dialects, tables
 
 from . import scoring
 from .models import GrantRound
 
+CENT = Decimal("0.01")
+# Kept as text in the Finnish spreadsheet dialect (`="049"`, not the number 49).
+CODE_COLUMNS = ("funder_business_id", "business_id", "municipalities")
 COLUMNS = [
     "round_id",
     "round",
@@ -73,13 +76,15 @@ def decision_rows(grant_round: GrantRound) -> list[list[Any]]:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
+        return value.quantize(CENT)
     return value
 
 
-def as_csv(grant_round: GrantRound) -> bytes:
-    """';'-separated UTF-8 with a byte-order mark, as Finnish spreadsheets open it; decimal point in numbers."""
-    return tables.csv_bytes([COLUMNS, *([_plain(v) for v in row] for row in decision_rows(grant_round))])
+def as_csv(grant_round: GrantRound, dialect: str = csv_dialects.MACHINE) -> bytes:
+    """';'-separated UTF-8 with a byte-order mark: `machine` (a decimal point) or `fi` (the Finnish spreadsheet
+    dialect: a decimal comma, business ids and municipality codes as text, no cell a spreadsheet would run)."""
+    rows = [COLUMNS, *([_plain(v) for v in row] for row in decision_rows(grant_round))]
+    return "".join(csv_dialects.dialect_lines(rows, dialect, codes=CODE_COLUMNS)).encode("utf-8")
 
 
 def as_xlsx(grant_round: GrantRound) -> bytes:

@@ -9,6 +9,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from tilannekuva.core import csv_dialects
+from tilannekuva.core.i18n import current_language
+
 from . import conflicts, decisions, exports
 from .views import _application, _managed_round
 
@@ -47,7 +50,8 @@ def export(request: HttpRequest, region_slug: str, pk: int, fmt: str) -> HttpRes
     grant_round = _managed_round(request, region_slug, pk, reviewers_too=False)
     name = f"avustuspaatokset-{grant_round.region.slug}-{grant_round.year}-{grant_round.pk}"
     if fmt == "csv":
-        response = HttpResponse(exports.as_csv(grant_round), content_type="text/csv; charset=utf-8")
+        dialect = csv_dialects.dialect_for(request.GET.get("dialect"), current_language())
+        response = HttpResponse(exports.as_csv(grant_round, dialect), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         response = HttpResponse(
             exports.as_xlsx(grant_round),

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import urlencode
 
-from tilannekuva.core import limits, tables
+from tilannekuva.core import csv_dialects, limits
 from tilannekuva.core.limits import client_address
 from tilannekuva.core.years import BadYear, parse_year
 from tilannekuva.dashboard import selectors as dashboard_selectors
@@ -60,12 +60,14 @@ def _error(message: str, *, status: int, meta: dict[str, Any] | None = None) -> 
     return _attribute(_json({**meta, "error": message}, status=status), meta)
 
 
-def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None, dialect: str = tables.MACHINE) -> str:
+def _csv(
+    rows: list[dict[str, Any]], columns: tuple[str, ...] | None = None, dialect: str = csv_dialects.MACHINE
+) -> str:
     """';'-separated UTF-8 with a byte-order mark, as `tilannekuva export` writes a CSV file; `dialect=fi` for a
     Finnish spreadsheet (a decimal comma, codes such as area_code kept as text)."""
     names = list(columns or (rows[0] if rows else []))
     codes = [n for n in names if n == "code" or n.endswith("_code")]
-    return tables.csv_in_dialect(
+    return csv_dialects.csv_in_dialect(
         [names, *([row[c] for c in names] for row in rows)] if names else [], dialect, codes=codes
     )
 
@@ -95,9 +97,9 @@ def api_view(handler: Callable[..., Answer], *, formats: tuple[str, ...] = ("jso
         fmt = request.GET.get("format", "json")
         if fmt not in formats:
             return _error(f"format: one of {', '.join(formats)}", status=400)
-        dialect = request.GET.get("dialect", tables.MACHINE)
-        if dialect not in tables.DIALECTS:
-            return _error(f"dialect: one of {', '.join(tables.DIALECTS)}", status=400)
+        dialect = request.GET.get("dialect", csv_dialects.MACHINE)
+        if dialect not in csv_dialects.DIALECTS:
+            return _error(f"dialect: one of {', '.join(csv_dialects.DIALECTS)}", status=400)
         etag = _etag(request)
         if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
             response = _attribute(HttpResponse(status=304), opendata.attribution())

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilannekuva.audit.services import record
-from tilannekuva.core import tables
+from tilannekuva.core import csv_dialects, tables
 from tilannekuva.regions.models import OrganisationKind
 from tilannekuva.regions.permissions import can_manage_surveys
 
@@ -27,6 +27,7 @@ from .services import AnswerValue, SurveyError, clean_answers, write_response
 
 MAX_ROWS = 100_000
 RESPONDENT = ("respondent", "vastaaja", "vastaajan tunnus", "vastaajan numero", "respondent id")
+CODE_COLUMNS = ("question",)  # the results' question keys, kept as text in the Finnish spreadsheet dialect
 SUBMITTED = ("submitted", "vastausaika", "vastattu", "aika", "timestamp")
 KIND = ("organisation kind", "organisaation tyyppi", "organisaatio", "organisation")
 DATE_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
@@ -310,21 +311,23 @@ def answer_rows(survey: Survey) -> list[list[Any]]:
         kind = response.organisation_kind
         if survey.anonymous and counts.get(kind, 0) < survey.threshold:
             kind = ""
-        by_question: dict[int, list[str]] = {}
+        by_question: dict[int, list[Any]] = {}
         for answer in response.answers.all():
             if answer.choice_id is not None:
-                value = answer.choice.value  # type: ignore[union-attr]
+                value: Any = answer.choice.value  # type: ignore[union-attr]
             elif answer.number is not None:
-                value = str(answer.number)
+                value = answer.number  # a number, so that a spreadsheet reads it as one
             else:
                 value = answer.text
             by_question.setdefault(answer.question_id, []).append(value)
+        found = [by_question.get(q.pk, []) for q in questions]
+        cells = [values[0] if len(values) == 1 else ";".join(str(v) for v in values) for values in found]
         rows.append(
             [
                 number,
                 timezone.localtime(response.submitted_at).strftime("%d.%m.%Y %H:%M"),
                 kind,
-                *[";".join(by_question.get(q.pk, [])) for q in questions],
+                *cells,
             ]
         )
     return rows
@@ -373,9 +376,10 @@ def result_rows(survey: Survey) -> list[list[Any]]:
     return rows
 
 
-def as_csv(rows: list[list[Any]]) -> bytes:
-    """Semicolon-separated UTF-8 with a byte-order mark, as Excel in Finland opens it."""
-    return tables.csv_bytes(rows)
+def as_csv(rows: list[list[Any]], dialect: str = csv_dialects.MACHINE) -> bytes:
+    """Semicolon-separated UTF-8 with a byte-order mark: `machine` (a decimal point) or `fi` (the Finnish
+    spreadsheet dialect: a decimal comma, the question keys as text, no cell a spreadsheet would run)."""
+    return "".join(csv_dialects.dialect_lines(rows, dialect, codes=CODE_COLUMNS)).encode("utf-8")
 
 
 def as_xlsx(rows: list[list[Any]], *, title: str) -> bytes:

@@ -16,7 +16,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tilannekuva.core import limits
+from tilannekuva.core import csv_dialects, limits
+from tilannekuva.core.i18n import current_language
 from tilannekuva.regions.access import region_for
 from tilannekuva.regions.models import Organisation, Region
 from tilannekuva.regions.permissions import (
@@ -201,7 +202,8 @@ def invite(request: HttpRequest, region_slug: str, pk: int) -> HttpResponse:
     if form.cleaned_data["output"] == "csv":
         rows = [[_("organisation"), _("kind"), _("link")]]
         rows += [[str(o or ""), o.get_kind_display() if o else "", url] for o, url in links]
-        response = HttpResponse(exchange.as_csv(rows), content_type="text/csv; charset=utf-8")
+        content = exchange.as_csv(rows, csv_dialects.dialect_for(None, current_language()))
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
         name = f"{slugify(survey.key)}-{survey.year}-invitations.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         response["Cache-Control"] = "no-store"
@@ -242,7 +244,8 @@ def import_answers(request: HttpRequest, region_slug: str, pk: int) -> HttpRespo
     return render(request, "surveys/manage.html", _manage_context(request, survey, import_form=form), status=400)
 
 
-def _file(rows: list[list[Any]], *, survey: Survey, what: str, fmt: str) -> HttpResponse:
+def _file(request: HttpRequest, rows: list[list[Any]], *, survey: Survey, what: str, fmt: str) -> HttpResponse:
+    """The rows as XLSX, or as CSV in the dialect of `?dialect=` or else of the interface's language."""
     if fmt not in ("csv", "xlsx"):
         raise Http404("csv or xlsx")
     name = f"{slugify(survey.key)}-{survey.year}-{what}.{fmt}"
@@ -252,7 +255,8 @@ def _file(rows: list[list[Any]], *, survey: Survey, what: str, fmt: str) -> Http
             content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
     else:
-        response = HttpResponse(exchange.as_csv(rows), content_type="text/csv; charset=utf-8")
+        dialect = csv_dialects.dialect_for(request.GET.get("dialect"), current_language())
+        response = HttpResponse(exchange.as_csv(rows, dialect), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -261,14 +265,14 @@ def _file(rows: list[list[Any]], *, survey: Survey, what: str, fmt: str) -> Http
 @require_GET
 def export_answers(request: HttpRequest, region_slug: str, pk: int, fmt: str) -> HttpResponse:
     survey = _managed(request, region_slug, pk)
-    return _file(exchange.answer_rows(survey), survey=survey, what="answers", fmt=fmt)
+    return _file(request, exchange.answer_rows(survey), survey=survey, what="answers", fmt=fmt)
 
 
 @login_required
 @require_GET
 def export_results(request: HttpRequest, region_slug: str, pk: int, fmt: str) -> HttpResponse:
     survey = _survey(_region(request, region_slug), pk)
-    return _file(exchange.result_rows(survey), survey=survey, what="results", fmt=fmt)
+    return _file(request, exchange.result_rows(survey), survey=survey, what="results", fmt=fmt)
 
 
 @login_required

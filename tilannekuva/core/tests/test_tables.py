@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tilannekuva.core import tables
+from tilannekuva.core import csv_dialects, tables
 from tilannekuva.core.tables import TableError, read_table
 
 ROWS = [["alue", "vuosi", "arvo"], ["Hämeenlinna", "2024", "12.5"], ["Mäntyharju", "2024", ""]]
@@ -177,6 +177,8 @@ def test_no_module_writes_csv_or_xlsx_but_core_tables():
 
 
 def test_the_finnish_dialect_keeps_its_own_code_formula_and_escapes_anyones_text():
-    text = tables.csv_in_dialect([["area_code", "name"], ["049", "=HYPERLINK(1)"]], tables.FINNISH, codes=["area_code"])
+    text = csv_dialects.csv_in_dialect(
+        [["area_code", "name"], ["049", "=HYPERLINK(1)"]], csv_dialects.FINNISH, codes=["area_code"]
+    )
     assert '"=""049"""' in text or '="049"' in text
     assert "'=HYPERLINK(1)" in text

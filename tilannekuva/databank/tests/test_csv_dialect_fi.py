@@ -3,41 +3,19 @@
 What Excel and LibreOffice Calc do in the Finnish locale with a ';'-separated UTF-8 file with a byte-order mark:
 a field is a number when it is one with a decimal comma (6,58), otherwise text; a field `="049"` is a formula,
 evaluated to the text 049 (Excel always; LibreOffice Calc with its CSV dialog's "Evaluate formulas", which is on
-by default); a plain 049 would become the number 49 and 6.58 the text "6.58". `finnish_spreadsheet` below
+by default); a plain 049 would become the number 49 and 6.58 the text "6.58". `finnish_spreadsheet` (core.tests)
 implements exactly those rules, and so reads the file as such a spreadsheet would."""
 
-import csv
 import io
-import re
 
 import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tilannekuva.core import tables
+from tilannekuva.core import csv_dialects
+from tilannekuva.core.tests.finnish_spreadsheet import finnish_spreadsheet
 from tilannekuva.databank.exports import CODE_COLUMNS, COLUMNS, csv_file_text, xlsx_bytes
-
-FINNISH_NUMBER = re.compile(r"-?\d+(,\d+)?")
-TEXT_FORMULA = re.compile(r'="(.*)"')
-
-
-def finnish_spreadsheet(content: bytes) -> list[list[object]]:
-    """The cells as a spreadsheet in the Finnish locale shows them: numbers (decimal comma) or text."""
-    assert content.startswith(b"\xef\xbb\xbf"), "without a byte-order mark ä and ö would be misread"
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
-    shown: list[list[object]] = []
-    for row in rows:
-        cells: list[object] = []
-        for cell in row:
-            if (formula := TEXT_FORMULA.fullmatch(cell)) is not None:
-                cells.append(formula.group(1))
-            elif FINNISH_NUMBER.fullmatch(cell):
-                cells.append(float(cell.replace(",", ".")))
-            else:
-                cells.append(cell)
-        shown.append(cells)
-    return shown
 
 
 def rows_of(values: list[tuple[str, float | None]]) -> list[dict[str, object]]:
@@ -57,7 +35,7 @@ def rows_of(values: list[tuple[str, float | None]]) -> list[dict[str, object]]:
 
 
 def test_a_finnish_spreadsheet_reads_decimals_as_numbers_and_codes_as_text():
-    content = csv_file_text(rows_of([("049", 6.58), ("491", 51551), ("005", None)]), tables.FINNISH).encode()
+    content = csv_file_text(rows_of([("049", 6.58), ("491", 51551), ("005", None)]), csv_dialects.FINNISH).encode()
     header, *cells = finnish_spreadsheet(content)
     assert header == list(COLUMNS)
     by_code = {row[1]: row for row in cells}
@@ -70,7 +48,7 @@ def test_a_finnish_spreadsheet_reads_decimals_as_numbers_and_codes_as_text():
 
 
 def test_the_machine_dialect_keeps_the_decimal_point_and_plain_codes():
-    content = csv_file_text(rows_of([("049", 6.58)]), tables.MACHINE).encode()
+    content = csv_file_text(rows_of([("049", 6.58)]), csv_dialects.MACHINE).encode()
     assert content.startswith(b"\xef\xbb\xbf")
     assert content.decode("utf-8-sig").splitlines()[1].split(";")[1:2] == ["049"]
     assert ";6.58;" in content.decode("utf-8-sig")
@@ -86,13 +64,13 @@ def test_the_machine_dialect_keeps_the_decimal_point_and_plain_codes():
     )
 )
 def test_every_value_and_code_survives_the_finnish_spreadsheet(values):
-    header, *cells = finnish_spreadsheet(csv_file_text(rows_of(values), tables.FINNISH).encode())
+    header, *cells = finnish_spreadsheet(csv_file_text(rows_of(values), csv_dialects.FINNISH).encode())
     assert [(row[1], row[6]) for row in cells] == [(code, pytest.approx(value)) for code, value in values]
 
 
 def test_an_unknown_dialect_is_named():
     with pytest.raises(ValueError, match="dialect: one of machine, fi"):
-        tables.csv_in_dialect([["a"]], "excel")
+        csv_dialects.csv_in_dialect([["a"]], "excel")
 
 
 def test_xlsx_has_numbers_as_numbers_and_codes_as_text():

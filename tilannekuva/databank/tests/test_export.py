@@ -204,3 +204,16 @@ def test_every_export_option_is_documented():
     assert not missing
     for column in COLUMNS:
         assert f"`{column}`" in text
+
+
+def test_the_finnish_dialect_to_standard_output_is_the_files(population, tmp_path):
+    from tilannekuva.core.tests.finnish_spreadsheet import finnish_spreadsheet
+
+    arguments = ("--indicator", "127", "--region", "etela-savo", "--years", "2022", "--dialect", "fi")
+    printed = export(*arguments).encode("utf-8")
+    output = tmp_path / "population.csv"
+    export(*arguments, "--output", str(output))
+    assert printed == output.read_bytes()
+    header, *rows = finnish_spreadsheet(printed)
+    enonkoski = dict(zip(header, rows[0], strict=True))
+    assert enonkoski["area_code"] == "046" and isinstance(enonkoski["value"], float)

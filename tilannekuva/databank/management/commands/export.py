@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tilannekuva.core import tables
+from tilannekuva.core import csv_dialects
 from tilannekuva.databank import selectors
 from tilannekuva.databank.exports import (
     EXTRA_EXPORTS,
@@ -54,8 +54,8 @@ class Command(BaseCommand):
         observations.add_argument("--format", default="csv", choices=FORMATS, help="csv (default), xlsx or json")
         observations.add_argument(
             "--dialect",
-            default=tables.MACHINE,
-            choices=tables.DIALECTS,
+            default=csv_dialects.MACHINE,
+            choices=csv_dialects.DIALECTS,
             help="a CSV file's dialect: machine (decimal point, default) or fi (decimal comma, codes as text, "
             "as a Finnish spreadsheet reads it)",
         )
@@ -93,7 +93,13 @@ class Command(BaseCommand):
         rows = records(indicator, found)
         output: Path | None = options["output"]
         if output is None:
-            self.stdout.write(json_text(rows) if options["format"] == "json" else csv_text(rows), ending="")
+            if options["format"] == "json":
+                text = json_text(rows)
+            elif options["dialect"] == csv_dialects.FINNISH:  # as to a file: a Finnish spreadsheet's dialect
+                text = csv_file_text(rows, csv_dialects.FINNISH)
+            else:
+                text = csv_text(rows)
+            self.stdout.write(text, ending="")
             if not rows:
                 self.stderr.write(f"No values of {indicator} for {area.name_fi} in those years.")
             return

@@ -1,5 +1,5 @@
 """`tilannekuva survey import REGION KEY YEAR FILE` and `tilannekuva survey export REGION KEY YEAR [--what
-answers|results] [--format csv|xlsx] > FILE`."""
+answers|results] [--format csv|xlsx] [--dialect machine|fi] > FILE`."""
 
 import sys
 from pathlib import Path
@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tilannekuva.core import csv_dialects
 from tilannekuva.surveys import exchange
 from tilannekuva.surveys.models import Survey
 from tilannekuva.surveys.services import SurveyError
@@ -26,6 +27,12 @@ class Command(BaseCommand):
         importer.add_argument("file", type=Path)
         exporter.add_argument("--what", choices=("answers", "results"), default="results")
         exporter.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+        exporter.add_argument(
+            "--dialect",
+            choices=csv_dialects.DIALECTS,
+            default=csv_dialects.MACHINE,
+            help="a CSV file's dialect: machine (decimal point, default) or fi (a Finnish spreadsheet)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         survey = (
@@ -49,4 +56,4 @@ class Command(BaseCommand):
         if options["format"] == "xlsx":
             sys.stdout.buffer.write(exchange.as_xlsx(rows, title=f"{survey.key} {survey.year}"))
         else:
-            sys.stdout.buffer.write(exchange.as_csv(rows))
+            sys.stdout.buffer.write(exchange.as_csv(rows, options["dialect"]))
