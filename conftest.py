@@ -7,6 +7,7 @@ import hypothesis
 import pytest
 from django.core.cache import cache
 from django.core.mail.utils import DNS_NAME
+from django.test.testcases import TransactionTestCase
 from django.test.utils import override_settings
 from pytest_django.fixtures import validate_django_db
 
@@ -20,6 +21,18 @@ hypothesis.settings.register_profile("tilannekuva", deadline=None)
 hypothesis.settings.load_profile("tilannekuva")
 
 WORLD = pytest.StashKey[tuple[World, object]]()
+OPEN_WORLDS: list[World] = []  # this process's world, once its test database is a copy of it
+
+
+def _flush_unless_the_world_comes_back(self: TransactionTestCase, flush=TransactionTestCase._fixture_teardown) -> None:
+    """After a test that committed, the world is put back whole (`pytest_runtest_teardown` below): on PostgreSQL
+    every table is emptied and refilled, on SQLite the database is copied back. Django's flush before that, which
+    also makes every content type and permission again, would be undone at once; it runs only without a world."""
+    if not any(world.is_open for world in OPEN_WORLDS):
+        flush(self)
+
+
+TransactionTestCase._fixture_teardown = _flush_unless_the_world_comes_back  # type: ignore[method-assign]
 
 
 def shared_folder(tmp_path_factory: pytest.TempPathFactory, config: pytest.Config) -> Path:
@@ -36,7 +49,9 @@ def django_db_setup(
     with django_db_blocker.unblock():
         world = World.open(shared_folder(tmp_path_factory, request.config))
     request.config.stash[WORLD] = (world, django_db_blocker)
+    OPEN_WORLDS.append(world)
     yield world
+    OPEN_WORLDS.remove(world)
     with django_db_blocker.unblock():
         world.close()
 

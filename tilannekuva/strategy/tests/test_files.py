@@ -209,7 +209,7 @@ def test_a_unit_over_40_characters_is_refused_by_validate_and_import_alike(setti
             call_command("strategy", action, str(written))
 
 
-@hsettings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hsettings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     place=st.sampled_from(sorted(PLACES)),
     text=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=400),
