@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo serve test migrations-check lint fmt typecheck audit bench install install-production chromium gettext messages pictures clean
+.PHONY: demo serve test suite migrations-check lint fmt typecheck audit bench install install-production chromium gettext messages pictures clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -59,10 +59,13 @@ typecheck: install
 audit: install
 	$(BIN)/python .ci/audit.py
 
-# The checks run side by side (mypy keeps one core busy while pip-audit mostly waits for its service), then the
-# whole suite on both cores (docs/TESTING.md; its time in docs/PERFORMANCE.md, "The test suite").
-test: install chromium
-	$(MAKE) --no-print-directory --jobs=4 --output-sync=target lint typecheck audit messages migrations-check
+# The translations are compiled first (the tests read them); then the checks run beside the whole suite: mypy keeps
+# one core busy while the suite's first worker builds the test world and the second waits for it (docs/TESTING.md;
+# its time in docs/PERFORMANCE.md, "The test suite"). Any failure fails `make test`.
+test: install chromium messages
+	$(MAKE) --no-print-directory --jobs=6 --output-sync=target lint typecheck audit migrations-check suite
+
+suite: install chromium messages
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 migrations-check: install

@@ -10,6 +10,8 @@ from tilannekuva.databank.models import ImportRun, ImportStatus, Indicator, Obse
 from tilannekuva.followup.models import ReportingPeriod, TaskStatus
 from tilannekuva.regions.models import Region, RegionRole, RoleKind
 
+from .demo_checks import check_where_mikkeli_stands_and_that_no_old_value_is_on_track
+
 pytestmark = pytest.mark.django_db
 
 
@@ -38,6 +40,7 @@ def test_demo_loads_strategies_and_bundled_data_and_a_second_run_changes_nothing
         "wellbeing_services_county",
         "regional_council",
     }
+    check_where_mikkeli_stands_and_that_no_old_value_is_on_track()
     runs_before = ImportRun.objects.count()
 
     again = StringIO()
