@@ -9,8 +9,9 @@ copy of that template (SQLite's online backup into the worker's in-memory databa
 A test that runs in a transaction is rolled back as before. A test that commits (`transactional_db`, `live_server`:
 the browser tests) ends with `restore()`, which puts the world back from the copy the worker keeps (SQLite: a backup
 from memory; PostgreSQL: every table emptied and the world's rows copied back from the schema `test_world` of the
-worker's own database), in milliseconds instead of a reload; Django's flush before it is skipped (conftest.py). Whatever a test changed, the next
-one starts from the same world. docs/DECISIONS.md, "The test world is built once per run", tells why.
+worker's own database), in milliseconds instead of a reload; Django's flush before it is skipped (conftest.py).
+Whatever a test changed, the next one starts from the same world. docs/DECISIONS.md, "The test world is built once
+per run", tells why.
 """
 
 import fcntl
