@@ -18,7 +18,7 @@ from tilannekuva.databank.sources.ptv import SOURCE_KEY as PTV_SOURCE
 from tilannekuva.regions.models import Area, AreaKind, AreaMembership, OrganisationKind, Region, valid_in
 from tilannekuva.strategy.models import Metric
 
-from .providers import MetricData, counties_of
+from .figures import MetricData, counties_of
 
 AREA_KINDS = {
     OrganisationKind.MUNICIPALITY.value: AreaKind.MUNICIPALITY.value,
